@@ -1,0 +1,10 @@
+import ArgumentParser
+
+@main
+struct BenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "slipway-bench",
+        abstract: "Slipway's benchmarks, each printing its figure beside its peer's.",
+        subcommands: []
+    )
+}
