@@ -1,0 +1,262 @@
+import ComposeKit
+import Glibc
+import SlipwayProxy
+
+/// Runs one service for the life of the supervisor: starts an instance,
+/// watches its health, restarts it as its policy says, stops it on request.
+actor ServiceRunner {
+    let service: Service
+    private let context: RunContext
+    let log: ServiceLog
+    private(set) var facts: ServiceFacts
+    private var instance: InstanceProcess?
+    private var monitor: HealthMonitor?
+    private var instanceNumber = 0
+    private var stopRequested = false
+    private var restartBecauseUnhealthy = false
+    private var restarts = RestartHistory()
+    private var lifecycle: Task<Void, Never>?
+    private var backoff: Task<Void, Never>?
+    private var watchers: [CheckedContinuation<Void, Never>] = []
+    private var began = ContinuousClock.now
+
+    init(service: Service, context: RunContext, log: ServiceLog) {
+        self.service = service
+        self.context = context
+        self.log = log
+        facts = ServiceFacts(hasHealthCheck: service.slipway.healthPath != nil || service.healthcheck?.isActive == true)
+    }
+
+    // MARK: - Control
+
+    /// Starts the first instance; returns once it runs or could not start.
+    func start() async {
+        guard lifecycle == nil, !stopRequested else { return }
+        began = .now
+        lifecycle = Task { await self.runLifecycle() }
+        await waitUntil { $0.launched || $0.launchFailure != nil || $0.finished }
+    }
+
+    /// Stops the instance (stop_signal, grace, SIGKILL) and any further restart;
+    /// returns once its processes are gone.
+    func stop() async {
+        let wasRunning = instance != nil
+        stopRequested = true
+        backoff?.cancel()
+        if wasRunning {
+            began = .now
+            emit(.stopping)
+            instance?.stop()
+        }
+        await lifecycle?.value
+        if lifecycle == nil { facts.finished = true }
+        changed()
+    }
+
+    /// SIGKILL to the whole group, for a forced stop.
+    func kill() {
+        stopRequested = true
+        backoff?.cancel()
+        instance?.signal(SIGKILL)
+    }
+
+    /// Waits until `condition` is met or can no longer be met (or the caller is cancelled).
+    func verdict(for condition: Dependency.Condition) async -> ServiceFacts.Verdict {
+        await waitUntil { $0.verdict(for: condition) != nil }
+        return facts.verdict(for: condition) ?? .failed(reason: "was not waited for: the bring-up was aborted")
+    }
+
+    /// Returns once no instance runs and none will be started again.
+    func waitUntilFinished() async {
+        await waitUntil { $0.finished }
+    }
+
+    func warn(_ message: String) {
+        emit(.warning(message))
+    }
+
+    // MARK: - Lifecycle
+
+    private func runLifecycle() async {
+        while !stopRequested {
+            guard let process = await launch() else { break }
+            let startedAt = ContinuousClock.now
+            let status = await process.waitForExit()
+            await instanceEnded(process)
+            facts.lastExit = status
+            if stopRequested { break }
+            guard let delay = restartDelay(after: status, ranFor: .now - startedAt) else {
+                emit(status.isSuccess ? .completed : .exited(status))
+                break
+            }
+            emit(.restarting(attempt: restarts.count, delay: delay))
+            changed()
+            await sleepUnlessStopped(delay)
+        }
+        facts.finished = true
+        if stopRequested && facts.launched { emit(.stopped) }
+        changed()
+    }
+
+    private func launch() async -> InstanceProcess? {
+        instanceNumber += 1
+        emit(.starting)
+        do {
+            let ports = try context.ports.allocate(service.containerPorts.count)
+            let privatePorts = Dictionary(uniqueKeysWithValues: zip(service.containerPorts, ports))
+            let request = try launchRequest(privatePorts: privatePorts)
+            let process: InstanceProcess
+            do {
+                process = try await InstanceProcess.launch(request, output: log)
+            } catch {
+                context.ports.release(ports)
+                throw UpError.cannotStart(service: service.name, reason: error.description)
+            }
+            instance = process
+            context.records.save(record(process))
+            await route(to: privatePorts)
+            facts.launched = true
+            emit(.started)
+            watchHealth(process, privatePorts: privatePorts, environment: request.environment)
+            changed()
+            privatePortsInUse = ports
+            return process
+        } catch let error as UpError {
+            fail(error.description)
+        } catch {
+            fail("\(error)")
+        }
+        return nil
+    }
+
+    private var privatePortsInUse: [Int] = []
+
+    private func fail(_ reason: String) {
+        facts.launchFailure = reason
+        emit(.failedToStart(reason: reason))
+        changed()
+    }
+
+    private func launchRequest(privatePorts: [Int: Int]) throws -> InstanceLaunchRequest {
+        let arguments = try ServiceCommand.arguments(for: service)
+        let environment = try LaunchEnvironment.build(
+            service: service, base: context.baseEnvironment, privatePorts: privatePorts,
+            dependencyAddresses: context.endpoints.addresses(of: service.dependsOn.keys))
+        guard let executable = ExecutableLookup.resolve(
+            arguments[0], environment: environment, workingDirectory: service.workingDir)
+        else {
+            throw UpError.cannotStart(service: service.name, reason: "\(arguments[0]): executable file not found in $PATH")
+        }
+        var user: String?
+        if let wanted = service.user {
+            if context.canSwitchUser {
+                user = wanted
+            } else if instanceNumber == 1 {
+                emit(.warning("runs as the current user, not \(wanted): switching user needs root"))
+            }
+        }
+        return InstanceLaunchRequest(
+            shimExecutable: context.shimExecutable, executable: executable, arguments: arguments,
+            environment: environment, workingDirectory: service.workingDir ?? nil, user: user,
+            stopSignal: service.stopSignal.flatMap(SignalName.number) ?? SIGTERM,
+            stopGracePeriod: service.stopGracePeriod)
+    }
+
+    private func record(_ process: InstanceProcess) -> ProcessRecord {
+        ProcessRecord(service: service.name, instance: instanceNumber, shim: process.shim, leader: process.leader)
+    }
+
+    private var instanceID: InstanceID { "\(service.name)-\(instanceNumber)" }
+
+    private func route(to privatePorts: [Int: Int]) async {
+        for (target, keys) in context.endpoints.listeners[service.name] ?? [:] {
+            guard let port = privatePorts[target] else { continue }
+            for key in keys {
+                _ = try? await context.proxy.setUpstream(Upstream(instance: instanceID, port: port), for: key)
+            }
+        }
+    }
+
+    private func instanceEnded(_ process: InstanceProcess) async {
+        await monitor?.stop()
+        monitor = nil
+        instance = nil
+        context.records.remove(record(process))
+        context.ports.release(privatePortsInUse)
+        privatePortsInUse = []
+    }
+
+    // MARK: - Health
+
+    private func watchHealth(_ process: InstanceProcess, privatePorts: [Int: Int], environment: [String: String]) {
+        let primary = service.containerPorts.first.flatMap { privatePorts[$0] }
+        guard let plan = try? HealthCheckPlan(service: service, primaryPort: primary) else { return }
+        let monitor = HealthMonitor(
+            plan: plan, environment: environment, workingDirectory: service.workingDir, limiter: context.probes)
+        self.monitor = monitor
+        Task {
+            await monitor.start()
+            for await transition in monitor.transitions {
+                self.healthChanged(transition, of: process)
+            }
+        }
+    }
+
+    private func healthChanged(_ transition: HealthTransition, of process: InstanceProcess) {
+        guard instance === process else { return }
+        switch transition.to {
+        case .healthy:
+            facts.healthy = true
+            facts.lastHealthFailure = nil
+            restarts.markHealthy(at: .now)
+            emit(.healthy)
+        case .unhealthy:
+            facts.lastHealthFailure = transition.probe.reason
+            emit(.unhealthy(reason: transition.probe.reason))
+            if service.slipway.restartOnUnhealthy {
+                restartBecauseUnhealthy = true
+                process.stop()
+            }
+        case .starting:
+            break
+        }
+        changed()
+    }
+
+    // MARK: - Restart
+
+    private func restartDelay(after status: ExitStatus, ranFor duration: Duration) -> Duration? {
+        let forced = restartBecauseUnhealthy
+        restartBecauseUnhealthy = false
+        return restarts.nextDelay(policy: service, status: status, ranFor: duration, forced: forced)
+    }
+
+    private func sleepUnlessStopped(_ delay: Duration) async {
+        let task = Task { _ = try? await Task.sleep(for: delay) }
+        backoff = task
+        await task.value
+        backoff = nil
+    }
+
+    // MARK: - Events and waiting
+
+    private func emit(_ kind: ServiceEvent.Kind) {
+        context.events.yield(ServiceEvent(service: service.name, kind: kind, elapsed: .now - began))
+    }
+
+    private func changed() {
+        let waiting = watchers
+        watchers = []
+        waiting.forEach { $0.resume() }
+    }
+
+    private func waitUntil(_ predicate: (ServiceFacts) -> Bool) async {
+        while !predicate(facts), !Task.isCancelled {
+            await withTaskCancellationHandler {
+                await withCheckedContinuation { watchers.append($0) }
+            } onCancel: {
+                Task { await self.changed() }
+            }
+        }
+    }
+}

@@ -1,0 +1,172 @@
+import ComposeKit
+import Foundation
+import NIOPosix
+import SlipwayProxy
+
+/// How to run a project.
+public struct SupervisorConfiguration: Sendable {
+    public var project: Project
+    /// Services named on the command line; empty means all. Their
+    /// dependencies always come along.
+    public var services: [String]
+    public var stateDirectory: StateDirectory
+    /// The `slipway` binary that provides the hidden `__shim` mode.
+    public var shimExecutable: String
+    /// Where service output is shown; nil keeps it to the log files.
+    public var terminal: TerminalOutput?
+    /// The supervisor's environment, which services inherit.
+    public var environment: [String: String]
+
+    public init(
+        project: Project, services: [String] = [], stateDirectory: StateDirectory, shimExecutable: String,
+        terminal: TerminalOutput?, environment: [String: String]
+    ) {
+        self.project = project
+        self.services = services
+        self.stateDirectory = stateDirectory
+        self.shimExecutable = shimExecutable
+        self.terminal = terminal
+        self.environment = environment
+    }
+}
+
+/// Runs a project's services as processes: brings them up in dependency
+/// order behind their conditions, keeps them running, stops them in reverse.
+public actor Supervisor {
+    /// Every service's progress, for the CLI to render.
+    public nonisolated let events: AsyncStream<ServiceEvent>
+    private let continuation: AsyncStream<ServiceEvent>.Continuation
+    private let configuration: SupervisorConfiguration
+    private let proxy = ReverseProxy(eventLoopGroup: MultiThreadedEventLoopGroup.singleton)
+    private var runners: [String: ServiceRunner] = [:]
+    private var stopping = false
+
+    public init(configuration: SupervisorConfiguration) {
+        self.configuration = configuration
+        (events, continuation) = AsyncStream.makeStream(of: ServiceEvent.self)
+    }
+
+    /// Starts every selected service once its dependencies meet their
+    /// conditions. Throws (having started nothing further) when a required
+    /// dependency fails; the caller then stops what did start with `stop()`.
+    public func up() async throws(UpError) {
+        let selection = try selectedServices()
+        let state = configuration.stateDirectory
+        do { try state.prepare() } catch { throw UpError.stateDirectory(error.description) }
+        let records = ProcessRecordStore(state)
+        SurvivorSweep(store: records).run()
+        let endpoints = try await ServiceEndpoints.open(for: selection, proxy: proxy)
+        let context = RunContext(
+            shimExecutable: configuration.shimExecutable, state: state, records: records, events: continuation,
+            ports: PortAllocator(), probes: ProbeLimiter(), proxy: proxy, endpoints: endpoints,
+            baseEnvironment: configuration.environment)
+        createRunners(selection, context: context)
+        try await bringUp()
+    }
+
+    /// Returns once no service runs any more and none will restart.
+    public func waitUntilAllEnded() async {
+        for runner in runners.values { await runner.waitUntilFinished() }
+    }
+
+    /// Stops every service, dependents before their dependencies, each with
+    /// its stop_signal and grace period, then closes the proxy listeners.
+    public func stop() async {
+        stopping = true
+        var tasks: [String: Task<Void, Never>] = [:]
+        for name in runners.keys.sorted() { _ = stopTask(for: name, tasks: &tasks) }
+        for task in tasks.values { await task.value }
+        await proxy.shutdown()
+        continuation.finish()
+    }
+
+    /// SIGKILL to every service's process group (a second Ctrl-C).
+    public func kill() async {
+        for runner in runners.values { await runner.kill() }
+    }
+
+    // MARK: - Bring-up
+
+    private func selectedServices() throws(UpError) -> [Service] {
+        let all = configuration.project.services
+        var wanted = configuration.services.isEmpty ? Array(all.keys) : configuration.services
+        var selected: [String: Service] = [:]
+        while let name = wanted.popLast() {
+            guard selected[name] == nil else { continue }
+            guard let service = all[name] else {
+                if configuration.services.contains(name) { throw UpError.unknownService(name) }
+                continue
+            }
+            selected[name] = service
+            wanted.append(contentsOf: service.dependsOn.keys)
+        }
+        return selected.values.sorted { $0.name < $1.name }
+    }
+
+    private func createRunners(_ services: [Service], context: RunContext) {
+        let width = services.map(\.name.count).max() ?? 0
+        for (index, service) in services.enumerated() {
+            let log = ServiceLog(
+                service: service.name, path: context.state.logFile(service: service.name),
+                terminal: configuration.terminal, prefixWidth: width,
+                style: TerminalStyle.servicePalette[index % TerminalStyle.servicePalette.count])
+            runners[service.name] = ServiceRunner(service: service, context: context, log: log)
+        }
+    }
+
+    private func bringUp() async throws(UpError) {
+        let runners = self.runners
+        do {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for runner in runners.values {
+                    group.addTask { try await Self.bringUp(runner, runners: runners) }
+                }
+                do {
+                    try await group.waitForAll()
+                } catch {
+                    group.cancelAll()
+                    throw error
+                }
+            }
+        } catch let error as UpError {
+            throw error
+        } catch {
+            throw UpError.cannotStart(service: "?", reason: "\(error)")
+        }
+    }
+
+    private static func bringUp(_ runner: ServiceRunner, runners: [String: ServiceRunner]) async throws(UpError) {
+        let service = runner.service
+        for (name, dependency) in service.dependsOn.sorted(by: { $0.key < $1.key }) {
+            guard let dependencyRunner = runners[name] else { continue }
+            let verdict = await dependencyRunner.verdict(for: dependency.condition)
+            if Task.isCancelled { return }
+            guard case let .failed(reason) = verdict else { continue }
+            let failure = DependencyFailure(
+                dependency: name, dependent: service.name, reason: reason,
+                exitStatus: await dependencyRunner.facts.lastExit, lastLines: dependencyRunner.log.lastLines)
+            if dependency.required { throw UpError.dependencyFailed(failure) }
+            await runner.warn("starts without its optional dependency \(name), which \(reason)")
+        }
+        if Task.isCancelled { return }
+        await runner.start()
+        if let failure = await runner.facts.launchFailure {
+            throw UpError.cannotStart(service: service.name, reason: failure)
+        }
+    }
+
+    // MARK: - Stop
+
+    private func stopTask(for name: String, tasks: inout [String: Task<Void, Never>]) -> Task<Void, Never> {
+        if let task = tasks[name] { return task }
+        let dependents = runners.values.filter { $0.service.dependsOn[name] != nil }.map(\.service.name).sorted()
+        let waitFor = dependents.map { stopTask(for: $0, tasks: &tasks) }
+        let runner = runners[name]
+        let task = Task {
+            for dependent in waitFor { await dependent.value }
+            await runner?.stop()
+        }
+        tasks[name] = task
+        return task
+    }
+}

@@ -1,0 +1,50 @@
+/// Why `up` could not bring the stack up; every case names the service.
+public enum UpError: Error, Equatable, CustomStringConvertible {
+    /// A dependency did not reach the condition a dependent needs.
+    case dependencyFailed(DependencyFailure)
+    /// A service could not be started at all (no command, program not found, …).
+    case cannotStart(service: String, reason: String)
+    /// A published port could not be bound.
+    case portUnavailable(service: String, port: String, reason: String)
+    /// A service named on the command line is not in the project.
+    case unknownService(String)
+    case stateDirectory(String)
+
+    public var description: String {
+        switch self {
+        case let .dependencyFailed(failure): failure.description
+        case let .cannotStart(service, reason): "service \(service) cannot start: \(reason)"
+        case let .portUnavailable(service, port, reason): "service \(service) cannot publish port \(port): \(reason)"
+        case let .unknownService(name): "no such service: \(name)"
+        case let .stateDirectory(reason): reason
+        }
+    }
+
+    /// The process exit code `up` ends with (see docs/runtime.md).
+    public var exitCode: Int32 {
+        switch self {
+        case .dependencyFailed, .cannotStart: 3
+        case .portUnavailable: 4
+        case .unknownService, .stateDirectory: 1
+        }
+    }
+}
+
+/// A dependency that failed its dependent's `depends_on` condition.
+public struct DependencyFailure: Sendable, Equatable, CustomStringConvertible {
+    public var dependency: String
+    public var dependent: String
+    /// What happened, e.g. `exited with exit code 1`, `is unhealthy: HTTP 503`.
+    public var reason: String
+    public var exitStatus: ExitStatus?
+    /// The dependency's last log lines.
+    public var lastLines: [String]
+
+    public var description: String {
+        var text = "dependency \(dependency) of \(dependent) failed: \(dependency) \(reason)"
+        if !lastLines.isEmpty {
+            text += "\nlast lines of \(dependency):\n" + lastLines.map { "  \($0)" }.joined(separator: "\n")
+        }
+        return text
+    }
+}
