@@ -29,7 +29,7 @@ struct ComposeGoCorpus {
         }
     }
 
-    /// Undoes the table escaping: `\\`, `\t`, `\n` and `\xNN`.
+    /// Undoes the table escaping: `\\`, `\t`, `\n`, `\r` and `\xNN`.
     static func unescape(_ field: String) -> String {
         var result = ""
         var characters = field.unicodeScalars[...]
@@ -41,6 +41,7 @@ struct ComposeGoCorpus {
             switch next {
             case "n": result += "\n"
             case "t": result += "\t"
+            case "r": result += "\r"
             case "x":
                 let hex = String(String.UnicodeScalarView(characters.prefix(2)))
                 characters = characters.dropFirst(2)
@@ -76,7 +77,7 @@ struct ComposeGoCorpus {
 
 @Suite struct InterpolationCorpusTableTests {
     @Test func unescapesTheTableEscapes() {
-        #expect(ComposeGoCorpus.unescape(#"a\\b\tc\nd\x07e"#) == "a\\b\tc\nd\u{07}e")
+        #expect(ComposeGoCorpus.unescape(#"a\\b\tc\nd\x07e\rf"#) == "a\\b\tc\nd\u{07}e\rf")
         #expect(ComposeGoCorpus.expectedValue("<EMPTY>") == "")
     }
 }
