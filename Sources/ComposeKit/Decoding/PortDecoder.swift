@@ -2,16 +2,20 @@
 struct PortDecoder {
     let reader: ValueReader
 
-    func decodePorts(_ node: YAMLNode, _ path: String) -> [PortMapping] {
+    /// Each mapping with the place it was written; equal mappings are kept once (compose's unicity rule).
+    func decodePorts(_ node: YAMLNode, _ path: String) -> [(mapping: PortMapping, position: SourcePosition)] {
         guard let items = reader.sequence(node, path) else { return [] }
-        var mappings: [PortMapping] = []
+        var mappings: [(mapping: PortMapping, position: SourcePosition)] = []
+        func add(_ mapping: PortMapping, _ position: SourcePosition) {
+            if !mappings.contains(where: { $0.mapping == mapping }) { mappings.append((mapping, position)) }
+        }
         for (index, item) in items.enumerated() {
             let itemPath = "\(path)[\(index)]"
             if item.entries != nil {
-                if let mapping = longPort(item, itemPath) { mappings.append(mapping) }
+                if let mapping = longPort(item, itemPath) { add(mapping, item.position) }
             } else if let text = reader.string(item, itemPath) {
                 do {
-                    mappings += try PortParser.parseShort(text)
+                    for mapping in try PortParser.parseShort(text) { add(mapping, item.position) }
                 } catch {
                     reader.fail(item, itemPath, error.message)
                 }

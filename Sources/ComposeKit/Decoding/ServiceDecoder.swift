@@ -7,15 +7,21 @@ struct ServiceDecoder {
     /// Resolves a bare `environment` key (the shell, then `.env`).
     let lookup: (String) -> String?
 
-    func decode(name: String, node: YAMLNode) -> Service {
-        var service = Service(name: name)
+    func decode(name: String, node: YAMLNode) -> DecodedService {
+        var decoded = DecodedService(service: Service(name: name), node: node)
         let path = "services.\(name)"
-        guard let entries = reader.mapping(node, path) else { return service }
+        guard let entries = node.isNull ? [] : reader.mapping(node, path) else { return decoded }
         reader.checkKeys(entries, allowed: ComposeKeys.serviceKeys, path)
         for entry in entries {
-            apply(entry, to: &service, path: "\(path).\(entry.key)")
+            if entry.key == "ports" {
+                let ports = PortDecoder(reader: reader).decodePorts(entry.value, "\(path).ports")
+                decoded.service.ports = ports.map(\.mapping)
+                decoded.portPositions = ports.map(\.position)
+            } else {
+                apply(entry, to: &decoded.service, path: "\(path).\(entry.key)")
+            }
         }
-        return service
+        return decoded
     }
 
     private func apply(_ entry: YAMLNode.Entry, to service: inout Service, path: String) {
@@ -31,7 +37,6 @@ struct ServiceDecoder {
         case "user": service.user = reader.string(value, path)
         case "depends_on": service.dependsOn = DependencyDecoder(reader: reader).decode(value, path)
         case "healthcheck": service.healthcheck = HealthcheckDecoder(reader: reader).decode(value, path)
-        case "ports": service.ports = PortDecoder(reader: reader).decodePorts(value, path)
         case "expose": service.expose = PortDecoder(reader: reader).decodeExpose(value, path)
         case "restart": service.restart = restart(value, path) ?? .no
         case "deploy": decodeDeploy(value, path, into: &service)
@@ -138,4 +143,12 @@ struct ServiceDecoder {
         policy.window = node["window"].flatMap { reader.duration($0, "\(path).window") }
         return policy
     }
+}
+
+/// A decoded service with what validation needs to point at its source.
+struct DecodedService {
+    var service: Service
+    var node: YAMLNode
+    /// Where each of `service.ports` was written.
+    var portPositions: [SourcePosition] = []
 }

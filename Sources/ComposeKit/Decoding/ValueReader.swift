@@ -82,8 +82,7 @@ struct ValueReader {
     /// Rejects keys outside `allowed`; `x-*` extension keys are allowed unless `extensions` is false.
     func checkKeys(_ entries: [YAMLNode.Entry], allowed: Set<String>, _ path: String, extensions: Bool = true) {
         for entry in entries where !allowed.contains(entry.key) && !(extensions && entry.key.hasPrefix("x-")) {
-            let expected = allowed.sorted().joined(separator: ", ")
-            log.error("unknown key \"\(entry.key)\"; expected one of: \(expected)", at: entry.keyPosition, path: path)
+            log.error("unknown key \"\(entry.key)\"; \(KeySuggestion.hint(for: entry.key, among: allowed))", at: entry.keyPosition, path: path)
         }
     }
 

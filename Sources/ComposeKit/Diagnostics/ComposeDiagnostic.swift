@@ -19,9 +19,10 @@ public struct ComposeDiagnostic: Sendable, Equatable, CustomStringConvertible {
         self.message = message
     }
 
-    /// `file:line:column: key.path: message`, leaving out the parts that are unknown.
+    /// `file:line:column: key.path: message`, leaving out the parts that are unknown;
+    /// warnings start with `warning: ` so they never read as errors.
     public var description: String {
-        var parts: [String] = []
+        var parts: [String] = severity == .warning ? ["warning"] : []
         if let position { parts.append(position.description) }
         if !path.isEmpty { parts.append(path) }
         parts.append(message)

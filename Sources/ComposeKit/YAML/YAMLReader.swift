@@ -57,19 +57,23 @@ struct YAMLReader {
         let isAlias = expansion.enter(node.anchor)
         defer { expansion.leave(isAlias) }
         try expansion.count { position(node.mark) }
-        let tag = mergeTag(node.tag.description)
+        // The raw tags, read before anything resolves them: `Node.tag` would resolve (and
+        // overwrite) an implicit tag, hiding whether `!!str` was written.
         switch node {
         case let .scalar(scalar):
+            let tag = mergeTag(scalar.tag.description)
             let explicitString = scalar.tag.description == Tag.Name.str.rawValue
             let plain = scalar.style == .plain && !explicitString
             return YAMLNode(.scalar(scalar.string, plain: plain), tag: tag, at: position(scalar.mark))
         case let .sequence(sequence):
+            let tag = mergeTag(sequence.tag.description)
             var items: [YAMLNode] = []
             for (index, item) in sequence.enumerated() {
                 items.append(try convert(item, path: "\(path)[\(index)]", expansion: &expansion))
             }
             return YAMLNode(.sequence(items), tag: tag, at: position(sequence.mark))
         case let .mapping(mapping):
+            let tag = mergeTag(mapping.tag.description)
             let entries = try convertMapping(mapping, path: path, expansion: &expansion)
             return YAMLNode(.mapping(entries), tag: tag, at: position(mapping.mark))
         case .alias:
