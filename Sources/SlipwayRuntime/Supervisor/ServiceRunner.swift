@@ -40,14 +40,13 @@ actor ServiceRunner {
     /// Stops the instance (stop_signal, grace, SIGKILL) and any further restart;
     /// returns once its processes are gone.
     func stop() async {
-        let wasRunning = instance != nil
-        stopRequested = true
-        backoff?.cancel()
-        if wasRunning {
+        if !stopRequested, let instance {
             began = .now
             emit(.stopping)
-            instance?.stop()
+            instance.stop()
         }
+        stopRequested = true
+        backoff?.cancel()
         await lifecycle?.value
         if lifecycle == nil { facts.finished = true }
         changed()

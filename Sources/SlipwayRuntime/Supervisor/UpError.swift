@@ -25,7 +25,8 @@ public enum UpError: Error, Equatable, CustomStringConvertible {
         switch self {
         case .dependencyFailed, .cannotStart: 3
         case .portUnavailable: 4
-        case .unknownService, .stateDirectory: 1
+        case .unknownService: 2
+        case .stateDirectory: 5
         }
     }
 }
