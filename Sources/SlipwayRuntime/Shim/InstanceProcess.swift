@@ -66,9 +66,9 @@ public final class InstanceProcess: Sendable {
     public let shim: ProcessIdentity
     public let leader: ProcessIdentity
     private let control: any Channel
-    private let exit: EventLoopFuture<ExitStatus>
+    private let exit: EventLoopFuture<InstanceExit>
 
-    private init(shim: ProcessIdentity, leader: ProcessIdentity, control: any Channel, exit: EventLoopFuture<ExitStatus>) {
+    private init(shim: ProcessIdentity, leader: ProcessIdentity, control: any Channel, exit: EventLoopFuture<InstanceExit>) {
         self.shim = shim
         self.leader = leader
         self.control = control
@@ -113,7 +113,7 @@ public final class InstanceProcess: Sendable {
     ) async throws -> InstanceProcess {
         let loop = group.next()
         let started = loop.makePromise(of: ProcessIdentity.self)
-        let ended = loop.makePromise(of: ExitStatus.self)
+        let ended = loop.makePromise(of: InstanceExit.self)
         let outputClosed = loop.makePromise(of: Void.self)
         _ = try await NIOPipeBootstrap(group: loop)
             .channelInitializer { channel in
@@ -139,8 +139,8 @@ public final class InstanceProcess: Sendable {
         let specLine = String(decoding: try JSONEncoder().encode(request.spec), as: UTF8.self) + "\n"
         try await control.writeAndFlush(ByteBuffer(string: specLine)).get()
         let leader = try await started.futureResult.get()
-        let exit = ended.futureResult.flatMap { status in
-            outputClosed.futureResult.or(timeout: .seconds(1), on: loop).map { status }
+        let exit = ended.futureResult.flatMap { ending in
+            outputClosed.futureResult.or(timeout: .seconds(1), on: loop).map { ending }
         }
         return InstanceProcess(shim: shim, leader: leader, control: control, exit: exit)
     }
@@ -155,14 +155,22 @@ public final class InstanceProcess: Sendable {
         send(.signal(number))
     }
 
-    /// The service's exit status, once it has exited and its output is read.
-    public func waitForExit() async -> ExitStatus {
-        (try? await exit.get()) ?? .signalled(SIGKILL)
+    /// How the instance ended, once its output is read.
+    public func waitForExit() async -> InstanceExit {
+        (try? await exit.get()) ?? InstanceExit(status: .signalled(SIGKILL), shimLost: true)
     }
 
     private func send(_ command: ShimCommand) {
         control.writeAndFlush(ByteBuffer(string: command.line), promise: nil)
     }
+}
+
+/// How an instance ended.
+public struct InstanceExit: Sendable, Equatable {
+    public var status: ExitStatus
+    /// The shim died without reporting (killed from outside): the service's
+    /// processes may still be running and nobody is watching them.
+    public var shimLost: Bool
 }
 
 extension EventLoopFuture where Value == Void {

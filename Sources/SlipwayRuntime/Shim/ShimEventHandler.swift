@@ -3,16 +3,16 @@ import NIOCore
 
 /// Reads `ShimEvent` lines from a shim. The shim closing its end (it exits
 /// right after reporting the service's exit) completes `ended`; a shim that
-/// vanished without a report counts as killed.
+/// vanished without a report is marked so, since its service may live on.
 final class ShimEventHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
 
     private let shim: pid_t
     private let started: EventLoopPromise<ProcessIdentity>
-    private let ended: EventLoopPromise<ExitStatus>
+    private let ended: EventLoopPromise<InstanceExit>
     private var status: ExitStatus?
 
-    init(shim: pid_t, started: EventLoopPromise<ProcessIdentity>, ended: EventLoopPromise<ExitStatus>) {
+    init(shim: pid_t, started: EventLoopPromise<ProcessIdentity>, ended: EventLoopPromise<InstanceExit>) {
         self.shim = shim
         self.started = started
         self.ended = ended
@@ -30,7 +30,7 @@ final class ShimEventHandler: ChannelInboundHandler {
 
     func channelInactive(context: ChannelHandlerContext) {
         started.fail(LaunchError(description: "the shim exited before starting the service"))
-        ended.succeed(status ?? .signalled(SIGKILL))
+        ended.succeed(InstanceExit(status: status ?? .signalled(SIGKILL), shimLost: status == nil))
         ShimReaper.reap(shim, on: context.eventLoop)
         context.fireChannelInactive()
     }

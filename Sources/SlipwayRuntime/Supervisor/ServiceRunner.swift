@@ -80,8 +80,9 @@ actor ServiceRunner {
         while !stopRequested {
             guard let process = await launch() else { break }
             let startedAt = ContinuousClock.now
-            let status = await process.waitForExit()
-            await instanceEnded(process)
+            let ending = await process.waitForExit()
+            let status = ending.status
+            await instanceEnded(process, shimLost: ending.shimLost)
             facts.lastExit = status
             if stopRequested { break }
             guard let delay = restartDelay(after: status, ranFor: .now - startedAt) else {
@@ -176,10 +177,14 @@ actor ServiceRunner {
         }
     }
 
-    private func instanceEnded(_ process: InstanceProcess) async {
+    private func instanceEnded(_ process: InstanceProcess, shimLost: Bool) async {
         await monitor?.stop()
         monitor = nil
         instance = nil
+        if shimLost {
+            emit(.warning("its shim was killed; ending what is left of the instance"))
+            SurvivorSweep(store: context.records).end(record(process))
+        }
         context.records.remove(record(process))
         context.ports.release(privatePortsInUse)
         privatePortsInUse = []
