@@ -66,9 +66,9 @@ public final class InstanceProcess: Sendable {
     public let shim: ProcessIdentity
     public let leader: ProcessIdentity
     private let control: any Channel
-    private let exit: EventLoopFuture<InstanceExit>
+    private let exit: EventLoopFuture<InstanceEnding>
 
-    private init(shim: ProcessIdentity, leader: ProcessIdentity, control: any Channel, exit: EventLoopFuture<InstanceExit>) {
+    private init(shim: ProcessIdentity, leader: ProcessIdentity, control: any Channel, exit: EventLoopFuture<InstanceEnding>) {
         self.shim = shim
         self.leader = leader
         self.control = control
@@ -113,7 +113,7 @@ public final class InstanceProcess: Sendable {
     ) async throws -> InstanceProcess {
         let loop = group.next()
         let started = loop.makePromise(of: ProcessIdentity.self)
-        let ended = loop.makePromise(of: InstanceExit.self)
+        let ended = loop.makePromise(of: InstanceEnding.self)
         let outputClosed = loop.makePromise(of: Void.self)
         _ = try await NIOPipeBootstrap(group: loop)
             .channelInitializer { channel in
@@ -156,8 +156,8 @@ public final class InstanceProcess: Sendable {
     }
 
     /// How the instance ended, once its output is read.
-    public func waitForExit() async -> InstanceExit {
-        (try? await exit.get()) ?? InstanceExit(status: .signalled(SIGKILL), shimLost: true)
+    public func waitForExit() async -> InstanceEnding {
+        (try? await exit.get()) ?? InstanceEnding(status: .signalled(SIGKILL), shimLost: true)
     }
 
     private func send(_ command: ShimCommand) {
@@ -166,7 +166,7 @@ public final class InstanceProcess: Sendable {
 }
 
 /// How an instance ended.
-public struct InstanceExit: Sendable, Equatable {
+public struct InstanceEnding: Sendable, Equatable {
     public var status: ExitStatus
     /// The shim died without reporting (killed from outside): the service's
     /// processes may still be running and nobody is watching them.

@@ -9,10 +9,10 @@ final class ShimEventHandler: ChannelInboundHandler {
 
     private let shim: pid_t
     private let started: EventLoopPromise<ProcessIdentity>
-    private let ended: EventLoopPromise<InstanceExit>
+    private let ended: EventLoopPromise<InstanceEnding>
     private var status: ExitStatus?
 
-    init(shim: pid_t, started: EventLoopPromise<ProcessIdentity>, ended: EventLoopPromise<InstanceExit>) {
+    init(shim: pid_t, started: EventLoopPromise<ProcessIdentity>, ended: EventLoopPromise<InstanceEnding>) {
         self.shim = shim
         self.started = started
         self.ended = ended
@@ -30,7 +30,7 @@ final class ShimEventHandler: ChannelInboundHandler {
 
     func channelInactive(context: ChannelHandlerContext) {
         started.fail(LaunchError(description: "the shim exited before starting the service"))
-        ended.succeed(InstanceExit(status: status ?? .signalled(SIGKILL), shimLost: status == nil))
+        ended.succeed(InstanceEnding(status: status ?? .signalled(SIGKILL), shimLost: status == nil))
         ShimReaper.reap(shim, on: context.eventLoop)
         context.fireChannelInactive()
     }

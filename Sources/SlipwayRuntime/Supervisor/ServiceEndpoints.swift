@@ -1,5 +1,4 @@
 import ComposeKit
-import Foundation
 import SlipwayProxy
 
 /// The proxy listeners of a project: every published port, plus one stable
@@ -11,8 +10,8 @@ struct ServiceEndpoints: Sendable {
     var listeners: [String: [Int: [ListenerKey]]] = [:]
     /// service → container port → stable loopback port.
     var stablePorts: [String: [Int: Int]] = [:]
-    /// service → its first container port (the one `PORT` and `_SERVICE_PORT` name).
-    var primaryTargets: [String: Int] = [:]
+    /// service → its stable address, what its dependents are told.
+    var addresses: [String: ServiceAddress] = [:]
 
     /// Opens every listener, or none: on a failure the ones already open are closed.
     static func open(for services: [Service], proxy: ReverseProxy) async throws(UpError) -> ServiceEndpoints {
@@ -30,7 +29,6 @@ struct ServiceEndpoints: Sendable {
     }
 
     private mutating func open(_ service: Service, proxy: ReverseProxy, opened: inout [ListenerKey]) async throws(UpError) {
-        primaryTargets[service.name] = service.containerPorts.first
         var used = Set<ListenerKey>()
         for mapping in service.ports {
             var key = ListenerKey(service: service.name, containerPort: mapping.target)
@@ -54,6 +52,7 @@ struct ServiceEndpoints: Sendable {
             listeners[service.name, default: [:]][target, default: []].append(key)
             stablePorts[service.name, default: [:]][target] = listener.boundPort
         }
+        addresses[service.name] = ServiceAddress(service: service, portsByTarget: stablePorts[service.name] ?? [:])
     }
 
     private static func add(_ config: ListenerConfig, proxy: ReverseProxy, describing port: String) async throws(UpError) -> Listener {
@@ -69,21 +68,5 @@ struct ServiceEndpoints: Sendable {
     private static func mode(_ service: Service, _ mapping: PortMapping) -> ProxyMode {
         if mapping.appProtocol?.lowercased() == "http" { return .http }
         return service.slipway.proxy == .http ? .http : .tcp
-    }
-
-    /// `<NAME>_SERVICE_HOST` / `<NAME>_SERVICE_PORT` (first container port) and
-    /// `<NAME>_SERVICE_PORT_<T>` for each of the service's dependencies.
-    func addresses(of dependencies: some Sequence<String>) -> [String: String] {
-        var environment: [String: String] = [:]
-        for dependency in dependencies {
-            guard let ports = stablePorts[dependency], !ports.isEmpty else { continue }
-            let prefix = dependency.uppercased().replacingOccurrences(of: "-", with: "_").replacingOccurrences(of: ".", with: "_")
-            environment["\(prefix)_SERVICE_HOST"] = "127.0.0.1"
-            for (target, port) in ports { environment["\(prefix)_SERVICE_PORT_\(target)"] = String(port) }
-            if let primary = primaryTargets[dependency], let port = ports[primary] {
-                environment["\(prefix)_SERVICE_PORT"] = String(port)
-            }
-        }
-        return environment
     }
 }

@@ -14,7 +14,8 @@ actor ServiceRunner {
     private var instanceNumber = 0
     private var stopRequested = false
     private var restartBecauseUnhealthy = false
-    private var restarts = RestartHistory()
+    private var restarts: RestartPolicyEvaluator
+    private var healthySince: ContinuousClock.Instant?
     private var lifecycle: Task<Void, Never>?
     private var backoff: Task<Void, Never>?
     private var watchers: [CheckedContinuation<Void, Never>] = []
@@ -25,6 +26,7 @@ actor ServiceRunner {
         self.context = context
         self.log = log
         facts = ServiceFacts(hasHealthCheck: service.slipway.healthPath != nil || service.healthcheck?.isActive == true)
+        restarts = RestartPolicyEvaluator(rule: RestartRule(service: service))
     }
 
     // MARK: - Control
@@ -89,7 +91,7 @@ actor ServiceRunner {
                 emit(status.isSuccess ? .completed : .exited(status))
                 break
             }
-            emit(.restarting(attempt: restarts.count, delay: delay))
+            emit(.restarting(attempt: restarts.restartCount, delay: delay))
             changed()
             await sleepUnlessStopped(delay)
         }
@@ -139,9 +141,9 @@ actor ServiceRunner {
 
     private func launchRequest(privatePorts: [Int: Int]) throws -> InstanceLaunchRequest {
         let arguments = try ServiceCommand.arguments(for: service)
-        let environment = try LaunchEnvironment.build(
-            service: service, base: context.baseEnvironment, privatePorts: privatePorts,
-            dependencyAddresses: context.endpoints.addresses(of: service.dependsOn.keys))
+        let environment = try InstanceEnvironment.build(
+            for: service, ports: privatePorts, dependencies: context.endpoints.addresses,
+            inherited: context.baseEnvironment)
         guard let executable = ExecutableLookup.resolve(
             arguments[0], environment: environment, workingDirectory: service.workingDir)
         else {
@@ -212,9 +214,10 @@ actor ServiceRunner {
         case .healthy:
             facts.healthy = true
             facts.lastHealthFailure = nil
-            restarts.markHealthy(at: .now)
+            healthySince = healthySince ?? .now
             emit(.healthy)
         case .unhealthy:
+            healthySince = nil
             facts.lastHealthFailure = transition.probe.reason
             emit(.unhealthy(reason: transition.probe.reason))
             if service.slipway.restartOnUnhealthy {
@@ -230,9 +233,14 @@ actor ServiceRunner {
     // MARK: - Restart
 
     private func restartDelay(after status: ExitStatus, ranFor duration: Duration) -> Duration? {
-        let forced = restartBecauseUnhealthy
+        let stable = facts.hasHealthCheck ? healthySince.map { ContinuousClock.now - $0 } ?? .zero : duration
+        let exit = InstanceExit(
+            cause: restartBecauseUnhealthy ? .unhealthy : .exited(code: status.code), stopRequested: stopRequested,
+            ranFor: stable)
         restartBecauseUnhealthy = false
-        return restarts.nextDelay(policy: service, status: status, ranFor: duration, forced: forced)
+        healthySince = nil
+        guard case let .restart(_, delay) = restarts.decide(after: exit, at: .now) else { return nil }
+        return delay
     }
 
     private func sleepUnlessStopped(_ delay: Duration) async {
