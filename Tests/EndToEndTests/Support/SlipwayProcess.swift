@@ -43,6 +43,15 @@ final class SlipwayProcess: Sendable {
     var errors: String { stderr.text }
     var pid: Int32 { process.processIdentifier }
 
+    /// The states progress lines gave `service` so far (`Started`, `Healthy`, …).
+    func states(of service: String) -> [String] {
+        output.split(separator: "\n").compactMap { line in
+            let words = line.split(separator: " ")
+            guard words.count >= 3, words[1] == service, words[0].count == 1 else { return nil }
+            return String(words[2])
+        }
+    }
+
     /// Polls until stdout contains `text`.
     func waitForOutput(_ text: String, within deadline: Duration = .seconds(30)) async -> Bool {
         await eventually(within: deadline) { self.output.contains(text) }
