@@ -60,6 +60,25 @@ struct UpOrphanTests {
         #expect(status == 0, "second up: \(second.output)\(second.errors)")
     }
 
+    @Test func aSecondUpOfARunningProjectRefusesAndLeavesItAlone() async throws {
+        let stack = try TestStack(Self.stack)
+        let first = try stack.start()
+        let running = await eventually { stack.processes().count >= 6 }
+        let before = Set(stack.processes())
+        let second = try stack.start()
+        let secondStatus = await second.waitForExit()
+        let after = Set(stack.processes())
+        first.signal(SIGINT)
+        let firstStatus = await first.waitForExit()
+        await first.cleanUp()
+
+        #expect(running)
+        #expect(secondStatus == 6)
+        #expect(second.errors.contains("already running"))
+        #expect(before.isSubset(of: after), "the second up must not touch the first one's processes")
+        #expect(firstStatus == 0)
+    }
+
     private static func commandLine(_ pid: Int32) -> String {
         let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") ?? Data()
         return String(decoding: data.map { $0 == 0 ? 32 : $0 }, as: UTF8.self)

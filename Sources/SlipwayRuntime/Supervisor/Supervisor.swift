@@ -39,6 +39,7 @@ public actor Supervisor {
     private let configuration: SupervisorConfiguration
     private let proxy = ReverseProxy(eventLoopGroup: MultiThreadedEventLoopGroup.singleton)
     private var runners: [String: ServiceRunner] = [:]
+    private var lock: SupervisorLock?
     private var stopping = false
 
     public init(configuration: SupervisorConfiguration) {
@@ -53,6 +54,7 @@ public actor Supervisor {
         let selection = try selectedServices()
         let state = configuration.stateDirectory
         do { try state.prepare() } catch { throw UpError.stateDirectory(error.description) }
+        lock = try SupervisorLock(state)
         let records = ProcessRecordStore(state)
         SurvivorSweep(store: records).run()
         let endpoints = try await ServiceEndpoints.open(for: selection, proxy: proxy)
@@ -77,6 +79,7 @@ public actor Supervisor {
         for name in runners.keys.sorted() { _ = stopTask(for: name, tasks: &tasks) }
         for task in tasks.values { await task.value }
         await proxy.shutdown()
+        lock = nil
         continuation.finish()
     }
 

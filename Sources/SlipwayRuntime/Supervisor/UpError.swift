@@ -9,6 +9,8 @@ public enum UpError: Error, Equatable, CustomStringConvertible {
     /// A service named on the command line is not in the project.
     case unknownService(String)
     case stateDirectory(String)
+    /// Another supervisor runs this project (same state directory).
+    case alreadyRunning(stateDirectory: String, pid: Int32?)
 
     public var description: String {
         switch self {
@@ -17,6 +19,9 @@ public enum UpError: Error, Equatable, CustomStringConvertible {
         case let .portUnavailable(service, port, reason): "service \(service) cannot publish port \(port): \(reason)"
         case let .unknownService(name): "no such service: \(name)"
         case let .stateDirectory(reason): reason
+        case let .alreadyRunning(directory, pid):
+            "this project is already running" + (pid.map { " (supervisor pid \($0))" } ?? "")
+                + "; stop it first, or use another project name or --state-dir (state: \(directory))"
         }
     }
 
@@ -27,6 +32,7 @@ public enum UpError: Error, Equatable, CustomStringConvertible {
         case .portUnavailable: 4
         case .unknownService: 2
         case .stateDirectory: 5
+        case .alreadyRunning: 6
         }
     }
 }
