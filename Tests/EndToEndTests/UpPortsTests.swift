@@ -5,10 +5,11 @@ import Testing
 
 @Suite("up: ports, addresses and output")
 struct UpPortsTests {
-    /// A tiny HTTP server on $PORT answering with `body`.
+    /// A tiny HTTP server on $PORT answering with `body` and the
+    /// X-Forwarded-For it received (`direct` when none: a TCP-mode proxy).
     private static func server(_ body: String) -> String {
         """
-        ["python3", "-c", "import http.server, os\\nclass H(http.server.BaseHTTPRequestHandler):\\n    def do_GET(self):\\n        self.send_response(200); self.end_headers(); self.wfile.write(b'\(body)')\\n    def log_message(self, *a): pass\\nhttp.server.HTTPServer(('127.0.0.1', int(os.environ['PORT'])), H).serve_forever()"]
+        ["python3", "-c", "import http.server, os\\nclass H(http.server.BaseHTTPRequestHandler):\\n    def do_GET(self):\\n        self.send_response(200); self.end_headers(); self.wfile.write(b'\(body) ' + (self.headers.get('X-Forwarded-For') or 'direct').encode())\\n    def log_message(self, *a): pass\\nhttp.server.HTTPServer(('127.0.0.1', int(os.environ['PORT'])), H).serve_forever()"]
         """
     }
 
@@ -18,7 +19,8 @@ struct UpPortsTests {
         return String(decoding: data, as: UTF8.self)
     }
 
-    @Test func servesARequestThroughAPublishedPort() async throws {
+    @Test(arguments: [("", "direct"), ("x-slipway: {proxy: http}", "127.0.0.1")])
+    func servesARequestThroughAPublishedPort(proxyMode: String, forwardedFor: String) async throws {
         let published = TestStack.freePort()
         let stack = try TestStack("""
             services:
@@ -28,6 +30,7 @@ struct UpPortsTests {
                 healthcheck:
                   test: ["CMD-SHELL", "python3 -c \\"import socket,os; socket.create_connection(('127.0.0.1', int(os.environ['PORT'])))\\""]
                   interval: 30s
+                \(proxyMode)
             """)
         let up = try stack.start()
         let healthy = await up.waitForOutput("web  Healthy")
@@ -37,7 +40,7 @@ struct UpPortsTests {
         await up.cleanUp()
 
         #expect(healthy, "\(up.output)\(up.errors)")
-        #expect(body == "hello from web")
+        #expect(body == "hello from web \(forwardedFor)")
         #expect(status == 0)
     }
 
@@ -55,7 +58,7 @@ struct UpPortsTests {
                   api: {condition: service_healthy}
             """)
         let up = try stack.start()
-        let reached = await up.waitForOutput("client  | got: api says hi")
+        let reached = await up.waitForOutput("client  | got: api says hi direct")
         up.signal(SIGINT)
         let status = await up.waitForExit()
         await up.cleanUp()
