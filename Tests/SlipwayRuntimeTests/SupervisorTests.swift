@@ -128,4 +128,19 @@ struct SupervisorTests {
         #expect(restarted)
         #expect(harness.kinds(of: "web").contains { if case .unhealthy = $0 { true } else { false } })
     }
+
+    @Test func restartsADependentWithRestartTrueWhenItsDependencyRestarts() async throws {
+        let db = Service.shell("db", "if [ -f crashed ]; then exec sleep 1000; fi; touch crashed; sleep 0.3; exit 1") {
+            $0.restart = .onFailure(maxRetries: 1)
+        }
+        let web = Service.shell("web", "exec sleep 1000") { $0.dependsOn = ["db": Dependency(restart: true)] }
+        let plain = Service.shell("plain", "exec sleep 1000") { $0.dependsOn = ["db": Dependency()] }
+        let harness = try SupervisorHarness([db, web, plain])
+        try await harness.supervisor.up()
+        let webRestarted = await eventually { harness.kinds(of: "web").filter(\.isStarted).count == 2 }
+        let plainStarts = harness.kinds(of: "plain").filter(\.isStarted).count
+        await harness.finish()
+        #expect(webRestarted)
+        #expect(plainStarts == 1)
+    }
 }

@@ -13,6 +13,9 @@ struct RunContext: Sendable {
     var endpoints: ServiceEndpoints
     /// The supervisor's own environment, which services inherit (PATH, HOME, …).
     var baseEnvironment: [String: String]
+    /// Told when a service starts a replacement instance, so dependents
+    /// with `restart: true` follow.
+    var instanceRestarted: @Sendable (String) -> Void
     /// Only root can honour `user:`.
     var canSwitchUser: Bool = geteuid() == 0
 }

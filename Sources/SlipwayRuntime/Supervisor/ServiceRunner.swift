@@ -14,6 +14,7 @@ actor ServiceRunner {
     private var instanceNumber = 0
     private var stopRequested = false
     private var restartBecauseUnhealthy = false
+    private var restartBecauseOfDependency = false
     private var restarts: RestartPolicyEvaluator
     private var healthySince: ContinuousClock.Instant?
     private var lifecycle: Task<Void, Never>?
@@ -76,6 +77,15 @@ actor ServiceRunner {
         emit(.warning(message))
     }
 
+    /// `depends_on.<dependency>.restart: true`: the dependency was restarted,
+    /// so the running instance is stopped and started again at once.
+    func restart(becauseOf dependency: String) {
+        guard !stopRequested, let instance else { return }
+        restartBecauseOfDependency = true
+        emit(.warning("restarts because \(dependency) restarted"))
+        instance.stop()
+    }
+
     // MARK: - Lifecycle
 
     private func runLifecycle() async {
@@ -87,6 +97,10 @@ actor ServiceRunner {
             await instanceEnded(process, shimLost: ending.shimLost)
             facts.lastExit = status
             if stopRequested { break }
+            if restartBecauseOfDependency {
+                restartBecauseOfDependency = false
+                continue
+            }
             guard let delay = restartDelay(after: status, ranFor: .now - startedAt) else {
                 emit(status.isSuccess ? .completed : .exited(status))
                 break
@@ -119,6 +133,7 @@ actor ServiceRunner {
             await route(to: privatePorts)
             facts.launched = true
             emit(.started)
+            if instanceNumber > 1 { context.instanceRestarted(service.name) }
             watchHealth(process, privatePorts: privatePorts, environment: request.environment)
             changed()
             privatePortsInUse = ports

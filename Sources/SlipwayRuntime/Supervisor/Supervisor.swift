@@ -61,7 +61,8 @@ public actor Supervisor {
         let context = RunContext(
             shimExecutable: configuration.shimExecutable, state: state, records: records, events: continuation,
             ports: PortAllocator(), probes: ProbeLimiter(), proxy: proxy, endpoints: endpoints,
-            baseEnvironment: configuration.environment)
+            baseEnvironment: configuration.environment,
+            instanceRestarted: { name in Task { await self.dependencyRestarted(name) } })
         createRunners(selection, context: context)
         try await bringUp()
     }
@@ -155,6 +156,13 @@ public actor Supervisor {
         await runner.start()
         if let failure = await runner.facts.launchFailure {
             throw UpError.cannotStart(service: service.name, reason: failure)
+        }
+    }
+
+    private func dependencyRestarted(_ name: String) async {
+        guard !stopping else { return }
+        for runner in runners.values where runner.service.dependsOn[name]?.restart == true {
+            await runner.restart(becauseOf: name)
         }
     }
 
