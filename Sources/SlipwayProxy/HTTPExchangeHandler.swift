@@ -314,6 +314,14 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler, 
         )
         exchange.traffic.end()
         if !discardingRequest { headReadDeadline.exchangeEnded() }
+        resumeReading()
+    }
+
+    /// Reads held back for the exchange's upstream must not stay held once it is gone.
+    private func resumeReading() {
+        guard pendingRead, let context else { return }
+        pendingRead = false
+        context.read()
     }
 
     private func respond(_ response: LocalResponse, keepAlive: Bool) {

@@ -4,7 +4,7 @@ import NIOPosix
 import SlipwayProxy
 import Testing
 
-@Suite("HTTP mode: upgrade tunnels and the stale keep-alive retry")
+@Suite("HTTP mode: upgrade tunnels and the stale keep-alive retry", .timeLimit(.minutes(3)))
 struct HTTPUpgradeAndRetryTests {
     @Test("an Upgrade request becomes a byte tunnel after the instance's 101")
     func webSocketUpgrade() async throws {

@@ -4,7 +4,7 @@ import NIOPosix
 @testable import SlipwayProxy
 import Testing
 
-@Suite("Stats and the access log")
+@Suite("Stats and the access log", .timeLimit(.minutes(3)))
 struct ObservabilityTests {
     @Test("the latency histogram counts into buckets and reports quantile bounds")
     func histogram() {

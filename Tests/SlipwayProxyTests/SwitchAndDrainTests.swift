@@ -3,7 +3,7 @@ import NIOPosix
 import SlipwayProxy
 import Testing
 
-@Suite("Switch and drain over real sockets")
+@Suite("Switch and drain over real sockets", .timeLimit(.minutes(3)))
 struct SwitchAndDrainTests {
     @Test("switching many times under keep-alive load loses no request and routes each new request to the new instance")
     func switchUnderLoad() async throws {
