@@ -29,7 +29,7 @@ struct ReadinessBenchCommand: AsyncParsableCommand {
         let limiter = ProbeLimiter()
         let ports = PortAllocator()
         let pythonPath = try resolve(python)
-        var samples: [ReadinessProbeKind: [Double]] = [:]
+        var samples: [ReadinessProbeKind: [ReadinessSample]] = [:]
         for index in 0..<runs {
             for kind in ReadinessProbeKind.allCases {
                 let run = ReadinessRun(python: pythonPath, workDirectory: workDirectory, kind: kind,

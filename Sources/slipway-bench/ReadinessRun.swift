@@ -24,12 +24,13 @@ struct ReadinessRun {
     var limiter: ProbeLimiter
     var ports: PortAllocator
 
-    /// Milliseconds from listening to healthy.
-    func measure(index: Int) async throws -> Double {
+    /// Milliseconds from launch to listening, and from listening to healthy.
+    func measure(index: Int) async throws -> ReadinessSample {
         let port = try ports.allocate()
         defer { ports.release(port) }
         let stampFile = "\(workDirectory)/listen-\(kind.rawValue)-\(index)"
         let launchedAt = ContinuousClock.now
+        let launchedAtMonotonic = ReadinessServer.monotonicNow()
         let server = try ReadinessServer(python: python, port: port, startDelay: startDelay, stampFile: stampFile)
         defer { server.stop() }
         let plan = HealthCheckPlan(check: kind.check(port: port), interval: interval, timeout: .seconds(5))
@@ -44,8 +45,18 @@ struct ReadinessRun {
         await monitor.stop()
         guard let healthyAt else { throw Failure.neverHealthy(probe: kind.rawValue) }
         guard let listening = server.listeningSince else { throw Failure.noListenStamp }
-        return Double(Int64(healthyAt) - Int64(listening)) / 1_000_000
+        return ReadinessSample(
+            startup: Double(Int64(listening) - Int64(launchedAtMonotonic)) / 1_000_000,
+            latency: Double(Int64(healthyAt) - Int64(listening)) / 1_000_000)
     }
+}
+
+/// One run's figures, in milliseconds.
+struct ReadinessSample {
+    /// Launch to listening: how slow a starter the server was.
+    var startup: Double
+    /// Listening to reported healthy: the figure measured.
+    var latency: Double
 }
 
 /// The probe forms the benchmark compares.

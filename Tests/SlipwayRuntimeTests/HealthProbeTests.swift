@@ -66,10 +66,10 @@ struct HealthProbeTests {
         let pidFile = directory.file("grandchild.pid")
         let probe = HealthProbe(
             check: .shell("sleep 1000 & echo $! > '\(pidFile)'; echo waiting; wait"),
-            timeout: .milliseconds(300), environment: basePath)
+            timeout: .seconds(2), environment: basePath)
         let result = await probe.run()
         #expect(!result.isHealthy)
-        #expect(result.reason == "timed out after 300ms")
+        #expect(result.reason == "timed out after 2s")
         #expect(result.output == "waiting")
         let grandchild = try #require(directory.read("grandchild.pid").flatMap { pid_t($0.trimmingCharacters(in: .whitespacesAndNewlines)) })
         #expect(await HealthTesting.eventually { HealthTesting.processIsGone(grandchild) })
@@ -129,6 +129,6 @@ struct HealthProbeTests {
         let result = await HealthProbe(check: .http(port: server.port, path: "/"), timeout: .milliseconds(300)).run()
         #expect(!result.isHealthy)
         #expect(result.reason == "timed out after 300ms")
-        #expect(server.requestCount == 1)
+        #expect(await HealthTesting.eventually { server.requestCount == 1 })
     }
 }

@@ -8,6 +8,8 @@ final class ComposeFileLoader {
     /// The directory relative paths of this scope resolve against.
     let baseDirectory: String
     private var interpolatedCache: [String: YAMLNode] = [:]
+    /// Files loaded as part of this scope (not reached through `extends`).
+    private var scopeFiles: Set<String> = []
 
     init(session: LoadSession, variables: [String: String], baseDirectory: String) {
         self.session = session
@@ -17,6 +19,7 @@ final class ComposeFileLoader {
 
     /// The file with includes and extends applied; nil when it could not be read.
     func load(_ path: String, includeChain: [String] = []) -> YAMLNode? {
+        scopeFiles.insert(path)
         guard var node = interpolatedFile(path) else { return nil }
         if let include = node["include"] {
             let included = IncludeResolver(loader: self).resolve(include, in: path, chain: includeChain + [path])
@@ -46,6 +49,13 @@ final class ComposeFileLoader {
         }
         interpolatedCache[path] = merged
         return merged
+    }
+
+    /// Where a file's relative `extends.file`, `include` and `env_file` paths point from:
+    /// the scope's directory for the files of the scope (compose resolves them against
+    /// the project directory), the file's own directory for a file reached through `extends`.
+    func workingDirectory(of path: String) -> String {
+        path == "-" || scopeFiles.contains(path) ? baseDirectory : PathResolver.directory(of: path)
     }
 
     func interpolate(_ document: YAMLNode) -> YAMLNode {

@@ -52,8 +52,8 @@ struct ExtendsResolver {
             return nil
         }
         guard var base = resolve(target.service, services: baseServices, file: target.file, chain: chain + [link]) else { return nil }
-        let baseDirectory = PathResolver.directory(of: target.file)
-        if target.file != file, baseDirectory != loader.baseDirectory {
+        let baseDirectory = loader.workingDirectory(of: target.file)
+        if baseDirectory != loader.baseDirectory {
             base = PathRebaser.rebase(base, from: baseDirectory)
         }
         base = withoutExtends(base)
@@ -74,7 +74,7 @@ struct ExtendsResolver {
         guard let service = reader.string(serviceNode, "\(path).service") else { return nil }
         guard let fileNode = extends["file"] else { return Link(file: file, service: service) }
         guard let other = reader.string(fileNode, "\(path).file") else { return nil }
-        let directory = file == "-" ? loader.baseDirectory : PathResolver.directory(of: file)
+        let directory = loader.workingDirectory(of: file)
         let otherPath = PathResolver.absolute(other, relativeTo: directory)
         guard loader.session.contents.exists(otherPath) else {
             reader.fail(fileNode, "\(path).file", "extended file \(otherPath) does not exist")

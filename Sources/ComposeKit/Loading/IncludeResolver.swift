@@ -9,7 +9,7 @@ struct IncludeResolver {
     func resolve(_ include: YAMLNode, in file: String, chain: [String]) -> YAMLNode? {
         let reader = ValueReader(log: session.log)
         guard let items = reader.sequence(include, "include") else { return nil }
-        let directory = file == "-" ? loader.baseDirectory : PathResolver.directory(of: file)
+        let directory = loader.workingDirectory(of: file)
         var merged: YAMLNode?
         for (index, item) in items.enumerated() {
             guard let node = load(item, path: "include[\(index)]", directory: directory, chain: chain, reader: reader) else { continue }

@@ -12,7 +12,7 @@ struct ProjectNaming {
         if let fromEnvironment = variables["COMPOSE_PROJECT_NAME"], !fromEnvironment.isEmpty {
             return checked(fromEnvironment, source: "COMPOSE_PROJECT_NAME")
         }
-        if let fromFile = nameFromFiles(files, variables: variables) {
+        if let fromFile = nameFromFiles(files, variables: variables), !fromFile.isEmpty {
             return checked(fromFile, source: "the top-level name")
         }
         let derived = ProjectNameRules.normalize(directory == "/" ? "" : (directory as String).split(separator: "/").last.map(String.init) ?? "")
@@ -40,8 +40,9 @@ struct ProjectNaming {
         }
         guard let found else { return nil }
         let interpolated = session.interpolate ? NodeInterpolator(variables: variables, log: DiagnosticLog()).interpolate(found) : found
-        guard let text = interpolated.scalarText, !interpolated.isNull else {
-            session.log.error("name must be a string, got \(interpolated.kindName)", at: found.position, path: "name")
+        if interpolated.isNull { return nil }
+        guard let text = interpolated.scalarText, case .string = interpolated.resolved else {
+            session.log.error("name must be a string, got \(ValueReader(log: session.log).describe(interpolated))", at: found.position, path: "name")
             return nil
         }
         return text

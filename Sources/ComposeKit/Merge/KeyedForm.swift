@@ -4,6 +4,15 @@ enum KeyedForm {
     /// `["A=1", "B"]` → `{A: "1", B: null}`; `depends_on: [db]` → `{db: {condition: service_started, required: true}}`;
     /// `extra_hosts: ["h:1.2.3.4"]` → `{h: "1.2.3.4"}`; a mapping is returned unchanged.
     static func mapping(_ node: YAMLNode, key: String) -> YAMLNode {
+        if let entries = node.entries, key != "depends_on", key != "networks" {
+            var result = node
+            result.content = .mapping(entries.map { entry in
+                var value = entry.value
+                if case let .scalar(text, _) = value.content, !value.isNull { value.content = .scalar(text, plain: false) }
+                return YAMLNode.Entry(key: entry.key, keyPosition: entry.keyPosition, value: value)
+            })
+            return result
+        }
         guard let items = node.items else { return node }
         var entries: [YAMLNode.Entry] = []
         for item in items {
@@ -30,6 +39,24 @@ enum KeyedForm {
         }
         var result = node
         result.content = .mapping(entries)
+        return result
+    }
+
+    /// `extra_hosts` as a `host=ip` list: a mapping or `host:ip` entries are rewritten,
+    /// and one host may appear with several addresses.
+    static func hostList(_ node: YAMLNode) -> YAMLNode {
+        var result = node
+        if let entries = node.entries {
+            result.content = .sequence(entries.flatMap { entry -> [YAMLNode] in
+                let addresses = entry.value.items ?? [entry.value]
+                return addresses.map { .string("\(entry.key)=\($0.scalarText ?? "")", at: $0.position) }
+            })
+        } else if let items = node.items {
+            result.content = .sequence(items.map { item in
+                guard let text = item.scalarText, !text.contains("="), let colon = text.firstIndex(of: ":") else { return item }
+                return .string(text.replacingCharacters(in: colon...colon, with: "="), at: item.position)
+            })
+        }
         return result
     }
 

@@ -7,9 +7,11 @@ enum NodeMerger {
     /// Service keys whose lists are replaced, never appended.
     private static let replacedKeys: Set<String> = ["command", "entrypoint"]
     /// Service keys written as a `KEY=VALUE` list or a mapping; they merge by key.
-    private static let keyedKeys: Set<String> = ["environment", "labels", "annotations", "sysctls", "extra_hosts", "depends_on", "networks"]
+    private static let keyedKeys: Set<String> = ["environment", "labels", "annotations", "sysctls", "depends_on", "networks"]
     /// Keyed values inside nested blocks (`build.args`, `deploy.labels`, …).
-    private static let nestedKeyedKeys: Set<String> = ["args", "labels", "annotations"]
+    private static let nestedKeyedKeys: Set<String> = ["args", "labels", "annotations", "additional_contexts"]
+    /// Service keys that take one string or a list of them; they append without repeats.
+    private static let stringOrListKeys: Set<String> = ["dns", "dns_search", "dns_opt", "tmpfs", "env_file"]
 
     static func merge(_ base: YAMLNode, _ override: YAMLNode) -> YAMLNode {
         mergeTopLevel(base, override)
@@ -62,6 +64,10 @@ enum NodeMerger {
             }
         case "env_file":
             return appendUnique(KeyedForm.list(base), KeyedForm.list(override), identity: KeyedForm.envFilePath)
+        case _ where stringOrListKeys.contains(key):
+            return appendUnique(KeyedForm.list(base), KeyedForm.list(override)) { $0.resolved }
+        case "extra_hosts":
+            return appendUnique(KeyedForm.hostList(base), KeyedForm.hostList(override)) { $0.resolved }
         case "volumes":
             return appendUnique(base, override, identity: KeyedForm.volumeTarget)
         default:

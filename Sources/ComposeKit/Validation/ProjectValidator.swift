@@ -26,6 +26,10 @@ struct ProjectValidator {
                 let flags = disabled.profiles.map { "--profile \($0)" }.joined(separator: " or ")
                 log.error("service \"\(service.name)\" depends on service \"\(dependency)\", which is disabled by its profiles (\(profiles)); enable it with \(flags)", at: position, path: path)
             } else if project.services[dependency] == nil {
+                guard service.dependsOn[dependency]?.required ?? true else {
+                    log.warning("service \"\(service.name)\" has an optional dependency on undefined service \"\(dependency)\"; it is ignored", at: position, path: path)
+                    continue
+                }
                 log.error("service \"\(service.name)\" depends on undefined service \"\(dependency)\"", at: position, path: path)
             }
         }

@@ -2,7 +2,7 @@
 /// does not emulate (`network_mode: service:db`, `volumes_from`, `links`, …);
 /// compose rejects a project where they name no service, and so does Slipway.
 enum ServiceReferences {
-    struct Reference {
+    struct Reference: Hashable {
         var key: String
         var service: String
     }
@@ -24,6 +24,7 @@ enum ServiceReferences {
                 references.append(Reference(key: "links", service: String(text.split(separator: ":").first ?? "")))
             }
         }
-        return references
+        var seen = Set<Reference>()
+        return references.filter { seen.insert($0).inserted }
     }
 }

@@ -5,7 +5,8 @@
 /// success, then the configured interval. Every probe holds a permit of the
 /// project's shared `ProbeLimiter` while it runs. Only services with an
 /// active check get a monitor (`HealthCheckPlan(service:primaryPort:)`
-/// returns nil for the others).
+/// returns nil for the others). The monitor probes until `stop()`, which the
+/// owner calls when the instance ends.
 public actor HealthMonitor {
     /// Ends after `stop()`.
     public nonisolated let transitions: AsyncStream<HealthTransition>

@@ -12,9 +12,10 @@
 /// than compose's own spacing), so readiness is seen almost at once. Those
 /// extra probes must not make a slow starter unhealthy sooner than docker
 /// would: while starting, a failure only counts once compose's schedule
-/// would have run a probe (start of the start period's end, then one per
-/// `interval`). Adaptive probing ends at the first success or when the
-/// instance turns unhealthy; after that probes run `interval` apart.
+/// would have run a probe (at the end of `start_period`, or one `interval`
+/// after launch without one, then one per `interval`). Adaptive probing ends
+/// at the first success or when the instance turns unhealthy; after that
+/// probes run `interval` apart.
 struct HealthTracker {
     static let firstAdaptiveDelay: Duration = .milliseconds(50)
     static let adaptiveCeiling: Duration = .milliseconds(500)

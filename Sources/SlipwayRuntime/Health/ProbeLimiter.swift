@@ -11,6 +11,7 @@ public actor ProbeLimiter {
     public let limit: Int
     private var inFlight = 0
     private(set) var peakInFlight = 0
+    var waitingCount: Int { waiters.count }
     private var waiters: [(id: UInt64, continuation: CheckedContinuation<Void, any Error>)] = []
     private var nextWaiterID: UInt64 = 0
 
