@@ -43,8 +43,10 @@ struct UpCommand: AsyncParsableCommand {
             }
         }
         let interruption = Interruption()
+        // Installed before anything starts, so no Ctrl-C can fall between.
+        let signalStream = TerminationSignals.stream()
         let signals = Task {
-            for await _ in TerminationSignals.stream() {
+            for await _ in signalStream {
                 if await interruption.record() == 1 {
                     await supervisor.stop()
                 } else {

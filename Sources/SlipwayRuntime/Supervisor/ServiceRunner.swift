@@ -129,6 +129,8 @@ actor ServiceRunner {
                 throw UpError.cannotStart(service: service.name, reason: error.description)
             }
             instance = process
+            // A stop that arrived while the shim was starting found no instance to stop.
+            if stopRequested { process.stop() }
             context.records.save(record(process))
             await route(to: privatePorts)
             facts.launched = true
