@@ -12,6 +12,7 @@ actor ServiceRunner {
     private var instance: InstanceProcess?
     private var monitor: HealthMonitor?
     private var instanceNumber = 0
+    private var privatePortsInUse: [Int] = []
     private var stopRequested = false
     private var restartBecauseUnhealthy = false
     private var restartBecauseOfDependency = false
@@ -129,6 +130,7 @@ actor ServiceRunner {
                 throw UpError.cannotStart(service: service.name, reason: error.description)
             }
             instance = process
+            privatePortsInUse = ports
             // A stop that arrived while the shim was starting found no instance to stop.
             if stopRequested { process.stop() }
             context.records.save(record(process))
@@ -138,7 +140,6 @@ actor ServiceRunner {
             if instanceNumber > 1 { context.instanceRestarted(service.name) }
             watchHealth(process, privatePorts: privatePorts, environment: request.environment)
             changed()
-            privatePortsInUse = ports
             return process
         } catch let error as UpError {
             fail(error.description)
@@ -147,8 +148,6 @@ actor ServiceRunner {
         }
         return nil
     }
-
-    private var privatePortsInUse: [Int] = []
 
     private func fail(_ reason: String) {
         facts.launchFailure = reason

@@ -56,7 +56,7 @@ public actor Supervisor {
         do { try state.prepare() } catch { throw UpError.stateDirectory(error.description) }
         lock = try SupervisorLock(state)
         let records = ProcessRecordStore(state)
-        SurvivorSweep(store: records).run()
+        await SurvivorSweep(store: records).run()
         let endpoints = try await ServiceEndpoints.open(for: selection, proxy: proxy)
         let context = RunContext(
             shimExecutable: configuration.shimExecutable, state: state, records: records, events: continuation,
@@ -120,43 +120,38 @@ public actor Supervisor {
 
     private func bringUp() async throws(UpError) {
         let runners = self.runners
-        do {
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                for runner in runners.values {
-                    group.addTask { try await Self.bringUp(runner, runners: runners) }
-                }
-                do {
-                    try await group.waitForAll()
-                } catch {
+        let failure = await withTaskGroup(of: UpError?.self) { group -> UpError? in
+            for runner in runners.values {
+                group.addTask { await Self.bringUp(runner, runners: runners) }
+            }
+            for await result in group {
+                if let result {
                     group.cancelAll()
-                    throw error
+                    return result
                 }
             }
-        } catch let error as UpError {
-            throw error
-        } catch {
-            throw UpError.cannotStart(service: "?", reason: "\(error)")
+            return nil
         }
+        if let failure { throw failure }
     }
 
-    private static func bringUp(_ runner: ServiceRunner, runners: [String: ServiceRunner]) async throws(UpError) {
+    /// Waits for the runner's dependencies, then starts it; returns why it could not.
+    private static func bringUp(_ runner: ServiceRunner, runners: [String: ServiceRunner]) async -> UpError? {
         let service = runner.service
         for (name, dependency) in service.dependsOn.sorted(by: { $0.key < $1.key }) {
             guard let dependencyRunner = runners[name] else { continue }
             let verdict = await dependencyRunner.verdict(for: dependency.condition)
-            if Task.isCancelled { return }
+            if Task.isCancelled { return nil }
             guard case let .failed(reason) = verdict else { continue }
             let failure = DependencyFailure(
                 dependency: name, dependent: service.name, reason: reason,
                 exitStatus: await dependencyRunner.facts.lastExit, lastLines: dependencyRunner.log.lastLines)
-            if dependency.required { throw UpError.dependencyFailed(failure) }
+            if dependency.required { return .dependencyFailed(failure) }
             await runner.warn("starts without its optional dependency \(name), which \(reason)")
         }
-        if Task.isCancelled { return }
+        if Task.isCancelled { return nil }
         await runner.start()
-        if let failure = await runner.facts.launchFailure {
-            throw UpError.cannotStart(service: service.name, reason: failure)
-        }
+        return await runner.facts.launchFailure.map { .cannotStart(service: service.name, reason: $0) }
     }
 
     private func dependencyRestarted(_ name: String) async {
