@@ -48,7 +48,8 @@ struct UpCommand: AsyncParsableCommand {
         let signals = Task {
             for await _ in signalStream {
                 if await interruption.record() == 1 {
-                    await supervisor.stop()
+                    // Not awaited: a second Ctrl-C must be heard during a long grace period.
+                    Task { await supervisor.stop() }
                 } else {
                     await supervisor.kill()
                 }

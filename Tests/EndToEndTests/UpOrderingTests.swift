@@ -155,4 +155,26 @@ struct UpOrderingTests {
         #expect(up.output.contains("✔ stubborn  Stopped"))
         #expect(gone)
     }
+
+    @Test func aSecondCtrlCKillsAtOnce() async throws {
+        let stack = try TestStack("""
+            services:
+              stubborn:
+                command: ["sh", "-c", "trap 'echo got INT' INT; trap 'echo got TERM' TERM; echo ready; while true; do sleep 0.1; done"]
+                stop_grace_period: 1h
+            """)
+        let up = try stack.start()
+        let ready = await up.waitForOutput("stubborn  | ready")
+        up.signal(SIGINT)
+        let stopping = await up.waitForOutput("stubborn  | got TERM")
+        up.signal(SIGINT)
+        let status = await up.waitForExit()
+        let gone = await eventually(within: .seconds(5)) { stack.processes().isEmpty }
+        await up.cleanUp()
+
+        #expect(ready && stopping, "\(up.output)\(up.errors)")
+        #expect(status == 130)
+        #expect(up.errors.contains("stopped by force"))
+        #expect(gone)
+    }
 }
