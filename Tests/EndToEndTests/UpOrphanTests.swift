@@ -17,8 +17,7 @@ struct UpOrphanTests {
     @Test func killingTheSupervisorWithSIGKILLEndsEveryServiceProcess() async throws {
         let stack = try TestStack(Self.stack)
         let up = try stack.start()
-        // Each service is a shell with a sleeping child; plus two shims.
-        let running = await eventually { stack.processes().count >= 6 }
+        let running = await eventually { Self.sleepers(stack) == 2 }
         let before = stack.processes().count
         up.signal(SIGKILL)
         _ = await up.waitForExit()
@@ -35,7 +34,7 @@ struct UpOrphanTests {
     @Test func aLaterUpEndsSurvivorsRecordedByAnEarlierOne() async throws {
         let stack = try TestStack(Self.stack)
         let first = try stack.start()
-        let running = await eventually { stack.processes().count >= 6 }
+        let running = await eventually { Self.sleepers(stack) == 2 }
         // Freeze the supervisor, kill its shims, then kill it: nobody is left
         // to stop the services, as after a crash of the whole tree.
         let shims = stack.processes().filter { Self.commandLine($0).contains("__shim") }
@@ -63,7 +62,7 @@ struct UpOrphanTests {
     @Test func aSecondUpOfARunningProjectRefusesAndLeavesItAlone() async throws {
         let stack = try TestStack(Self.stack)
         let first = try stack.start()
-        let running = await eventually { stack.processes().count >= 6 }
+        let running = await eventually { Self.sleepers(stack) == 2 }
         let before = Set(stack.processes())
         let second = try stack.start()
         let secondStatus = await second.waitForExit()
@@ -77,6 +76,11 @@ struct UpOrphanTests {
         #expect(second.errors.contains("already running"))
         #expect(before.isSubset(of: after), "the second up must not touch the first one's processes")
         #expect(firstStatus == 0)
+    }
+
+    /// Both services' `sleep 1000` grandchildren exist once everything has started.
+    private static func sleepers(_ stack: TestStack) -> Int {
+        stack.processes().filter { commandLine($0).hasPrefix("sleep 1000") }.count
     }
 
     private static func commandLine(_ pid: Int32) -> String {

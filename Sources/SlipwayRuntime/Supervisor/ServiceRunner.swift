@@ -269,7 +269,9 @@ actor ServiceRunner {
     // MARK: - Events and waiting
 
     private func emit(_ kind: ServiceEvent.Kind) {
-        context.events.yield(ServiceEvent(service: service.name, kind: kind, elapsed: .now - began))
+        let event = ServiceEvent(service: service.name, kind: kind, elapsed: .now - began)
+        if let line = ProgressLine(nameWidth: 0, colours: false).render(event) { log.note(line) }
+        context.events.yield(event)
     }
 
     private func changed() {
