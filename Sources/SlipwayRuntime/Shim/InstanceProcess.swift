@@ -3,63 +3,6 @@ import Glibc
 import NIOCore
 import NIOPosix
 
-/// Receives a service's output one line at a time (on an event-loop thread).
-public protocol LineSink: Sendable {
-    func receive(_ line: String)
-}
-
-/// What the supervisor asks a shim to run.
-public struct InstanceLaunchRequest: Sendable {
-    /// The `slipway` binary that provides `__shim` (and `__exec-as`).
-    public var shimExecutable: String
-    /// Absolute path of the service's program.
-    public var executable: String
-    public var arguments: [String]
-    public var environment: [String: String]
-    public var workingDirectory: String?
-    /// Switch to this user (only meaningful when the supervisor is root).
-    public var user: String?
-    public var stopSignal: Int32
-    public var stopGracePeriod: Duration
-
-    public init(
-        shimExecutable: String, executable: String, arguments: [String], environment: [String: String],
-        workingDirectory: String? = nil, user: String? = nil, stopSignal: Int32 = SIGTERM,
-        stopGracePeriod: Duration = .seconds(10)
-    ) {
-        self.shimExecutable = shimExecutable
-        self.executable = executable
-        self.arguments = arguments
-        self.environment = environment
-        self.workingDirectory = workingDirectory
-        self.user = user
-        self.stopSignal = stopSignal
-        self.stopGracePeriod = stopGracePeriod
-    }
-
-    var spec: ShimSpec {
-        var program = executable
-        var argv = arguments
-        if let user {
-            program = shimExecutable
-            argv = [shimExecutable, "__exec-as", user, executable] + arguments
-        }
-        return ShimSpec(
-            executable: program,
-            arguments: argv,
-            environment: environment.map { "\($0.key)=\($0.value)" }.sorted(),
-            workingDirectory: workingDirectory,
-            stopSignal: stopSignal,
-            stopGraceMilliseconds: Int(stopGracePeriod.components.seconds * 1000
-                + stopGracePeriod.components.attoseconds / 1_000_000_000_000_000)
-        )
-    }
-}
-
-public struct LaunchError: Error, CustomStringConvertible {
-    public var description: String
-}
-
 /// One running instance as the supervisor sees it: its shim, the leader of
 /// its process group, and the way to stop it.
 public final class InstanceProcess: Sendable {
@@ -162,26 +105,5 @@ public final class InstanceProcess: Sendable {
 
     private func send(_ command: ShimCommand) {
         control.writeAndFlush(ByteBuffer(string: command.line), promise: nil)
-    }
-}
-
-/// How an instance ended.
-public struct InstanceEnding: Sendable, Equatable {
-    public var status: ExitStatus
-    /// The shim died without reporting (killed from outside): the service's
-    /// processes may still be running and nobody is watching them.
-    public var shimLost: Bool
-}
-
-extension EventLoopFuture where Value == Void {
-    /// Succeeds when this future completes or when `timeout` has passed, whichever is first.
-    func or(timeout: TimeAmount, on loop: any EventLoop) -> EventLoopFuture<Void> {
-        let promise = loop.makePromise(of: Void.self)
-        let task = loop.scheduleTask(in: timeout) { promise.succeed() }
-        hop(to: loop).whenComplete { _ in
-            task.cancel()
-            promise.succeed()
-        }
-        return promise.futureResult
     }
 }
