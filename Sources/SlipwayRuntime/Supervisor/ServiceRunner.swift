@@ -157,27 +157,40 @@ actor ServiceRunner {
 
     private func launchRequest(privatePorts: [Int: Int]) throws -> InstanceLaunchRequest {
         let arguments = try ServiceCommand.arguments(for: service)
-        let environment = try InstanceEnvironment.build(
+        let user = switchedUser()
+        var environment = try InstanceEnvironment.build(
             for: service, ports: privatePorts, dependencies: context.endpoints.addresses,
             inherited: context.baseEnvironment)
+        let owner = try user.map(account)
+        environment["SLIPWAY_DATA_DIR"] = try ServiceDataDirectory(
+            state: context.state, service: service.name, owner: owner).path
         guard let executable = ExecutableLookup.resolve(
             arguments[0], environment: environment, workingDirectory: service.workingDir)
         else {
             throw UpError.cannotStart(service: service.name, reason: "\(arguments[0]): executable file not found in $PATH")
-        }
-        var user: String?
-        if let wanted = service.user {
-            if context.canSwitchUser {
-                user = wanted
-            } else if instanceNumber == 1 {
-                emit(.warning("runs as the current user, not \(wanted): switching user needs root"))
-            }
         }
         return InstanceLaunchRequest(
             shimExecutable: context.shimExecutable, executable: executable, arguments: arguments,
             environment: environment, workingDirectory: service.workingDir ?? nil, user: user,
             stopSignal: service.stopSignal.flatMap(SignalName.number) ?? SIGTERM,
             stopGracePeriod: service.stopGracePeriod)
+    }
+
+    /// The `user:` to switch to, or nil: without root the service runs as
+    /// the supervisor's user, which the first start says once.
+    private func switchedUser() -> String? {
+        guard let wanted = service.user else { return nil }
+        if context.canSwitchUser { return wanted }
+        if instanceNumber == 1 { emit(.warning("runs as the current user, not \(wanted): switching user needs root")) }
+        return nil
+    }
+
+    private func account(_ user: String) throws(UpError) -> Account {
+        do {
+            return try Account(resolving: user)
+        } catch {
+            throw UpError.cannotStart(service: service.name, reason: "user \(user): \(error.message)")
+        }
     }
 
     private func record(_ process: InstanceProcess) -> ProcessRecord {
