@@ -5,15 +5,20 @@ import Glibc
 struct TestStack: Sendable {
     let directory: String
     let runID: String
+    let composeFile: String
 
     init(_ compose: String) throws {
-        runID = UUID().uuidString
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("slipway-e2e-\(runID.prefix(8))").path
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try self.init(composeFile: nil)
         try compose.write(toFile: composeFile, atomically: true, encoding: .utf8)
     }
 
-    var composeFile: String { directory + "/compose.yaml" }
+    /// A stack whose compose file already exists (an example of the repository).
+    init(composeFile existing: String?) throws {
+        runID = UUID().uuidString
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("slipway-e2e-\(runID.prefix(8))").path
+        composeFile = existing ?? directory + "/compose.yaml"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    }
     var stateDirectory: String { directory + "/state" }
 
     static var slipwayBinary: String {
