@@ -64,17 +64,19 @@ struct ProjectValidator {
     }
 
     private func checkPublishedPorts(_ project: Project, decoded: [String: DecodedService]) {
-        var claimed: [(address: PublishedAddress, service: String)] = []
+        // Grouped by port and protocol, so a large project is not compared pair by pair.
+        var claimed: [String: [(address: PublishedAddress, service: String)]] = [:]
         for name in project.services.keys.sorted() {
             guard let service = project.services[name] else { continue }
             for (index, port) in service.ports.enumerated() {
                 guard let address = PublishedAddress(port) else { continue }
-                if let owner = claimed.first(where: { $0.address.conflicts(with: address) }) {
+                let group = "\(address.port)/\(address.proto)"
+                if let owner = claimed[group]?.first(where: { $0.address.conflicts(with: address) }) {
                     let position = decoded[name]?.portPositions[safe: index]
                     let who = owner.service == name ? "another port of this service" : "service \"\(owner.service)\""
                     log.error("host address \(address) is already published by \(who)", at: position, path: "services.\(name).ports")
                 } else {
-                    claimed.append((address, name))
+                    claimed[group, default: []].append((address, name))
                 }
             }
         }
