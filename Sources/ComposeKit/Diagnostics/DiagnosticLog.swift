@@ -4,7 +4,6 @@ final class DiagnosticLog {
     private(set) var entries: [ComposeDiagnostic] = []
 
     var hasErrors: Bool { entries.contains { $0.severity == .error } }
-    var errors: [ComposeDiagnostic] { entries.filter { $0.severity == .error } }
     var warnings: [ComposeDiagnostic] { entries.filter { $0.severity == .warning } }
 
     func error(_ message: String, at position: SourcePosition?, path: String) {
@@ -14,9 +13,5 @@ final class DiagnosticLog {
     func warning(_ message: String, at position: SourcePosition?, path: String) {
         let diagnostic = ComposeDiagnostic(.warning, at: position, path: path, message)
         if !entries.contains(diagnostic) { entries.append(diagnostic) }
-    }
-
-    func append(_ diagnostic: ComposeDiagnostic) {
-        entries.append(diagnostic)
     }
 }
