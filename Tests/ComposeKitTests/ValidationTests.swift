@@ -171,3 +171,35 @@ import Testing
         #expect(loaded.project.services["web"]?.command == .shell("run "))
     }
 }
+
+@Suite struct NotEmulatedKeyTests {
+    @Test func keysThatAreNotEmulatedStillHaveTheirShapeChecked() throws {
+        let directory = try TemporaryDirectory()
+        try directory.write("compose.yaml", """
+        services:
+          web:
+            command: x
+            cap_add: NET_ADMIN
+            ulimits: [nofile]
+            container_name: {a: b}
+            dns: 8.8.8.8
+            sysctls: [net.core.somaxconn=1024]
+        """)
+        let errors = directory.errors()
+        #expect(errors.map(\.path) == ["services.web.cap_add", "services.web.ulimits", "services.web.container_name"])
+        #expect(errors.first?.message == "must be a list, got \"NET_ADMIN\"")
+        #expect(errors.first?.position?.line == 4)
+    }
+
+    @Test func notEmulatedKeysAreReportedOncePerKey() throws {
+        let directory = try TemporaryDirectory()
+        try directory.write("compose.yaml", """
+        services:
+          a: {command: x, volumes: [/a], cap_add: [NET_ADMIN]}
+          b: {command: x, volumes: [/b]}
+        """)
+        let warnings = try directory.load().warnings.filter { $0.message.contains("not emulated") }
+        #expect(warnings.map(\.path) == ["services.a.cap_add", "services.a.volumes"])
+        #expect(warnings.last?.message.contains("used by a, b") == true)
+    }
+}

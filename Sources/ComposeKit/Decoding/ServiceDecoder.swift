@@ -47,7 +47,13 @@ struct ServiceDecoder {
         case "extends": break
         case "x-slipway": service.slipway = SlipwayExtensionDecoder(reader: reader).decode(value, path)
         case let key where key.hasPrefix("x-"): service.extensions[key] = value.resolved
-        case let key where ComposeKeys.notEmulatedServiceKeys.contains(key): service.notEmulated[key] = value.resolved
+        case let key where ComposeKeys.notEmulatedServiceKeys.contains(key):
+            let shape = NotEmulatedShapes.shape(of: key)
+            guard shape.accepts(value) else {
+                reader.fail(value, path, "must be \(shape.expectation), got \(reader.describe(value))")
+                return
+            }
+            service.notEmulated[key] = value.resolved
         default: break
         }
     }
