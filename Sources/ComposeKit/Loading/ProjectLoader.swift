@@ -62,7 +62,7 @@ public struct ProjectLoader {
         let (project, decoded) = assembler.assemble(root, name: name, files: files)
         checkRequestedServices(project, log: log)
         ProjectValidator(log: log, requireCommands: options.requireCommands).validate(project, decoded: decoded)
-        NotEmulatedReport(log: log).report(project, decoded: decoded)
+        NotEmulatedReport(log: log).report(project, decoded: decoded, root: root)
         if log.hasErrors { throw ComposeError(diagnostics: log.entries) }
         return LoadedProject(project: project, warnings: log.warnings)
     }
