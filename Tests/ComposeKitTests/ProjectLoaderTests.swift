@@ -170,4 +170,59 @@ import Testing
     @Test func namingAServiceEnablesIt() throws {
         #expect(try enabled { $0.requestedServices = ["debugger"] } == ["debugger", "web"])
     }
+
+    @Test func namingAServiceEnablesItsProfiles() throws {
+        #expect(try enabled { $0.requestedServices = ["seeder"] } == ["seeder", "web"])
+    }
+}
+
+/// The illustrative example of compose-spec's profiles chapter, case by case.
+@Suite struct ProfileSpecificationExampleTests {
+    private let yaml = """
+    services:
+      foo: {command: foo}
+      bar: {command: bar, profiles: [test]}
+      baz: {command: baz, depends_on: [bar], profiles: [test]}
+      zot: {command: zot, depends_on: [bar], profiles: [debug]}
+    """
+
+    private func load(profiles: [String] = [], requested: [String] = []) throws -> Result<[String], ComposeError> {
+        let directory = try TemporaryDirectory()
+        try directory.write("compose.yaml", yaml)
+        return Result { () throws(ComposeError) in
+            try directory.load { options in
+                options.profiles = profiles
+                options.requestedServices = requested
+            }.project.services.keys.sorted()
+        }
+    }
+
+    @Test func noProfileGivesFooOnly() throws {
+        #expect(try load().get() == ["foo"])
+    }
+
+    @Test func testProfileAddsBarAndBaz() throws {
+        #expect(try load(profiles: ["test"]).get() == ["bar", "baz", "foo"])
+    }
+
+    @Test func debugProfileAloneIsInvalidBecauseZotNeedsBar() throws {
+        #expect(throws: ComposeError.self) { try load(profiles: ["debug"]).get() }
+    }
+
+    @Test func bothProfilesGiveEveryService() throws {
+        #expect(try load(profiles: ["debug", "test"]).get() == ["bar", "baz", "foo", "zot"])
+    }
+
+    @Test func targetingBarOrBazActivatesTheTestProfile() throws {
+        #expect(try load(requested: ["bar"]).get() == ["bar", "baz", "foo"])
+        #expect(try load(requested: ["baz"]).get() == ["bar", "baz", "foo"])
+    }
+
+    @Test func targetingZotAloneIsInvalid() throws {
+        #expect(throws: ComposeError.self) { try load(requested: ["zot"]).get() }
+    }
+
+    @Test func targetingZotWithTestEnabledPullsInBar() throws {
+        #expect(try load(profiles: ["test"], requested: ["zot"]).get() == ["bar", "baz", "foo", "zot"])
+    }
 }

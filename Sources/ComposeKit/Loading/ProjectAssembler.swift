@@ -29,8 +29,11 @@ struct ProjectAssembler {
             default: break
             }
         }
+        // A service named on the command line adds its profiles to the active ones (compose-spec 15-profiles).
+        let requestedProfiles = requestedServices.flatMap { decoded[$0]?.service.profiles ?? [] }
+        let active = activeProfiles.union(requestedProfiles)
         for (serviceName, service) in decoded {
-            if isEnabled(service.service) {
+            if isEnabled(service.service, active: active) {
                 project.services[serviceName] = service.service
             } else {
                 project.disabledServices[serviceName] = service.service
@@ -67,11 +70,8 @@ struct ProjectAssembler {
         return node.resolved
     }
 
-    private func isEnabled(_ service: Service) -> Bool {
-        service.profiles.isEmpty
-            || activeProfiles.contains("*")
-            || !activeProfiles.isDisjoint(with: service.profiles)
-            || requestedServices.contains(service.name)
+    private func isEnabled(_ service: Service, active: Set<String>) -> Bool {
+        service.profiles.isEmpty || active.contains("*") || !active.isDisjoint(with: service.profiles)
     }
 }
 
