@@ -23,6 +23,15 @@ import Testing
         #expect(project.services["web"]?.command == .shell("b"))
     }
 
+    @Test func composeFileVariableMayComeFromDotEnv() throws {
+        let directory = try TemporaryDirectory()
+        try directory.write(".env", "COMPOSE_FILE=a.yaml:b.yaml\n")
+        try directory.write("a.yaml", "services: {web: {command: a}}\n")
+        try directory.write("b.yaml", "services: {web: {command: b}}\n")
+        let project = try directory.load().project
+        #expect(project.composeFiles == [directory.path + "/a.yaml", directory.path + "/b.yaml"])
+    }
+
     @Test func noFileIsAClearError() throws {
         let directory = try TemporaryDirectory()
         #expect(directory.errors().first?.message.contains("no compose file found") == true)

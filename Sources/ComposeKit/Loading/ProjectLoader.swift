@@ -27,7 +27,8 @@ public struct ProjectLoader {
         let contents = FileContents(workingDirectory: options.workingDirectory, standardInput: options.standardInput)
         let files: [String]
         do {
-            files = try ComposeFileLocator(workingDirectory: options.workingDirectory, environment: options.environment).locate(options.files)
+            let discovery = discoveryEnvironment(log: log, contents: contents)
+            files = try ComposeFileLocator(workingDirectory: options.workingDirectory, environment: discovery).locate(options.files)
         } catch {
             throw ComposeError(diagnostics: [ComposeDiagnostic(.error, at: nil, path: "", error.message)])
         }
@@ -65,6 +66,16 @@ public struct ProjectLoader {
         NotEmulatedReport(log: log).report(project, decoded: decoded, root: root)
         if log.hasErrors { throw ComposeError(diagnostics: log.entries) }
         return LoadedProject(project: project, warnings: log.warnings)
+    }
+
+    /// compose also takes `COMPOSE_FILE` from the `.env` (or `--env-file`) of the
+    /// directory it starts in, when neither `-f` nor the shell gives the files.
+    private func discoveryEnvironment(log: DiagnosticLog, contents: FileContents) -> [String: String] {
+        guard options.files.isEmpty, options.environment["COMPOSE_FILE"] == nil else { return options.environment }
+        let directory = options.projectDirectory.map { PathResolver.absolute($0, relativeTo: options.workingDirectory) } ?? options.workingDirectory
+        let session = LoadSession(log: log, contents: contents, projectDirectory: directory, interpolate: options.interpolate)
+        let envFiles = options.envFiles.map { PathResolver.absolute($0, relativeTo: options.workingDirectory) }
+        return EnvironmentSources(session: session).variables(envFiles: envFiles, projectDirectory: directory, processEnvironment: options.environment)
     }
 
     private func projectDirectory(_ files: [String]) -> String {
