@@ -6,7 +6,8 @@ public struct Service: Sendable, Equatable {
     public var build: ComposeValue?
     public var command: CommandLine?
     public var entrypoint: CommandLine?
-    /// Resolved environment. A value of `nil` is a bare `KEY` whose variable
+    /// Resolved environment: the `env_file` values (files in order), then
+    /// `environment` over them. A value of `nil` is a bare `KEY` whose variable
     /// is unset in the shell: compose passes nothing for it.
     public var environment: [String: String?]
     public var envFiles: [EnvFileReference]
