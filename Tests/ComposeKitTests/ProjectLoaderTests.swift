@@ -127,6 +127,16 @@ import Testing
         #expect(project.services["api"]?.environment == expectedAPI)
     }
 
+    @Test func rawEnvFilesAreReadLiterally() throws {
+        let directory = try TemporaryDirectory()
+        try directory.write("raw.env", "QUOTED=\"kept\"\nREF=${NOT_EXPANDED}\n# comment\n")
+        try directory.write("compose.yaml", "services:\n  web:\n    command: x\n    env_file: [{path: raw.env, format: raw}]\n")
+        let web = try #require(try directory.load().project.services["web"])
+        let expected: [String: String?] = ["QUOTED": "\"kept\"", "REF": "${NOT_EXPANDED}"]
+        #expect(web.environment == expected)
+        #expect(web.envFiles.first?.raw == true)
+    }
+
     @Test func missingRequiredEnvFileIsAnError() throws {
         let directory = try TemporaryDirectory()
         try directory.write("compose.yaml", "services:\n  web:\n    command: x\n    env_file: nope.env\n")

@@ -80,9 +80,12 @@ public struct EnvFileReference: Sendable, Equatable {
     /// Absolute path.
     public var path: String
     public var required: Bool
-    public init(path: String, required: Bool = true) {
+    /// `format: raw`: every `KEY=VALUE` line taken literally (no quotes, escapes or `${}`).
+    public var raw: Bool
+    public init(path: String, required: Bool = true, raw: Bool = false) {
         self.path = path
         self.required = required
+        self.raw = raw
     }
 }
 

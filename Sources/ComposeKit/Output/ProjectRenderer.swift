@@ -28,7 +28,7 @@ public enum ProjectRenderer {
         fields.add("entrypoint", service.entrypoint.map(render))
         fields.add("environment", environment(service.environment))
         fields.add("env_file", service.envFiles.isEmpty ? nil : .array(service.envFiles.map { file in
-            .mapping([("path", .string(file.path)), ("required", .bool(file.required))])
+            .mapping([("path", .string(file.path)), ("required", .bool(file.required))] + (file.raw ? [("format", .string("raw"))] : []))
         }))
         fields.add("working_dir", service.workingDir.map(ComposeValue.string))
         fields.add("user", service.user.map(ComposeValue.string))
