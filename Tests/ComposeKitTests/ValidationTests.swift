@@ -101,6 +101,22 @@ import Testing
         #expect(loaded.warnings.contains { $0.message.contains("neither command nor x-slipway.command") })
     }
 
+    @Test func linksAndServiceNamespacesAreDependenciesToo() throws {
+        let errors = try diagnostics("""
+        services:
+          db: {command: x}
+          web:
+            command: x
+            links: [db, cache]
+            network_mode: service:db
+        """)
+        expectError(errors, line: 5, column: 17, path: "services.web.depends_on", containing: "depends on undefined service \"cache\"")
+        #expect(errors.count == 1)
+        let directory = try TemporaryDirectory()
+        try directory.write("compose.yaml", "services:\n  db: {command: x}\n  web: {command: x, links: [db]}\n")
+        #expect(try directory.load().project.services["web"]?.dependsOn["db"] == Dependency(restart: true))
+    }
+
     @Test func dependingOnAProfileDisabledServiceIsAnError() throws {
         let errors = try diagnostics("""
         services:

@@ -53,6 +53,7 @@ struct ProjectAssembler {
                 log.error("invalid service name \"\(entry.key)\": use only letters, digits, \".\", \"_\" and \"-\"", at: entry.keyPosition, path: "services")
             }
             var service = decoder.decode(name: entry.key, node: entry.value)
+            ImplicitDependencies.add(to: &service.service)
             service.service.environment = EnvFileValues(session: session, variables: variables)
                 .environment(for: service.service, node: entry.value)
             decoded[entry.key] = service

@@ -9,7 +9,6 @@ struct ProjectValidator {
         for name in project.services.keys.sorted() {
             guard let service = project.services[name], let source = decoded[name] else { continue }
             checkDependencies(service, source: source, project: project)
-            checkReferences(service, source: source, project: project)
             checkCommand(service, source: source)
         }
         checkCycles(project, decoded: decoded)
@@ -32,15 +31,6 @@ struct ProjectValidator {
                 }
                 log.error("service \"\(service.name)\" depends on undefined service \"\(dependency)\"", at: position, path: path)
             }
-        }
-    }
-
-    /// `network_mode: service:x`, `volumes_from`, `links`, … name other services too.
-    private func checkReferences(_ service: Service, source: DecodedService, project: Project) {
-        for reference in ServiceReferences.named(by: service) where project.services[reference.service] == nil {
-            let position = source.node[reference.key]?.position ?? source.node.position
-            let state = project.disabledServices[reference.service] == nil ? "undefined" : "profile-disabled"
-            log.error("service \"\(service.name)\" depends on \(state) service \"\(reference.service)\" through \(reference.key)", at: position, path: "services.\(service.name).\(reference.key)")
         }
     }
 
