@@ -6,6 +6,6 @@ struct SlipwayCommand: AsyncParsableCommand {
         commandName: "slipway",
         abstract: "Run a compose-spec stack as local processes behind a built-in reverse proxy.",
         version: "0.1.0",
-        subcommands: []
+        subcommands: [ShimCommand.self, ExecAsCommand.self]
     )
 }

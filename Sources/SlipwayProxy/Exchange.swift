@@ -1,0 +1,53 @@
+import NIOCore
+import NIOHTTP1
+
+/// One request in flight through the proxy, from its head arriving to its response ending.
+final class Exchange {
+    let upstream: Upstream
+    let traffic: InstanceTraffic
+    let upstreamHead: HTTPRequestHead
+    let method: HTTPMethod
+    let target: String
+    let clientVersion: HTTPVersion
+    let clientKeepAlive: Bool
+    let isUpgrade: Bool
+    let started: NIODeadline
+
+    var connection: UpstreamConnection?
+    /// Parts that arrived from the client while no upstream connection was attached yet.
+    var pendingParts: [HTTPClientRequestPart] = []
+    var reusedConnection = false
+    var retried = false
+    var requestEnded = false
+    var responseStarted = false
+    var upstreamKeepAlive = false
+    var closeClientAfter = false
+    var status = 0
+    var bodyBytesWritten: Int64 = 0
+    var bytesIn: Int64 = 0
+    var bytesOut: Int64 = 0
+    var responseTimeout: Scheduled<Void>?
+
+    init(upstream: Upstream, traffic: InstanceTraffic, head: HTTPRequestHead, upstreamHead: HTTPRequestHead, isUpgrade: Bool) {
+        self.upstream = upstream
+        self.traffic = traffic
+        self.upstreamHead = upstreamHead
+        self.method = head.method
+        self.target = head.uri
+        self.clientVersion = head.version
+        self.clientKeepAlive = head.isKeepAlive && !isUpgrade
+        self.isUpgrade = isUpgrade
+        self.started = .now()
+    }
+
+    /// Whether a failure of the attached connection may be hidden by sending the request again:
+    /// only on a connection reused from the pool, only once, only before any response byte
+    /// and any request body byte went out, so the instance cannot have acted on it.
+    var mayRetry: Bool {
+        reusedConnection && !retried && !responseStarted && bodyBytesWritten == 0 && !traffic.closedByDrain
+    }
+
+    var elapsedMicroseconds: Int64 {
+        (NIODeadline.now() - started).nanoseconds / 1000
+    }
+}

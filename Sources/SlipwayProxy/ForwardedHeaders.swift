@@ -1,0 +1,81 @@
+import NIOHTTP1
+
+/// Rewrites request and response heads as they cross the proxy: hop-by-hop headers stay on
+/// their own hop, the `X-Forwarded-*` headers tell the instance who the client was.
+enum ForwardedHeaders {
+    /// Headers that describe one connection and must not be forwarded (RFC 9110 §7.6.1).
+    private static let hopByHop = ["connection", "keep-alive", "proxy-connection", "te", "upgrade"]
+
+    static func isUpgrade(_ head: HTTPRequestHead) -> Bool {
+        head.headers.contains(name: "upgrade")
+            && head.headers[canonicalForm: "connection"].contains { $0.lowercased() == "upgrade" }
+    }
+
+    /// The head sent to the instance: always HTTP/1.1 keep-alive, unless it asks for an upgrade.
+    static func upstreamRequestHead(from head: HTTPRequestHead, clientAddress: String?, upgrade: Bool) -> HTTPRequestHead {
+        var headers = head.headers
+        let upgradeProtocol = headers.first(name: "upgrade")
+        removeHopByHop(from: &headers)
+        if upgrade, let upgradeProtocol {
+            headers.add(name: "connection", value: "upgrade")
+            headers.add(name: "upgrade", value: upgradeProtocol)
+        }
+        if let clientAddress {
+            if let earlier = headers.first(name: "x-forwarded-for") {
+                headers.replaceOrAdd(name: "x-forwarded-for", value: "\(earlier), \(clientAddress)")
+            } else {
+                headers.add(name: "x-forwarded-for", value: clientAddress)
+            }
+        }
+        headers.replaceOrAdd(name: "x-forwarded-proto", value: "http")
+        if let host = headers.first(name: "host") {
+            headers.replaceOrAdd(name: "x-forwarded-host", value: host)
+        }
+        return HTTPRequestHead(version: .http1_1, method: head.method, uri: head.uri, headers: headers)
+    }
+
+    /// The head sent back to the client, framed for the client's connection.
+    ///
+    /// A response whose length the instance gave only by closing its connection is re-framed
+    /// as chunked for HTTP/1.1 clients; an HTTP/1.0 client gets it delimited by close instead,
+    /// which `closeAfter` reports.
+    static func clientResponseHead(
+        from head: HTTPResponseHead,
+        requestMethod: HTTPMethod,
+        clientVersion: HTTPVersion,
+        clientKeepAlive: Bool
+    ) -> (head: HTTPResponseHead, closeAfter: Bool) {
+        var headers = head.headers
+        removeHopByHop(from: &headers)
+        var keepAlive = clientKeepAlive
+        let hasFraming = headers.contains(name: "content-length") || headers.contains(name: "transfer-encoding")
+        let mayHaveBody = requestMethod != .HEAD && head.status.code >= 200
+            && head.status != .noContent && head.status != .notModified
+        if !hasFraming && mayHaveBody {
+            if supportsChunking(clientVersion) {
+                headers.add(name: "transfer-encoding", value: "chunked")
+            } else {
+                keepAlive = false
+            }
+        }
+        if !keepAlive {
+            headers.add(name: "connection", value: "close")
+        } else if !supportsChunking(clientVersion) {
+            headers.add(name: "connection", value: "keep-alive")
+        }
+        return (HTTPResponseHead(version: .http1_1, status: head.status, headers: headers), !keepAlive)
+    }
+
+    private static func supportsChunking(_ version: HTTPVersion) -> Bool {
+        version.major > 1 || (version.major == 1 && version.minor >= 1)
+    }
+
+    private static func removeHopByHop(from headers: inout HTTPHeaders) {
+        for token in headers[canonicalForm: "connection"] {
+            headers.remove(name: String(token))
+        }
+        for name in hopByHop {
+            headers.remove(name: name)
+        }
+    }
+}

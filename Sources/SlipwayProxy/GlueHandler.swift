@@ -1,0 +1,109 @@
+import NIOCore
+
+/// Joins two channels byte for byte, in the shape of swift-nio-examples' connect-proxy.
+///
+/// A side only reads while its partner is writable, so a slow reader on one side stops the
+/// proxy from reading the other: buffering stays bounded by the channels' write watermarks.
+/// Half-closes are passed through: end of input on one side shuts the partner's output.
+final class GlueHandler: ChannelDuplexHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    private var partner: GlueHandler?
+    private var context: ChannelHandlerContext?
+    private var pendingRead = false
+    /// Counts the bytes this side reads, for the instance's stats.
+    private let countBytes: (Int) -> Void
+
+    private init(countBytes: @escaping (Int) -> Void) {
+        self.countBytes = countBytes
+    }
+
+    /// A pair: the first goes on the client channel, the second on the upstream channel.
+    static func matchedPair(
+        clientBytesRead: @escaping (Int) -> Void,
+        upstreamBytesRead: @escaping (Int) -> Void
+    ) -> (GlueHandler, GlueHandler) {
+        let client = GlueHandler(countBytes: clientBytesRead)
+        let upstream = GlueHandler(countBytes: upstreamBytesRead)
+        client.partner = upstream
+        upstream.partner = client
+        return (client, upstream)
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
+        self.partner = nil
+    }
+
+    private func partnerWrite(_ buffer: ByteBuffer) {
+        context?.write(Self.wrapOutboundOut(buffer), promise: nil)
+    }
+
+    private func partnerFlush() {
+        context?.flush()
+    }
+
+    private func partnerWriteEOF() {
+        context?.close(mode: .output, promise: nil)
+    }
+
+    private func partnerCloseFull() {
+        context?.close(promise: nil)
+    }
+
+    private func partnerBecameWritable() {
+        if pendingRead {
+            pendingRead = false
+            context?.read()
+        }
+    }
+
+    private var partnerWritable: Bool {
+        context?.channel.isWritable ?? false
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let buffer = Self.unwrapInboundIn(data)
+        countBytes(buffer.readableBytes)
+        partner?.partnerWrite(buffer)
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        partner?.partnerFlush()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        partner?.partnerCloseFull()
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if let event = event as? ChannelEvent, case .inputClosed = event {
+            partner?.partnerWriteEOF()
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        context.close(promise: nil)
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable {
+            partner?.partnerBecameWritable()
+        }
+    }
+
+    func read(context: ChannelHandlerContext) {
+        if let partner, partner.partnerWritable {
+            context.read()
+        } else {
+            pendingRead = true
+        }
+    }
+}

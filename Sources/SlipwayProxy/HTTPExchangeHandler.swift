@@ -1,0 +1,371 @@
+import NIOCore
+import NIOHTTP1
+
+/// Serves one HTTP client connection: routes each request to the instance that is current when
+/// its head arrives, streams both bodies with backpressure, and answers 502/504 itself when the
+/// instance cannot.
+final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler, UpstreamReceiver {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundIn = HTTPServerResponsePart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    private let state: ListenerState
+    private let headReadDeadline: HeadReadDeadline
+    private var context: ChannelHandlerContext?
+    private var clientAddress: String?
+    private var exchange: Exchange?
+    private var pendingRead = false
+    private var upstreamNeedsFlush = false
+    /// Set after the proxy answered a request itself: the rest of that request is read and dropped.
+    private var discardingRequest = false
+
+    init(state: ListenerState, headReadDeadline: HeadReadDeadline) {
+        self.state = state
+        self.headReadDeadline = headReadDeadline
+    }
+
+    var clientIsWritable: Bool { context?.channel.isWritable ?? false }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+        clientAddress = context.channel.remoteAddress?.ipAddress
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
+    }
+
+    // MARK: client → proxy
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch Self.unwrapInboundIn(data) {
+        case .head(let head):
+            headReadDeadline.headReceived()
+            startExchange(head)
+        case .body(let buffer):
+            guard !discardingRequest, let exchange else { return }
+            exchange.bytesIn += Int64(buffer.readableBytes)
+            exchange.traffic.stats.bytesIn += Int64(buffer.readableBytes)
+            forward(.body(.byteBuffer(buffer)), of: exchange)
+        case .end(let trailers):
+            if discardingRequest {
+                discardingRequest = false
+                headReadDeadline.exchangeEnded()
+                return
+            }
+            guard let exchange else { return }
+            exchange.requestEnded = true
+            forward(.end(trailers), of: exchange)
+            if exchange.connection != nil { armResponseTimeout(exchange) }
+        }
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        if upstreamNeedsFlush {
+            upstreamNeedsFlush = false
+            exchange?.connection?.flush()
+        }
+        context.fireChannelReadComplete()
+    }
+
+    func read(context: ChannelHandlerContext) {
+        if let exchange, exchange.connection.map({ !$0.channel.isWritable }) ?? true {
+            pendingRead = true
+        } else {
+            context.read()
+        }
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable { exchange?.connection?.clientBecameWritable() }
+        context.fireChannelWritabilityChanged()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        if let exchange {
+            self.exchange = nil
+            exchange.responseTimeout?.cancel()
+            exchange.connection?.close()
+            exchange.traffic.recordError(.clientClosed)
+            finish(exchange, error: .clientClosed)
+        }
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        context.close(promise: nil)
+    }
+
+    private func startExchange(_ head: HTTPRequestHead) {
+        guard let upstream = state.upstream else {
+            state.noUpstream += 1
+            let response = LocalResponse.noInstance(service: state.config.serviceName)
+            discardingRequest = true
+            respond(response, keepAlive: head.isKeepAlive)
+            log(method: head.method, target: head.uri, instance: nil, status: 502, started: .now(), error: nil)
+            return
+        }
+        let traffic = state.traffic(for: upstream.instance)
+        traffic.begin()
+        traffic.stats.requests += 1
+        let isUpgrade = ForwardedHeaders.isUpgrade(head)
+        let upstreamHead = ForwardedHeaders.upstreamRequestHead(
+            from: head, clientAddress: clientAddress, upgrade: isUpgrade
+        )
+        let exchange = Exchange(
+            upstream: upstream, traffic: traffic, head: head, upstreamHead: upstreamHead, isUpgrade: isUpgrade
+        )
+        self.exchange = exchange
+        acquireConnection(for: exchange, reuse: !isUpgrade)
+    }
+
+    private func forward(_ part: HTTPClientRequestPart, of exchange: Exchange) {
+        guard let connection = exchange.connection else {
+            exchange.pendingParts.append(part)
+            return
+        }
+        write(part, to: connection, of: exchange)
+        upstreamNeedsFlush = true
+    }
+
+    private func write(_ part: HTTPClientRequestPart, to connection: UpstreamConnection, of exchange: Exchange) {
+        if case .body(let body) = part { exchange.bodyBytesWritten += Int64(body.readableBytes) }
+        connection.write(part)
+    }
+
+    // MARK: proxy → upstream
+
+    private func acquireConnection(for exchange: Exchange, reuse: Bool) {
+        let pool = state.pool(for: exchange.upstream.instance)
+        if reuse, let connection = pool.take() {
+            attach(connection, to: exchange, reused: true)
+            return
+        }
+        UpstreamConnector.connect(
+            to: exchange.upstream,
+            on: state.eventLoop,
+            timeout: state.config.limits.connectTimeout,
+            halfClosure: false,
+            autoRead: true
+        ).assumeIsolated().whenComplete { result in
+            switch result {
+            case .success(let channel):
+                self.connected(channel, for: exchange, pool: pool)
+            case .failure(let error):
+                guard self.exchange === exchange else { return }
+                self.fail(exchange, kind: UpstreamConnector.errorKind(of: error))
+            }
+        }
+    }
+
+    private func connected(_ channel: any Channel, for exchange: Exchange, pool: UpstreamPool) {
+        guard self.exchange === exchange else {
+            channel.close(promise: nil)
+            return
+        }
+        let connection = UpstreamConnection(channel: channel)
+        connection.pool = pool
+        do {
+            try channel.pipeline.syncOperations.addHTTPClientHandlers(
+                leftOverBytesStrategy: .forwardBytes,
+                enableOutboundHeaderValidation: false,
+                encoderConfiguration: HTTPForwarder.passThroughFraming
+            )
+            try channel.pipeline.syncOperations.addHandler(connection)
+        } catch {
+            channel.close(promise: nil)
+            fail(exchange, kind: .connectFailed)
+            return
+        }
+        exchange.traffic.track(channel)
+        attach(connection, to: exchange, reused: false)
+    }
+
+    private func attach(_ connection: UpstreamConnection, to exchange: Exchange, reused: Bool) {
+        exchange.connection = connection
+        exchange.reusedConnection = reused
+        connection.receiver = self
+        connection.write(.head(exchange.upstreamHead))
+        let parts = exchange.pendingParts
+        exchange.pendingParts = []
+        for part in parts { write(part, to: connection, of: exchange) }
+        connection.flush()
+        if exchange.requestEnded { armResponseTimeout(exchange) }
+        upstreamBecameWritable()
+    }
+
+    private func armResponseTimeout(_ exchange: Exchange) {
+        guard !exchange.responseStarted, exchange.responseTimeout == nil, let context else { return }
+        exchange.responseTimeout = context.eventLoop.assumeIsolated().scheduleTask(
+            in: TimeAmount(state.config.limits.upstreamResponseTimeout)
+        ) {
+            guard self.exchange === exchange, !exchange.responseStarted else { return }
+            exchange.connection?.close()
+            exchange.connection = nil
+            self.fail(exchange, kind: .upstreamTimeout)
+        }
+    }
+
+    // MARK: upstream → client
+
+    func upstreamResponse(_ part: HTTPClientResponsePart, from connection: UpstreamConnection) {
+        guard let exchange, exchange.connection === connection, let context else { return }
+        switch part {
+        case .head(let head):
+            exchange.responseTimeout?.cancel()
+            exchange.responseStarted = true
+            exchange.status = Int(head.status.code)
+            exchange.upstreamKeepAlive = head.isKeepAlive
+            if exchange.isUpgrade && head.status == .switchingProtocols {
+                startTunnel(exchange, head: head, context: context)
+                return
+            }
+            let (clientHead, closeAfter) = ForwardedHeaders.clientResponseHead(
+                from: head,
+                requestMethod: exchange.method,
+                clientVersion: exchange.clientVersion,
+                clientKeepAlive: exchange.clientKeepAlive
+            )
+            exchange.closeClientAfter = closeAfter
+            context.write(Self.wrapOutboundOut(.head(clientHead)), promise: nil)
+        case .body(let buffer):
+            exchange.bytesOut += Int64(buffer.readableBytes)
+            exchange.traffic.stats.bytesOut += Int64(buffer.readableBytes)
+            context.write(Self.wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
+        case .end(let trailers):
+            complete(exchange, trailers: trailers, context: context)
+        }
+    }
+
+    func upstreamReadComplete() {
+        context?.flush()
+    }
+
+    func upstreamBecameWritable() {
+        guard pendingRead, let context, exchange?.connection?.channel.isWritable ?? true else { return }
+        pendingRead = false
+        context.read()
+    }
+
+    func upstreamClosed(_ connection: UpstreamConnection) {
+        guard let exchange, exchange.connection === connection else { return }
+        exchange.responseTimeout?.cancel()
+        exchange.responseTimeout = nil
+        exchange.connection = nil
+        if exchange.mayRetry {
+            exchange.retried = true
+            exchange.pendingParts = exchange.requestEnded ? [.end(nil)] : []
+            acquireConnection(for: exchange, reuse: false)
+            return
+        }
+        let kind: ProxyErrorKind = exchange.traffic.closedByDrain ? .drainClosed : .upstreamClosed
+        if exchange.responseStarted {
+            exchange.traffic.recordError(kind)
+            self.exchange = nil
+            finish(exchange, error: kind)
+            context?.close(promise: nil)
+        } else {
+            fail(exchange, kind: kind)
+        }
+    }
+
+    // MARK: endings
+
+    /// The response ended normally: the connection goes back to the pool when both sides allow it.
+    private func complete(_ exchange: Exchange, trailers: HTTPHeaders?, context: ChannelHandlerContext) {
+        self.exchange = nil
+        if let connection = exchange.connection {
+            connection.receiver = nil
+            exchange.connection = nil
+            if exchange.upstreamKeepAlive && exchange.requestEnded && state.isCurrent(exchange.upstream.instance) {
+                state.pool(for: exchange.upstream.instance).park(connection)
+            } else {
+                connection.close()
+            }
+        }
+        let closeClient = exchange.closeClientAfter || !exchange.clientKeepAlive || !exchange.requestEnded
+        if !exchange.requestEnded { discardingRequest = true }
+        finish(exchange, error: nil)
+        writeEnd(trailers, thenClose: closeClient, context: context)
+    }
+
+    /// The exchange failed before any response byte: the client gets a 502 or 504 naming the service.
+    private func fail(_ exchange: Exchange, kind: ProxyErrorKind) {
+        self.exchange = nil
+        exchange.traffic.recordError(kind)
+        let response = LocalResponse.upstreamFailed(service: state.config.serviceName, kind: kind)
+        exchange.status = Int(response.status.code)
+        if !exchange.requestEnded { discardingRequest = true }
+        finish(exchange, error: kind)
+        respond(response, keepAlive: exchange.clientKeepAlive && exchange.requestEnded)
+    }
+
+    private func finish(_ exchange: Exchange, error: ProxyErrorKind?) {
+        exchange.traffic.stats.latency.record(microseconds: exchange.elapsedMicroseconds)
+        log(
+            method: exchange.method, target: exchange.target, instance: exchange.upstream.instance,
+            status: exchange.status, started: exchange.started, error: error,
+            bytesIn: exchange.bytesIn, bytesOut: exchange.bytesOut
+        )
+        exchange.traffic.end()
+        if !discardingRequest { headReadDeadline.exchangeEnded() }
+    }
+
+    private func respond(_ response: LocalResponse, keepAlive: Bool) {
+        guard let context else { return }
+        context.write(Self.wrapOutboundOut(.head(response.head(keepAlive: keepAlive))), promise: nil)
+        context.write(Self.wrapOutboundOut(.body(.byteBuffer(response.body(allocator: context.channel.allocator)))), promise: nil)
+        writeEnd(nil, thenClose: !keepAlive, context: context)
+    }
+
+    private func writeEnd(_ trailers: HTTPHeaders?, thenClose close: Bool, context: ChannelHandlerContext) {
+        guard close else {
+            context.writeAndFlush(Self.wrapOutboundOut(.end(trailers)), promise: nil)
+            return
+        }
+        context.writeAndFlush(Self.wrapOutboundOut(.end(trailers))).assumeIsolated().whenComplete { _ in
+            context.close(promise: nil)
+        }
+    }
+
+    private func log(
+        method: HTTPMethod, target: String, instance: InstanceID?, status: Int, started: NIODeadline,
+        error: ProxyErrorKind?, bytesIn: Int64 = 0, bytesOut: Int64 = 0
+    ) {
+        guard let accessLog = state.accessLog else { return }
+        accessLog.record(AccessLogEntry(
+            unixTimeMilliseconds: UnixClock.nowMilliseconds(),
+            service: state.config.serviceName,
+            instance: instance,
+            client: clientAddress ?? "",
+            method: method.rawValue,
+            target: target,
+            status: status,
+            bytesIn: bytesIn,
+            bytesOut: bytesOut,
+            durationMicroseconds: (NIODeadline.now() - started).nanoseconds / 1000,
+            error: error
+        ))
+    }
+
+    // MARK: upgrade
+
+    private func startTunnel(_ exchange: Exchange, head: HTTPResponseHead, context: ChannelHandlerContext) {
+        guard let connection = exchange.connection else { return }
+        connection.receiver = nil
+        exchange.connection = nil
+        self.exchange = nil
+        context.write(Self.wrapOutboundOut(.head(head)), promise: nil)
+        context.writeAndFlush(Self.wrapOutboundOut(.end(nil)), promise: nil)
+        let traffic = exchange.traffic
+        context.channel.closeFuture.assumeIsolated().whenComplete { _ in
+            traffic.stats.latency.record(microseconds: exchange.elapsedMicroseconds)
+            traffic.end()
+        }
+        log(
+            method: exchange.method, target: exchange.target, instance: exchange.upstream.instance,
+            status: 101, started: exchange.started, error: nil
+        )
+        UpgradeTunnel.install(client: context.channel, upstream: connection.channel, traffic: traffic)
+    }
+}

@@ -1,0 +1,13 @@
+/// Traffic of one listener that belongs to no instance.
+public struct ListenerStats: Sendable, Hashable {
+    public var key: ListenerKey
+    public var boundPort: Int
+    public var mode: ProxyMode
+    /// The instance new traffic goes to, if any.
+    public var upstream: Upstream?
+    public var openConnections: Int = 0
+    /// Connections closed on accept because the connection limit was reached.
+    public var rejectedConnections: Int = 0
+    /// Connections (TCP) or requests (HTTP, answered 502) that arrived while no instance was up.
+    public var noUpstream: Int = 0
+}

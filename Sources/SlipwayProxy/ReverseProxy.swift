@@ -1,0 +1,148 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import NIOCore
+import NIOPosix
+
+/// Slipway's reverse proxy: one listener per published port, each forwarding to the instance the
+/// runtime last chose for it.
+///
+/// Each listener lives on one event loop of `eventLoopGroup`, together with all its client and
+/// upstream connections, so forwarding never crosses threads or takes a lock.
+public actor ReverseProxy {
+    private let group: any EventLoopGroup
+    private let accessLog: AccessLogSink?
+    private var listeners: [ListenerKey: ListenerHandle] = [:]
+    private var accessLogFlusher: RepeatedTask?
+    private var isShutDown = false
+
+    public init(eventLoopGroup: any EventLoopGroup, accessLog: AccessLogSink? = nil) {
+        self.group = eventLoopGroup
+        self.accessLog = accessLog
+        if let accessLog {
+            accessLogFlusher = eventLoopGroup.next().scheduleRepeatedTask(
+                initialDelay: .milliseconds(500),
+                delay: .milliseconds(500)
+            ) { _ in accessLog.flush() }
+        }
+    }
+
+    /// Binds a listener. Port 0 picks a free port; read it from the returned `Listener.boundPort`.
+    public func addListener(_ config: ListenerConfig) async throws -> Listener {
+        guard !isShutDown else { throw ProxyError.shutDown }
+        guard listeners[config.key] == nil else { throw ProxyError.listenerExists(config.key) }
+        let eventLoop = group.next()
+        let accessLog = self.accessLog
+        let state = try await eventLoop.submit {
+            NIOLoopBound(ListenerState(config: config, eventLoop: eventLoop, accessLog: accessLog), eventLoop: eventLoop)
+        }.get()
+        let channel = try await bind(config, on: eventLoop, state: state)
+        let boundPort = channel.localAddress?.port ?? config.port
+        try await eventLoop.submit { state.value.boundPort = boundPort }.get()
+        let listener = Listener(key: config.key, host: config.host, boundPort: boundPort, mode: config.mode)
+        listeners[config.key] = ListenerHandle(listener: listener, serverChannel: channel, state: state)
+        return listener
+    }
+
+    /// Routes new TCP connections or new HTTP requests of the listener to `upstream` (nil: none,
+    /// so clients get a 502 or a closed connection). Returns the upstream it replaces.
+    /// Traffic already in flight keeps going to the previous instance; `drain` waits for it.
+    @discardableResult
+    public func setUpstream(_ upstream: Upstream?, for key: ListenerKey) async throws -> Upstream? {
+        let handle = try handle(for: key)
+        return try await handle.withState { $0.switchUpstream(to: upstream) }
+    }
+
+    public func upstream(for key: ListenerKey) async throws -> Upstream? {
+        let handle = try handle(for: key)
+        return try await handle.withState { $0.upstream }
+    }
+
+    public func listener(for key: ListenerKey) -> Listener? {
+        listeners[key]?.listener
+    }
+
+    /// Suspends until `instance` carries no connection or request on any listener, or until
+    /// `timeout` passes, in which case whatever it still carries is closed.
+    public func drain(instance: InstanceID, timeout: Duration) async -> DrainOutcome {
+        let deadline = NIODeadline.now() + TimeAmount(timeout)
+        var closed = 0
+        for handle in listeners.values {
+            let state = handle.state
+            let future = handle.eventLoop.flatSubmit { state.value.drain(instance, deadline: deadline) }
+            closed += (try? await future.get()) ?? 0
+        }
+        return closed == 0 ? .drained : .timedOut(closedConnections: closed)
+    }
+
+    /// Every listener's and every instance's counters, instances summed over listeners.
+    public func stats() async -> ProxyStats {
+        var listenerStats: [ListenerStats] = []
+        var byInstance: [InstanceID: InstanceStats] = [:]
+        for handle in listeners.values {
+            guard let (listener, instances) = try? await handle.withState({ $0.snapshot() }) else { continue }
+            listenerStats.append(listener)
+            for stats in instances {
+                byInstance[stats.instance, default: InstanceStats(instance: stats.instance)].merge(stats)
+            }
+        }
+        return ProxyStats(
+            listeners: listenerStats.sorted { $0.key.description < $1.key.description },
+            instances: byInstance.values.sorted { $0.instance < $1.instance }
+        )
+    }
+
+    /// Stops accepting on the listener and closes its connections.
+    public func removeListener(_ key: ListenerKey) async {
+        guard let handle = listeners.removeValue(forKey: key) else { return }
+        await close(handle)
+    }
+
+    /// Closes every listener and connection and flushes the access log.
+    public func shutdown() async {
+        isShutDown = true
+        let handles = listeners.values
+        listeners = [:]
+        for handle in handles { await close(handle) }
+        accessLogFlusher?.cancel()
+        accessLogFlusher = nil
+        accessLog?.flush()
+    }
+
+    private func close(_ handle: ListenerHandle) async {
+        try? await handle.serverChannel.close()
+        _ = try? await handle.withState { $0.closeAllConnections() }
+    }
+
+    private func handle(for key: ListenerKey) throws -> ListenerHandle {
+        guard let handle = listeners[key] else { throw ProxyError.unknownListener(key) }
+        return handle
+    }
+
+    private func bind(
+        _ config: ListenerConfig,
+        on eventLoop: any EventLoop,
+        state: NIOLoopBound<ListenerState>
+    ) async throws -> any Channel {
+        let bootstrap = ServerBootstrap(group: eventLoop)
+            .serverChannelOption(.backlog, value: 4096)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelOption(.allowRemoteHalfClosure, value: config.mode == .tcp)
+            .childChannelOption(.autoRead, value: config.mode == .http)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try ConnectionAcceptor.accept(channel, state: state.value)
+                }
+            }
+        do {
+            return try await bootstrap.bind(host: config.host, port: config.port).get()
+        } catch let error as IOError where error.errnoCode == EADDRINUSE {
+            throw ProxyError.portInUse(host: config.host, port: config.port)
+        } catch {
+            throw ProxyError.bindFailed(host: config.host, port: config.port, reason: "\(error)")
+        }
+    }
+}

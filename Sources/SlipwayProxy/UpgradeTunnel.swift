@@ -1,0 +1,41 @@
+import NIOCore
+import NIOHTTP1
+
+/// Turns an upgraded HTTP exchange (WebSocket and the like) into a byte tunnel.
+///
+/// Both pipelines lose their HTTP handlers and are glued together. The encoders go first, so
+/// bytes the decoders still hold (sent right after the upgrade) reach the glue unframed.
+enum UpgradeTunnel {
+    static func install(client: any Channel, upstream: any Channel, traffic: InstanceTraffic) {
+        let (clientSide, upstreamSide) = GlueHandler.matchedPair(
+            clientBytesRead: { traffic.stats.bytesIn += Int64($0) },
+            upstreamBytesRead: { traffic.stats.bytesOut += Int64($0) }
+        )
+        do {
+            let clientPipeline = client.pipeline.syncOperations
+            let upstreamPipeline = upstream.pipeline.syncOperations
+            try clientPipeline.addHandler(clientSide)
+            try upstreamPipeline.addHandler(upstreamSide)
+            try remove(HTTPExchangeHandler.self, from: clientPipeline)
+            try remove(HTTPServerPipelineHandler.self, from: clientPipeline)
+            try remove(HTTPServerProtocolErrorHandler.self, from: clientPipeline)
+            try remove(HTTPResponseEncoder.self, from: clientPipeline)
+            try remove(UpstreamConnection.self, from: upstreamPipeline)
+            try remove(HTTPRequestEncoder.self, from: upstreamPipeline)
+            try remove(HeadReadDeadline.self, from: clientPipeline)
+            try remove(ByteToMessageHandler<HTTPRequestDecoder>.self, from: clientPipeline)
+            try remove(ByteToMessageHandler<HTTPResponseDecoder>.self, from: upstreamPipeline)
+        } catch {
+            client.close(promise: nil)
+            upstream.close(promise: nil)
+        }
+    }
+
+    private static func remove<Handler: RemovableChannelHandler>(
+        _ type: Handler.Type,
+        from pipeline: ChannelPipeline.SynchronousOperations
+    ) throws {
+        let handler = try pipeline.handler(type: type)
+        pipeline.removeHandler(handler, promise: nil)
+    }
+}

@@ -1,0 +1,163 @@
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import SlipwayProxy
+import Testing
+
+@Suite("HTTP mode over real sockets")
+struct HTTPModeTests {
+    @Test("a request reaches the instance with X-Forwarded headers and is counted")
+    func forwardsWithHeaders() async throws {
+        try await ProxyFixture.with { fixture in
+            let backend = try await HTTPTestBackend.start(name: "blue", group: fixture.group)
+            let listener = try await fixture.listen(.http, upstream: backend.upstream("blue"))
+            let client = try await HTTPTestClient.connect(port: listener.boundPort, group: fixture.group)
+            let response = try await client.request(.GET, "/headers", headers: [("x-forwarded-for", "10.0.0.7")])
+            #expect(response.status == .ok)
+            #expect(response.body == "x-forwarded-for=10.0.0.7, 127.0.0.1;x-forwarded-proto=http;x-forwarded-host=app.test;connection=-")
+            let stats = try #require(await fixture.proxy.stats().instance("blue"))
+            #expect(stats.requests == 1)
+            #expect(stats.active == 0)
+            #expect(stats.bytesOut == Int64(response.bodyBytes))
+            #expect(stats.latency.count == 1)
+            await client.close()
+            try await backend.stop()
+        }
+    }
+
+    @Test("keep-alive on both sides: many requests on one client connection use one upstream connection")
+    func keepAliveBothSides() async throws {
+        try await ProxyFixture.with { fixture in
+            let backend = try await HTTPTestBackend.start(name: "blue", group: fixture.group)
+            let listener = try await fixture.listen(.http, upstream: backend.upstream("blue"))
+            let client = try await HTTPTestClient.connect(port: listener.boundPort, group: fixture.group)
+            for _ in 0..<20 {
+                #expect(try await client.request(.GET, "/name").body == "blue")
+            }
+            #expect(backend.counters.requests == 20)
+            #expect(backend.counters.connections == 1)
+            await client.close()
+            try await backend.stop()
+        }
+    }
+
+    @Test("request bodies stream to the instance with content-length and chunked framing")
+    func uploads() async throws {
+        try await ProxyFixture.with { fixture in
+            let backend = try await HTTPTestBackend.start(name: "blue", group: fixture.group)
+            let listener = try await fixture.listen(.http, upstream: backend.upstream("blue"))
+            let client = try await HTTPTestClient.connect(port: listener.boundPort, group: fixture.group)
+            let size = 32 * 1024 * 1024 + 17
+            #expect(try await client.request(.POST, "/upload", bodySize: size).body == "\(size)")
+            #expect(try await client.request(.POST, "/upload", bodySize: 300_001, chunked: true).body == "300001")
+            #expect(await fixture.proxy.stats().instance("blue")?.bytesIn == Int64(size + 300_001))
+            await client.close()
+            try await backend.stop()
+        }
+    }
+
+    @Test("a response body larger than any buffer streams through, held back by a client that does not read")
+    func downloadBackpressure() async throws {
+        try await ProxyFixture.with { fixture in
+            let progress = StreamProgress()
+            let backend = try await HTTPTestBackend.start(name: "blue", group: fixture.group, progress: progress)
+            let listener = try await fixture.listen(.http, upstream: backend.upstream("blue"))
+            let total = 512 * 1024 * 1024
+            let client = try await TCPTestClient.connect(
+                port: listener.boundPort, group: fixture.group, autoRead: false, keepBytes: false
+            )
+            try await client.send("GET /download/\(total) HTTP/1.1\r\nhost: app.test\r\nconnection: close\r\n\r\n")
+            #expect(try await eventually { progress.blocked && progress.written > 0 })
+            #expect(try await !eventually(timeout: .seconds(2)) { progress.written == total })
+            #expect(progress.written < 64 * 1024 * 1024)
+
+            try await client.startReading()
+            #expect(try await eventually(timeout: .seconds(120)) { client.sawEndOfInput })
+            #expect(client.byteCount > total)
+            #expect(client.byteCount < total + 1024)
+            await client.close()
+            try await backend.stop()
+        }
+    }
+
+    @Test("no instance up: 502 naming the service, connection kept alive")
+    func noInstance() async throws {
+        try await ProxyFixture.with { fixture in
+            let listener = try await fixture.listen(.http, service: "billing", upstream: nil)
+            let client = try await HTTPTestClient.connect(port: listener.boundPort, group: fixture.group)
+            let response = try await client.request(.GET, "/")
+            #expect(response.status == .badGateway)
+            #expect(response.body.contains("\"billing\""))
+            #expect(try await client.request(.POST, "/", bodySize: 1000).status == .badGateway)
+            #expect(await fixture.proxy.stats().listeners.first?.noUpstream == 2)
+            await client.close()
+        }
+    }
+
+    @Test("a refusing instance: 502 naming the service")
+    func refused() async throws {
+        try await ProxyFixture.with { fixture in
+            let port = try await closedPort(group: fixture.group)
+            let listener = try await fixture.listen(.http, service: "billing", upstream: Upstream(instance: "b1", port: port))
+            let client = try await HTTPTestClient.connect(port: listener.boundPort, group: fixture.group)
+            let response = try await client.request(.GET, "/")
+            #expect(response.status == .badGateway)
+            #expect(response.body.contains("\"billing\" refused"))
+            #expect(await fixture.proxy.stats().instance("b1")?.errors[.connectFailed] == 1)
+            await client.close()
+        }
+    }
+
+    @Test("an instance that does not answer in time: 504 naming the service")
+    func upstreamTimeout() async throws {
+        try await ProxyFixture.with { fixture in
+            let backend = try await HTTPTestBackend.start(name: "blue", group: fixture.group)
+            let listener = try await fixture.listen(
+                .http, service: "billing", upstream: backend.upstream("blue"),
+                limits: ProxyLimits(upstreamResponseTimeout: .milliseconds(300))
+            )
+            let client = try await HTTPTestClient.connect(port: listener.boundPort, group: fixture.group)
+            let response = try await client.request(.GET, "/hang")
+            #expect(response.status == .gatewayTimeout)
+            #expect(response.body.contains("\"billing\""))
+            #expect(try await client.request(.GET, "/name").body == "blue")
+            let stats = try #require(await fixture.proxy.stats().instance("blue"))
+            #expect(stats.errors[.upstreamTimeout] == 1)
+            #expect(stats.active == 0)
+            await client.close()
+            try await backend.stop()
+        }
+    }
+
+    @Test("a request head larger than the limit is refused with 400")
+    func headerLimit() async throws {
+        try await ProxyFixture.with { fixture in
+            let backend = try await HTTPTestBackend.start(name: "blue", group: fixture.group)
+            let listener = try await fixture.listen(
+                .http, upstream: backend.upstream("blue"), limits: ProxyLimits(maxHeaderBytes: 1024)
+            )
+            let client = try await HTTPTestClient.connect(port: listener.boundPort, group: fixture.group)
+            let response = try await client.request(.GET, "/name", headers: [("x-big", String(repeating: "a", count: 4096))])
+            #expect(response.status == .badRequest)
+            #expect(backend.counters.requests == 0)
+            await client.close()
+            try await backend.stop()
+        }
+    }
+
+    @Test("a client that sends its request head too slowly is disconnected")
+    func headerReadTimeout() async throws {
+        try await ProxyFixture.with { fixture in
+            let backend = try await HTTPTestBackend.start(name: "blue", group: fixture.group)
+            let listener = try await fixture.listen(
+                .http, upstream: backend.upstream("blue"), limits: ProxyLimits(headerReadTimeout: .milliseconds(200))
+            )
+            let client = try await TCPTestClient.connect(port: listener.boundPort, group: fixture.group)
+            try await client.send("GET /name HTTP/1.1\r\nhost: a")
+            #expect(try await eventually { client.sawEndOfInput })
+            #expect(backend.counters.requests == 0)
+            await client.close()
+            try await backend.stop()
+        }
+    }
+}
