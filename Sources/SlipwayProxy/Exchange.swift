@@ -22,6 +22,8 @@ final class Exchange {
     var responseStarted = false
     var upstreamKeepAlive = false
     var closeClientAfter = false
+    /// The instance accepted an upgrade; once its 101 ends, the connection becomes a tunnel.
+    var switchingProtocols = false
     var status = 0
     var bodyBytesWritten: Int64 = 0
     var bytesIn: Int64 = 0

@@ -217,7 +217,8 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler, 
             exchange.status = Int(head.status.code)
             exchange.upstreamKeepAlive = head.isKeepAlive
             if exchange.isUpgrade && head.status == .switchingProtocols {
-                startTunnel(exchange, head: head, context: context)
+                exchange.switchingProtocols = true
+                context.write(Self.wrapOutboundOut(.head(head)), promise: nil)
                 return
             }
             let (clientHead, closeAfter) = ForwardedHeaders.clientResponseHead(
@@ -233,7 +234,11 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler, 
             exchange.traffic.stats.bytesOut += Int64(buffer.readableBytes)
             context.write(Self.wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
         case .end(let trailers):
-            complete(exchange, trailers: trailers, context: context)
+            if exchange.switchingProtocols {
+                startTunnel(exchange, context: context)
+            } else {
+                complete(exchange, trailers: trailers, context: context)
+            }
         }
     }
 
@@ -309,6 +314,14 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler, 
         )
         exchange.traffic.end()
         if !discardingRequest { headReadDeadline.exchangeEnded() }
+        resumeReading()
+    }
+
+    /// Reads held back for the exchange's upstream must not stay held once it is gone.
+    private func resumeReading() {
+        guard pendingRead, let context else { return }
+        pendingRead = false
+        context.read()
     }
 
     private func respond(_ response: LocalResponse, keepAlive: Bool) {
@@ -350,12 +363,13 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler, 
 
     // MARK: upgrade
 
-    private func startTunnel(_ exchange: Exchange, head: HTTPResponseHead, context: ChannelHandlerContext) {
+    /// Called while the upstream decoder is still delivering the 101 response, so the pipelines
+    /// are rebuilt on the next turn of the loop; both decoders hold any early bytes until then.
+    private func startTunnel(_ exchange: Exchange, context: ChannelHandlerContext) {
         guard let connection = exchange.connection else { return }
         connection.receiver = nil
         exchange.connection = nil
         self.exchange = nil
-        context.write(Self.wrapOutboundOut(.head(head)), promise: nil)
         context.writeAndFlush(Self.wrapOutboundOut(.end(nil)), promise: nil)
         let traffic = exchange.traffic
         context.channel.closeFuture.assumeIsolated().whenComplete { _ in
@@ -366,6 +380,9 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler, 
             method: exchange.method, target: exchange.target, instance: exchange.upstream.instance,
             status: 101, started: exchange.started, error: nil
         )
-        UpgradeTunnel.install(client: context.channel, upstream: connection.channel, traffic: traffic)
+        let client = context.channel
+        context.eventLoop.assumeIsolated().execute {
+            UpgradeTunnel.install(client: client, upstream: connection.channel, traffic: traffic)
+        }
     }
 }

@@ -45,11 +45,11 @@ final class InstanceTraffic {
         return promise.futureResult
     }
 
-    /// Closes every tracked channel; returns how many there were.
-    func closeAll() -> Int {
+    var openChannelCount: Int { channels.count }
+
+    /// Closes every tracked channel.
+    func closeAll() {
         closedByDrain = true
-        let open = Array(channels.values)
-        for channel in open { channel.close(promise: nil) }
-        return open.count
+        for channel in Array(channels.values) { channel.close(promise: nil) }
     }
 }

@@ -69,19 +69,22 @@ final class ListenerState {
         return true
     }
 
-    /// Resolves with the number of connections closed because `deadline` passed first (0 when drained).
-    func drain(_ instance: InstanceID, deadline: NIODeadline) -> EventLoopFuture<Int> {
+    /// Resolves with nil once `instance` carries nothing on this listener, or, when `deadline`
+    /// passes first, with the number of connections closed to end its traffic.
+    func drain(_ instance: InstanceID, deadline: NIODeadline) -> EventLoopFuture<Int?> {
         guard let traffic = traffic[instance], traffic.stats.active > 0 else {
-            return eventLoop.makeSucceededFuture(0)
+            return eventLoop.makeSucceededFuture(nil)
         }
-        let promise = eventLoop.makePromise(of: Int.self)
+        let promise = eventLoop.makePromise(of: Int?.self)
         let settlement = DrainSettlement(promise: promise)
         let timer = eventLoop.assumeIsolated().scheduleTask(deadline: deadline) {
-            settlement.settle(traffic.closeAll())
+            // Settled before closing: closing ends the traffic, which would report "drained".
+            settlement.settle(traffic.openChannelCount)
+            traffic.closeAll()
         }
         traffic.whenIdle(on: eventLoop).assumeIsolated().whenSuccess {
             timer.cancel()
-            settlement.settle(0)
+            settlement.settle(nil)
         }
         return promise.futureResult
     }
@@ -103,13 +106,13 @@ final class ListenerState {
 
 /// Completes a drain's promise once, whichever of "idle" and "deadline" comes first.
 private final class DrainSettlement {
-    private var promise: EventLoopPromise<Int>?
+    private var promise: EventLoopPromise<Int?>?
 
-    init(promise: EventLoopPromise<Int>) {
+    init(promise: EventLoopPromise<Int?>) {
         self.promise = promise
     }
 
-    func settle(_ closed: Int) {
+    func settle(_ closed: Int?) {
         promise?.succeed(closed)
         promise = nil
     }

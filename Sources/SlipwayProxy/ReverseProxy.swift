@@ -68,13 +68,15 @@ public actor ReverseProxy {
     /// `timeout` passes, in which case whatever it still carries is closed.
     public func drain(instance: InstanceID, timeout: Duration) async -> DrainOutcome {
         let deadline = NIODeadline.now() + TimeAmount(timeout)
-        var closed = 0
+        var closed: Int?
         for handle in listeners.values {
             let state = handle.state
             let future = handle.eventLoop.flatSubmit { state.value.drain(instance, deadline: deadline) }
-            closed += (try? await future.get()) ?? 0
+            if let closedHere = (try? await future.get()) ?? nil {
+                closed = (closed ?? 0) + closedHere
+            }
         }
-        return closed == 0 ? .drained : .timedOut(closedConnections: closed)
+        return closed.map { .timedOut(closedConnections: $0) } ?? .drained
     }
 
     /// Every listener's and every instance's counters, instances summed over listeners.

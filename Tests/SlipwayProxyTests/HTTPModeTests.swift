@@ -4,7 +4,7 @@ import NIOPosix
 import SlipwayProxy
 import Testing
 
-@Suite("HTTP mode over real sockets")
+@Suite("HTTP mode over real sockets", .timeLimit(.minutes(3)))
 struct HTTPModeTests {
     @Test("a request reaches the instance with X-Forwarded headers and is counted")
     func forwardsWithHeaders() async throws {
@@ -94,7 +94,7 @@ struct HTTPModeTests {
         }
     }
 
-    @Test("a refusing instance: 502 naming the service")
+    @Test("a refusing instance: 502 naming the service, and the connection serves the next request")
     func refused() async throws {
         try await ProxyFixture.with { fixture in
             let port = try await closedPort(group: fixture.group)
@@ -104,7 +104,12 @@ struct HTTPModeTests {
             #expect(response.status == .badGateway)
             #expect(response.body.contains("\"billing\" refused"))
             #expect(await fixture.proxy.stats().instance("b1")?.errors[.connectFailed] == 1)
+
+            let backend = try await HTTPTestBackend.start(name: "b2", group: fixture.group)
+            try await fixture.proxy.setUpstream(backend.upstream("b2"), for: listener.key)
+            #expect(try await client.request(.GET, "/name").body == "b2")
             await client.close()
+            try await backend.stop()
         }
     }
 

@@ -3,7 +3,7 @@ import NIOPosix
 import SlipwayProxy
 import Testing
 
-@Suite("TCP mode over real sockets")
+@Suite("TCP mode over real sockets", .timeLimit(.minutes(3)))
 struct TCPModeTests {
     @Test("bytes flow both ways and are counted for the instance")
     func roundTrip() async throws {

@@ -18,6 +18,7 @@ public struct Project: Sendable, Equatable {
     public var volumes: ComposeValue?
     public var secrets: ComposeValue?
     public var configs: ComposeValue?
+    public var models: ComposeValue?
     /// Top-level `x-*` keys.
     public var extensions: [String: ComposeValue]
 
@@ -42,6 +43,7 @@ public struct Project: Sendable, Equatable {
         self.volumes = volumes
         self.secrets = secrets
         self.configs = configs
+        self.models = nil
         self.extensions = extensions
     }
 }

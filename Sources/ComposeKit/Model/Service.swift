@@ -154,6 +154,8 @@ public struct PortMapping: Sendable, Equatable {
     /// Host port; nil publishes on an ephemeral port (`"8000"` alone), and
     /// nil with `publishedRange` means "any free port of that range".
     public var published: Int?
+    /// `"8000-8010:80"`: any free host port of this range (with `published` nil).
+    public var publishedRange: ClosedRange<Int>?
     /// Host IP to bind; nil means 127.0.0.1 (Slipway's safe default).
     public var hostIP: String?
     public var `protocol`: String
@@ -164,6 +166,7 @@ public struct PortMapping: Sendable, Equatable {
         name: String? = nil,
         target: Int,
         published: Int? = nil,
+        publishedRange: ClosedRange<Int>? = nil,
         hostIP: String? = nil,
         protocol: String = "tcp",
         appProtocol: String? = nil,
@@ -172,6 +175,7 @@ public struct PortMapping: Sendable, Equatable {
         self.name = name
         self.target = target
         self.published = published
+        self.publishedRange = publishedRange
         self.hostIP = hostIP
         self.protocol = `protocol`
         self.appProtocol = appProtocol

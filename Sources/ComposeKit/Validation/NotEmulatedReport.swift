@@ -1,0 +1,20 @@
+/// Tells the user, once per key, which compose keys the project uses that
+/// Slipway keeps (and `config` prints) but does not act on.
+struct NotEmulatedReport {
+    let log: DiagnosticLog
+
+    func report(_ project: Project, decoded: [String: DecodedService]) {
+        var users: [String: [String]] = [:]
+        for name in project.services.keys.sorted() {
+            for key in project.services[name]?.notEmulated.keys ?? [:].keys {
+                users[key, default: []].append(name)
+            }
+        }
+        for key in users.keys.sorted() {
+            let services = users[key] ?? []
+            let first = services[0]
+            let position = decoded[first]?.node[key]?.position
+            log.warning("\"\(key)\" is accepted but not emulated (used by \(services.joined(separator: ", "))); see docs/compose-compatibility.md", at: position, path: "services.\(first).\(key)")
+        }
+    }
+}

@@ -1,0 +1,72 @@
+import Foundation
+import NIOPosix
+
+/// A child process of the benchmark, stopped when the benchmark is done with it.
+final class ProxyBenchProcess {
+    let name: String
+    let port: Int
+    private let process: Process
+
+    /// Starts `executable` and waits until something accepts connections on `port`.
+    init(name: String, port: Int, executable: String, arguments: [String], logDirectory: String) throws {
+        self.name = name
+        self.port = port
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        let log = FileManager.default.createFile(atPath: "\(logDirectory)/\(Self.fileName(name)).log", contents: nil)
+            ? FileHandle(forWritingAtPath: "\(logDirectory)/\(Self.fileName(name)).log") : nil
+        process.standardOutput = log ?? FileHandle.nullDevice
+        process.standardError = log ?? FileHandle.nullDevice
+        try process.run()
+        try waitUntilListening()
+    }
+
+    var pid: Int32 { process.processIdentifier }
+
+    /// Resident set size in bytes, from /proc.
+    func residentBytes() -> Int? {
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") })
+        else { return nil }
+        let kilobytes = line.split(separator: " ").compactMap { Int($0) }.first
+        return kilobytes.map { $0 * 1024 }
+    }
+
+    func stop() {
+        guard process.isRunning else { return }
+        process.terminate()
+        process.waitUntilExit()
+    }
+
+    private func waitUntilListening() throws {
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline {
+            guard process.isRunning else { throw ProxyBenchError.exitedEarly(name) }
+            if LoopbackPort.acceptsConnections(port) { return }
+            usleep(20_000)
+        }
+        stop()
+        throw ProxyBenchError.notListening(name, port)
+    }
+
+    private static func fileName(_ name: String) -> String {
+        name.replacingOccurrences(of: " ", with: "-").filter { $0.isLetter || $0 == "-" }
+    }
+}
+
+enum ProxyBenchError: Error, CustomStringConvertible {
+    case exitedEarly(String)
+    case notListening(String, Int)
+    case missingTool(String)
+    case wrkOutput(String)
+
+    var description: String {
+        switch self {
+        case .exitedEarly(let name): "\(name) exited right after starting; see its log in the run directory"
+        case .notListening(let name, let port): "\(name) did not accept connections on port \(port) within 30 s"
+        case .missingTool(let tool): "\(tool) is not installed or not on PATH"
+        case .wrkOutput(let output): "could not read wrk's output:\n\(output)"
+        }
+    }
+}

@@ -1,0 +1,72 @@
+import NIOCore
+import NIOEmbedded
+import NIOHTTP1
+@testable import SlipwayProxy
+import Testing
+
+@Suite("Small handlers on EmbeddedChannel")
+struct SmallHandlerTests {
+    @Test("HeadReadDeadline closes a connection whose head is not complete in time")
+    func headReadDeadlineFires() throws {
+        let loop = EmbeddedEventLoop()
+        let channel = EmbeddedChannel(handler: HeadReadDeadline(timeout: .seconds(5)), loop: loop)
+        try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
+        try channel.writeInbound(channel.allocator.buffer(string: "GET / HT"))
+        loop.advanceTime(by: .seconds(4))
+        #expect(channel.isActive)
+        loop.advanceTime(by: .seconds(2))
+        #expect(!channel.isActive)
+    }
+
+    @Test("HeadReadDeadline is disarmed by a complete head and re-armed by the next request's bytes")
+    func headReadDeadlineDisarms() throws {
+        let loop = EmbeddedEventLoop()
+        let deadline = HeadReadDeadline(timeout: .seconds(5))
+        let channel = EmbeddedChannel(handler: deadline, loop: loop)
+        try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
+        try channel.writeInbound(channel.allocator.buffer(string: "GET / HTTP/1.1\r\n\r\n"))
+        deadline.headReceived()
+        loop.advanceTime(by: .seconds(60))
+        #expect(channel.isActive)
+        deadline.exchangeEnded()
+        try channel.writeInbound(channel.allocator.buffer(string: "GET"))
+        loop.advanceTime(by: .seconds(6))
+        #expect(!channel.isActive)
+    }
+
+    @Test("IdleConnectionCloser closes on an idle event and passes other events on")
+    func idleCloser() throws {
+        let channel = EmbeddedChannel(handler: IdleConnectionCloser())
+        try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
+        channel.pipeline.fireUserInboundEventTriggered(ChannelEvent.inputClosed)
+        #expect(channel.isActive)
+        channel.pipeline.fireUserInboundEventTriggered(IdleStateHandler.IdleStateEvent.all)
+        #expect(!channel.isActive)
+    }
+
+    @Test("HTTPExchangeHandler answers 502 naming the service when no instance is up")
+    func exchangeWithoutUpstream() throws {
+        let loop = EmbeddedEventLoop()
+        let config = ListenerConfig(key: ListenerKey(service: "api", containerPort: 80), port: 0, mode: .http, serviceName: "api")
+        let state = ListenerState(config: config, eventLoop: loop, accessLog: nil)
+        let handler = HTTPExchangeHandler(state: state, headReadDeadline: HeadReadDeadline(timeout: .seconds(5)))
+        let channel = EmbeddedChannel(handler: handler, loop: loop)
+        try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
+        try channel.writeInbound(HTTPServerRequestPart.head(HTTPRequestHead(version: .http1_1, method: .GET, uri: "/")))
+        try channel.writeInbound(HTTPServerRequestPart.end(nil))
+
+        guard case .head(let head) = try #require(try channel.readOutbound(as: HTTPServerResponsePart.self)) else {
+            Issue.record("expected a response head")
+            return
+        }
+        #expect(head.status == .badGateway)
+        guard case .body(.byteBuffer(let body)) = try #require(try channel.readOutbound(as: HTTPServerResponsePart.self)) else {
+            Issue.record("expected a response body")
+            return
+        }
+        #expect(String(buffer: body).contains("\"api\""))
+        #expect(head.headers.first(name: "content-length") == "\(body.readableBytes)")
+        #expect(state.noUpstream == 1)
+        #expect(channel.isActive)
+    }
+}
