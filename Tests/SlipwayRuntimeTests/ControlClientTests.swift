@@ -47,18 +47,23 @@ struct ControlClientTests {
         }
     }
 
-    @Test("an unreadable request line is answered with invalid-request")
+    @Test("an unknown request, a newer protocol version, or a line that is not JSON is answered with invalid-request")
     func garbage() async throws {
         let served = try await ServedProject.start()
-        let answer = try rawExchange(path: served.endpoint.socketPath, line: "{\"request\":\"dance\"}\n")
-        let reply = try ControlCoding.decode(ControlReply.self, from: Array(answer.utf8))
-        guard case .failure(let failure) = reply else {
-            Issue.record("expected a failure, got \(reply)")
-            await served.close()
-            return
+        let lines = [
+            "{\"version\":1,\"request\":\"dance\"}\n", "{\"version\":2,\"request\":\"status\"}\n", "hello\n",
+        ]
+        var messages: [String] = []
+        for line in lines {
+            let answer = try rawExchange(path: served.endpoint.socketPath, line: line)
+            #expect(answer.hasPrefix("{\"error\":{\"kind\":\"invalid-request\""))
+            let reply = try ControlCoding.decode(ControlReply.self, from: Array(answer.utf8))
+            if case .failure(let failure) = reply { messages.append(failure.message) }
         }
-        #expect(failure.kind == .invalidRequest)
-        #expect(answer.hasPrefix("{\"error\":{\"kind\":\"invalid-request\""))
+        #expect(messages.count == 3)
+        #expect(messages.allSatisfy { $0.hasPrefix("unreadable control request: ") })
+        #expect(messages[1] == "unreadable control request: control protocol version 2 is newer than this supervisor's (1); restart the project with this slipway")
+        #expect(served.project.requests.isEmpty)
         await served.close()
     }
 

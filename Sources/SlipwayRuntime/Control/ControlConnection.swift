@@ -1,3 +1,4 @@
+import Foundation
 import NIOCore
 
 /// One client connection: a request line in, a reply line out (or, for
@@ -15,7 +16,7 @@ struct ControlConnection: Sendable {
             do {
                 request = try ControlCoding.decode(ControlRequest.self, from: line.readableBytesView)
             } catch {
-                let failure = ControlFailure(kind: .invalidRequest, message: "unreadable control request: \(error)")
+                let failure = ControlFailure(kind: .invalidRequest, message: "unreadable control request: \(Self.reason(error))")
                 try await Self.write(.failure(failure), to: outbound)
                 return
             }
@@ -77,6 +78,16 @@ struct ControlConnection: Sendable {
         let (stream, continuation) = AsyncStream<Never>.makeStream()
         channel.closeFuture.whenComplete { _ in continuation.finish() }
         return stream
+    }
+
+    /// A decoding error's own sentence, without Foundation's coding-path dump.
+    private static func reason(_ error: any Error) -> String {
+        switch error as? DecodingError {
+        case .dataCorrupted(let context), .keyNotFound(_, let context), .typeMismatch(_, let context), .valueNotFound(_, let context):
+            context.debugDescription
+        default:
+            "\(error)"
+        }
     }
 
     static func write(_ reply: ControlReply, to outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>) async throws {

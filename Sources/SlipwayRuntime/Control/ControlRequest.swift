@@ -27,6 +27,11 @@ extension ControlRequest: Codable {
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
+        if let version = try container.decodeIfPresent(Int.self, forKey: .version), version > Self.protocolVersion {
+            throw DecodingError.dataCorruptedError(
+                forKey: .version, in: container,
+                debugDescription: "control protocol version \(version) is newer than this supervisor's (\(Self.protocolVersion)); restart the project with this slipway")
+        }
         let services = try container.decodeIfPresent([String].self, forKey: .services) ?? []
         let timeout = try container.decodeIfPresent(Double.self, forKey: .timeout).map { Duration.milliseconds(Int64($0 * 1000)) }
         switch try container.decode(Name.self, forKey: .request) {
