@@ -65,6 +65,17 @@ final class InMemoryProject: ControlRequestHandler {
         return stream
     }
 
+    /// Changes one service's instance as the supervisor would, telling watchers.
+    func update(_ service: String, _ change: (inout InstanceStatus) -> Void) {
+        let (snapshot, watchers) = state.withLock { state in
+            for index in state.instances.indices where state.instances[index].service == service {
+                change(&state.instances[index])
+            }
+            return (makeSnapshot(state, services: []), state.watchers)
+        }
+        for watcher in watchers { watcher.yield(.status(snapshot)) }
+    }
+
     /// Ends every watch stream, as a supervisor does when it stops on its own.
     func finishWatchers() {
         let watchers = state.withLock { state in
@@ -249,14 +260,14 @@ struct ControlServerTests {
         #expect(await eventually { served.project.watcherCount == 1 })
         _ = try await served.client.perform(.stop(services: ["db"], timeout: nil))
         _ = try await served.client.perform(.kill(services: ["web"], signal: SIGTERM))
-        #expect(await eventually { seen.withLock { $0.count } == 2 })
+        #expect(await eventually { seen.withLock { $0.count } == 3 })
         await served.server.shutdown()
         try await watching.value
-        #expect(seen.withLock { $0 } == [[.stopped, .running], [.stopped, .exited]])
+        #expect(seen.withLock { $0 } == [[.running, .running], [.stopped, .running], [.stopped, .exited]])
         await served.close()
     }
 
-    @Test("watch ends when the supervisor finishes the stream, and when the client stops it")
+    @Test("watch starts with the current status, and ends when the supervisor finishes the stream or the client stops it")
     func watchEnds() async throws {
         let served = try await ServedProject.start()
         let ended = Task { try await served.client.watch { _ in true } }
@@ -264,10 +275,15 @@ struct ControlServerTests {
         served.project.finishWatchers()
         try await ended.value
 
-        let stopping = Task { try await served.client.watch { _ in false } }
-        #expect(await eventually { served.project.watcherCount == 1 })
-        _ = try await served.client.perform(.start(services: []))
-        try await stopping.value
+        let first = Task {
+            var states: [InstanceState] = []
+            try await served.client.watch { event in
+                if case .status(let snapshot) = event { states = snapshot.instances.map(\.state) }
+                return false
+            }
+            return states
+        }
+        #expect(try await first.value == [.running, .running])
         await served.close()
     }
 }

@@ -50,13 +50,17 @@ struct ControlConnection: Sendable {
         services: [String], to outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>, until closed: AsyncStream<Never>
     ) async throws {
         let events: AsyncStream<ControlEvent>
+        let current: StatusSnapshot
         do {
+            // Subscribed first, so no change falls between the current status and the stream.
             events = try await handler.watch(services: services)
+            current = try await handler.status(services: services)
         } catch {
             let failure = error as? ControlFailure ?? ControlFailure(kind: .failed, message: "\(error)")
             try await Self.write(.failure(failure), to: outbound)
             return
         }
+        try await Self.write(.event(.status(current)), to: outbound)
         let shutdown = closing.stream()
         await withTaskGroup(of: Void.self) { group in
             group.addTask {

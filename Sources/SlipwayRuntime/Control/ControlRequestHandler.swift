@@ -13,6 +13,8 @@ public protocol ControlRequestHandler: Sendable {
     /// only after `ControlServer.shutdown()` returns, so this answer reaches the client.
     func down(timeout: Duration?) async throws -> ActionReport
     /// Events until the stream finishes; the server ends it early when the
-    /// client disconnects or the server shuts down.
+    /// client disconnects or the server shuts down. The server sends the
+    /// current `status` first, so yield a status event on every change after
+    /// this call and the client never misses one.
     func watch(services: [String]) async throws -> AsyncStream<ControlEvent>
 }

@@ -24,6 +24,13 @@ public final class LogReader {
 
     public var services: [String] { readers.map(\.service) }
 
+    /// The last `count` records of one service, for failure messages.
+    public static func last(_ count: Int, of source: LogSource) -> [LogRecord] {
+        var records: [LogRecord] = []
+        LogReader(sources: [source], options: Options(tail: count)).drain { records.append($0.record) }
+        return records
+    }
+
     /// Starts reading a file that appeared while following; all of it is new.
     public func add(_ source: LogSource, fromStart: Bool) {
         let offset = fromStart ? 0 : options.tail.flatMap { LogTailOffset.offset(path: source.path, lines: $0) } ?? 0
