@@ -67,6 +67,17 @@ struct ControlClientTests {
         await served.close()
     }
 
+    @Test("a client that connects and never sends a request does not hold up shutdown")
+    func silentClient() async throws {
+        let served = try await ServedProject.start()
+        let descriptor = try connectRaw(path: served.endpoint.socketPath)
+        defer { close(descriptor) }
+        #expect(try await served.client.status().instances.count == 2)
+        await served.close()
+        var byte: UInt8 = 0
+        #expect(read(descriptor, &byte, 1) == 0)
+    }
+
     @Test("requests are the documented JSON lines")
     func requestJSON() throws {
         let lines = try [
@@ -117,18 +128,27 @@ private func leaveStaleSocket(at path: String) throws {
     try #require(bound == 0)
 }
 
-/// Writes one raw line to the socket and reads the answer line, for requests the client would never send.
-private func rawExchange(path: String, line: String) throws -> String {
+/// A connected Unix socket whose reads give up after 20 s, for what the client would never do.
+private func connectRaw(path: String) throws -> CInt {
     let descriptor = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
     try #require(descriptor >= 0)
-    defer { close(descriptor) }
     var address = unixAddress(path)
     let connected = withUnsafePointer(to: &address) {
         $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
     }
-    try #require(connected == 0)
+    guard connected == 0 else {
+        close(descriptor)
+        throw POSIXError(.ECONNREFUSED)
+    }
     var timeout = timeval(tv_sec: 20, tv_usec: 0)
     setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+    return descriptor
+}
+
+/// Writes one raw line to the socket and reads the answer line, for requests the client would never send.
+private func rawExchange(path: String, line: String) throws -> String {
+    let descriptor = try connectRaw(path: path)
+    defer { close(descriptor) }
     _ = line.withCString { write(descriptor, $0, strlen($0)) }
     var received: [UInt8] = []
     var byte: UInt8 = 0

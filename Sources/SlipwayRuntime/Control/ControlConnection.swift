@@ -7,11 +7,17 @@ struct ControlConnection: Sendable {
     let handler: any ControlRequestHandler
     let closing: ShutdownSignal
 
+    /// How long a client may take to send its request before it is dropped.
+    static let requestDeadline = Duration.seconds(30)
+
     func serve(_ connection: ControlChannel.Connection) async {
         let closed = Self.closedStream(connection.channel)
+        let abandon = abandonUnlessRequested(connection.channel)
         try? await connection.executeThenClose { inbound, outbound in
             var lines = inbound.makeAsyncIterator()
-            guard let line = try await lines.next() else { return }
+            let first = try await lines.next()
+            abandon.cancel()
+            guard let line = first else { return }
             let request: ControlRequest
             do {
                 request = try ControlCoding.decode(ControlRequest.self, from: line.readableBytesView)
@@ -25,6 +31,21 @@ struct ControlConnection: Sendable {
             } else {
                 try await Self.write(await answer(request), to: outbound)
             }
+        }
+    }
+
+    /// Closes a connection whose request has not arrived by the deadline or
+    /// by shutdown, so a silent client can never hold the supervisor up.
+    private func abandonUnlessRequested(_ channel: any Channel) -> Task<Void, Never> {
+        let shutdown = closing.stream()
+        return Task {
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { for await _ in shutdown {} }
+                group.addTask { try? await Task.sleep(for: Self.requestDeadline) }
+                await group.next()
+                group.cancelAll()
+            }
+            if !Task.isCancelled { channel.close(promise: nil) }
         }
     }
 
