@@ -1,3 +1,4 @@
+import ComposeKit
 import Foundation
 import Testing
 
@@ -83,5 +84,25 @@ struct ControlStatusRenderingTests {
         #expect(decoded[2]["Pid"] as? Int == 0)
         #expect(decoded[2]["Status"] as? String == "Exited (0)")
         #expect(try ComposePsRecord.json([], project: "demo", now: now) == "[]")
+    }
+
+    @Test("COMMAND joins entrypoint and command, quoting list items with spaces")
+    func commandDisplay() {
+        var service = Service(name: "web")
+        service.command = .exec(["python3", "-c", "print('hi there')"])
+        #expect(CommandDisplay.text(for: service) == "python3 -c \"print('hi there')\"")
+        service.entrypoint = .exec(["/usr/bin/env"])
+        #expect(CommandDisplay.text(for: service) == "/usr/bin/env python3 -c \"print('hi there')\"")
+        service.entrypoint = nil
+        service.command = .shell("exec python3 -m http.server $$PORT")
+        #expect(CommandDisplay.text(for: service) == "exec python3 -m http.server $$PORT")
+    }
+
+    @Test("a publisher takes the file's host IP, or 127.0.0.1, and the port the proxy bound")
+    func publisherFromMapping() {
+        #expect(PortPublisher(mapping: PortMapping(target: 8000, published: 8003), boundPort: 8003)
+            == PortPublisher(url: "127.0.0.1", targetPort: 8000, publishedPort: 8003))
+        #expect(PortPublisher(mapping: PortMapping(target: 53, hostIP: "0.0.0.0", protocol: "udp"), boundPort: 40123)
+            == PortPublisher(url: "0.0.0.0", targetPort: 53, publishedPort: 40123, protocol: "udp"))
     }
 }
