@@ -15,8 +15,14 @@ struct ControlConnection: Sendable {
         let abandon = abandonUnlessRequested(connection.channel)
         try? await connection.executeThenClose { inbound, outbound in
             var lines = inbound.makeAsyncIterator()
-            let first = try await lines.next()
-            abandon.cancel()
+            let first: ByteBuffer?
+            do {
+                first = try await lines.next()
+                abandon.cancel()
+            } catch {
+                abandon.cancel()
+                throw error
+            }
             guard let line = first else { return }
             let request: ControlRequest
             do {
