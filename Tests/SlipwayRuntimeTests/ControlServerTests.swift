@@ -237,6 +237,34 @@ struct ControlServerTests {
         served.directory.remove()
     }
 
+    @Test("a supervisor killed with SIGKILL leaves the project free: the kernel drops its lock, its socket file is replaced")
+    func killedSupervisor() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let endpoint = ControlEndpoint(project: "demo", stateDirectory: StateDirectory(path: directory.path + "/state"))
+        try endpoint.stateDirectory.prepare()
+        #expect(FileManager.default.createFile(atPath: endpoint.socketPath, contents: nil))
+        let holder = try ProcessSpawner.spawn(SpawnRequest(
+            executable: "/usr/bin/flock", arguments: ["flock", "-o", endpoint.lockPath, "sleep", "1000"],
+            environment: ["PATH=/usr/bin:/bin"], descriptors: [:], newSession: true))
+        defer { kill(-holder, SIGKILL); waitpid(holder, nil, 0) }
+        #expect(await eventually {
+            let probe = try? SupervisorLock(path: endpoint.lockPath)
+            return probe == nil
+        })
+        await #expect(throws: ControlServerError.alreadyRunning(endpoint)) {
+            _ = try await ControlServer.bind(endpoint: endpoint, handler: InMemoryProject(services: []))
+        }
+
+        kill(-holder, SIGKILL)
+        waitpid(holder, nil, 0)
+        let server = try await ControlServer.bind(endpoint: endpoint, handler: InMemoryProject(services: ["web"]))
+        let serving = Task { await server.run() }
+        #expect(try await ControlClient(endpoint: endpoint).status().instances.map(\.service) == ["web"])
+        await server.shutdown()
+        await serving.value
+    }
+
     @Test("two projects serve side by side")
     func twoProjects() async throws {
         let first = try await ServedProject.start(services: ["web"])
