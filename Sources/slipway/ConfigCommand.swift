@@ -40,7 +40,12 @@ struct ConfigCommand: ParsableCommand {
             FailureReport.write(warning.description)
         }
         if quiet { return }
-        let project = ServiceSelection(names: serviceNames).apply(to: loaded.project)
+        var project = loaded.project
+        if !serviceNames.isEmpty {
+            // `config web` shows `web` and what it depends on, as compose does.
+            let selected = DependencyGraph(project: project).closure(of: serviceNames)
+            project.services = project.services.filter { selected.contains($0.key) }
+        }
         if services {
             project.services.keys.sorted().forEach { print($0) }
         } else if profiles {
@@ -50,25 +55,5 @@ struct ConfigCommand: ParsableCommand {
             let document = ProjectRenderer.render(project)
             print(format == .json ? DocumentWriter.json(document) : DocumentWriter.yaml(document), terminator: "")
         }
-    }
-}
-
-/// `config web` shows `web` and the services it depends on, as compose does.
-struct ServiceSelection {
-    let names: [String]
-
-    func apply(to project: Project) -> Project {
-        guard !names.isEmpty else { return project }
-        let graph = DependencyGraph(project: project)
-        var keep = Set(names)
-        var frontier = names
-        while let name = frontier.popLast() {
-            for dependency in graph.dependencies[name, default: []] where keep.insert(dependency).inserted {
-                frontier.append(dependency)
-            }
-        }
-        var selected = project
-        selected.services = project.services.filter { keep.contains($0.key) }
-        return selected
     }
 }

@@ -8,7 +8,10 @@ struct SlipwayCommand: AsyncParsableCommand {
         abstract: "Run a compose-spec stack as local processes behind a built-in reverse proxy.",
         discussion: "Global options (-f, -p, --profile, --env-file, --project-directory, --state-dir) go before or after the subcommand.",
         version: "0.1.0",
-        subcommands: [ConfigCommand.self, UpCommand.self, ProxyCommand.self]
+        subcommands: [
+            ConfigCommand.self, UpCommand.self, PsCommand.self, LogsCommand.self, StopCommand.self, StartCommand.self,
+            RestartCommand.self, KillCommand.self, DownCommand.self, ProxyCommand.self,
+        ]
     )
 
     /// Parses with global options moved behind the subcommand, runs, and maps

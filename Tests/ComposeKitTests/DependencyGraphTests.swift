@@ -26,6 +26,12 @@ import Testing
         #expect(DependencyGraph(project: project).startWaves() == [["web"]])
     }
 
+    @Test func closureHoldsTheNamedServicesAndWhatTheyNeed() {
+        let graph = DependencyGraph(project: project(["db": [], "auth": ["db"], "web": ["auth"], "docs": []]))
+        #expect(graph.closure(of: ["web"]) == ["web", "auth", "db"])
+        #expect(graph.closure(of: ["docs", "auth"]) == ["docs", "auth", "db"])
+    }
+
     @Test func dependentsAreFoundTransitively() {
         let graph = DependencyGraph(project: project(["db": [], "auth": ["db"], "web": ["auth"], "docs": []]))
         #expect(graph.dependents(of: "db") == ["auth", "web"])

@@ -23,6 +23,15 @@ import Testing
         #expect(project.services["web"]?.command == .shell("b"))
     }
 
+    @Test func composeFileVariableMayComeFromDotEnv() throws {
+        let directory = try TemporaryDirectory()
+        try directory.write(".env", "COMPOSE_FILE=a.yaml:b.yaml\n")
+        try directory.write("a.yaml", "services: {web: {command: a}}\n")
+        try directory.write("b.yaml", "services: {web: {command: b}}\n")
+        let project = try directory.load().project
+        #expect(project.composeFiles == [directory.path + "/a.yaml", directory.path + "/b.yaml"])
+    }
+
     @Test func noFileIsAClearError() throws {
         let directory = try TemporaryDirectory()
         #expect(directory.errors().first?.message.contains("no compose file found") == true)
@@ -118,6 +127,16 @@ import Testing
         #expect(project.services["api"]?.environment == expectedAPI)
     }
 
+    @Test func rawEnvFilesAreReadLiterally() throws {
+        let directory = try TemporaryDirectory()
+        try directory.write("raw.env", "QUOTED=\"kept\"\nREF=${NOT_EXPANDED}\n# comment\n")
+        try directory.write("compose.yaml", "services:\n  web:\n    command: x\n    env_file: [{path: raw.env, format: raw}]\n")
+        let web = try #require(try directory.load().project.services["web"])
+        let expected: [String: String?] = ["QUOTED": "\"kept\"", "REF": "${NOT_EXPANDED}"]
+        #expect(web.environment == expected)
+        #expect(web.envFiles.first?.raw == true)
+    }
+
     @Test func missingRequiredEnvFileIsAnError() throws {
         let directory = try TemporaryDirectory()
         try directory.write("compose.yaml", "services:\n  web:\n    command: x\n    env_file: nope.env\n")
@@ -169,5 +188,60 @@ import Testing
 
     @Test func namingAServiceEnablesIt() throws {
         #expect(try enabled { $0.requestedServices = ["debugger"] } == ["debugger", "web"])
+    }
+
+    @Test func namingAServiceEnablesItsProfiles() throws {
+        #expect(try enabled { $0.requestedServices = ["seeder"] } == ["seeder", "web"])
+    }
+}
+
+/// The illustrative example of compose-spec's profiles chapter, case by case.
+@Suite struct ProfileSpecificationExampleTests {
+    private let yaml = """
+    services:
+      foo: {command: foo}
+      bar: {command: bar, profiles: [test]}
+      baz: {command: baz, depends_on: [bar], profiles: [test]}
+      zot: {command: zot, depends_on: [bar], profiles: [debug]}
+    """
+
+    private func load(profiles: [String] = [], requested: [String] = []) throws -> Result<[String], ComposeError> {
+        let directory = try TemporaryDirectory()
+        try directory.write("compose.yaml", yaml)
+        return Result { () throws(ComposeError) in
+            try directory.load { options in
+                options.profiles = profiles
+                options.requestedServices = requested
+            }.project.services.keys.sorted()
+        }
+    }
+
+    @Test func noProfileGivesFooOnly() throws {
+        #expect(try load().get() == ["foo"])
+    }
+
+    @Test func testProfileAddsBarAndBaz() throws {
+        #expect(try load(profiles: ["test"]).get() == ["bar", "baz", "foo"])
+    }
+
+    @Test func debugProfileAloneIsInvalidBecauseZotNeedsBar() throws {
+        #expect(throws: ComposeError.self) { try load(profiles: ["debug"]).get() }
+    }
+
+    @Test func bothProfilesGiveEveryService() throws {
+        #expect(try load(profiles: ["debug", "test"]).get() == ["bar", "baz", "foo", "zot"])
+    }
+
+    @Test func targetingBarOrBazActivatesTheTestProfile() throws {
+        #expect(try load(requested: ["bar"]).get() == ["bar", "baz", "foo"])
+        #expect(try load(requested: ["baz"]).get() == ["bar", "baz", "foo"])
+    }
+
+    @Test func targetingZotAloneIsInvalid() throws {
+        #expect(throws: ComposeError.self) { try load(requested: ["zot"]).get() }
+    }
+
+    @Test func targetingZotWithTestEnabledPullsInBar() throws {
+        #expect(try load(profiles: ["test"], requested: ["zot"]).get() == ["bar", "baz", "foo", "zot"])
     }
 }

@@ -101,6 +101,22 @@ import Testing
         #expect(loaded.warnings.contains { $0.message.contains("neither command nor x-slipway.command") })
     }
 
+    @Test func linksAndServiceNamespacesAreDependenciesToo() throws {
+        let errors = try diagnostics("""
+        services:
+          db: {command: x}
+          web:
+            command: x
+            links: [db, cache]
+            network_mode: service:db
+        """)
+        expectError(errors, line: 5, column: 17, path: "services.web.depends_on", containing: "depends on undefined service \"cache\"")
+        #expect(errors.count == 1)
+        let directory = try TemporaryDirectory()
+        try directory.write("compose.yaml", "services:\n  db: {command: x}\n  web: {command: x, links: [db]}\n")
+        #expect(try directory.load().project.services["web"]?.dependsOn["db"] == Dependency(restart: true))
+    }
+
     @Test func dependingOnAProfileDisabledServiceIsAnError() throws {
         let errors = try diagnostics("""
         services:
@@ -169,5 +185,39 @@ import Testing
         #expect(warning.position?.line == 3)
         #expect(warning.path == "services.web.command")
         #expect(loaded.project.services["web"]?.command == .shell("run "))
+    }
+}
+
+@Suite struct NotEmulatedKeyTests {
+    @Test func keysThatAreNotEmulatedStillHaveTheirShapeChecked() throws {
+        let directory = try TemporaryDirectory()
+        try directory.write("compose.yaml", """
+        services:
+          web:
+            command: x
+            cap_add: NET_ADMIN
+            ulimits: [nofile]
+            container_name: {a: b}
+            dns: 8.8.8.8
+            sysctls: [net.core.somaxconn=1024]
+        """)
+        let errors = directory.errors()
+        #expect(errors.map(\.path) == ["services.web.cap_add", "services.web.ulimits", "services.web.container_name"])
+        #expect(errors.first?.message == "must be a list, got \"NET_ADMIN\"")
+        #expect(errors.first?.position?.line == 4)
+    }
+
+    @Test func notEmulatedKeysAreReportedOncePerKey() throws {
+        let directory = try TemporaryDirectory()
+        try directory.write("compose.yaml", """
+        services:
+          a: {command: x, volumes: [/a], cap_add: [NET_ADMIN]}
+          b: {command: x, volumes: [/b]}
+        volumes:
+          data: {}
+        """)
+        let warnings = try directory.load().warnings.filter { $0.message.contains("not emulated") }
+        #expect(warnings.map(\.path) == ["volumes", "services.a.cap_add", "services.a.volumes"])
+        #expect(warnings.last?.message.contains("used by a, b") == true)
     }
 }

@@ -127,6 +127,21 @@ final class ConfigProject {
         #expect(try project.run(["config", "--services", "debug"]).output == "debug\n")
     }
 
+    @Test func envFileAndProjectDirectoryOptions() throws {
+        let project = try ConfigProject([
+            "files/compose.yaml": "services:\n  web:\n    command: serve $MODE\n    working_dir: app\n",
+            "settings/prod.env": "MODE=production\n",
+            "root/.env": "MODE=from-root\n",
+        ])
+        let withEnvFile = try project.run(["--env-file", "settings/prod.env", "-f", "files/compose.yaml", "config"])
+        #expect(withEnvFile.output.contains("command: serve production"), "\(withEnvFile.errors)")
+        let withDirectory = try project.run(["config", "-f", "files/compose.yaml", "--project-directory", "root"])
+        #expect(withDirectory.output.contains("command: serve from-root"), "\(withDirectory.errors)")
+        #expect(withDirectory.output.contains("working_dir: \(project.directory)/root/app"))
+        let shell = try project.run(["--env-file", "settings/prod.env", "-f", "files/compose.yaml", "config"], environment: ["MODE": "shell"])
+        #expect(shell.output.contains("command: serve shell"))
+    }
+
     @Test func standardInputIsAComposeFile() throws {
         let project = try ConfigProject([:])
         try FileManager.default.createDirectory(atPath: project.directory, withIntermediateDirectories: true)

@@ -78,11 +78,12 @@ struct ConfigSchemaTests {
         return (process.terminationStatus, try String(contentsOfFile: report, encoding: .utf8))
     }
 
-    @Test func configOutputOfARichProjectIsValidComposeSpec() throws {
+    @Test(arguments: ["yaml", "json"])
+    func configOutputOfARichProjectIsValidComposeSpec(format: String) throws {
         let project = try ConfigProject(["compose.yaml": Self.richProject])
-        let run = try project.run(["config"])
+        let run = try project.run(["config", "--format", format])
         #expect(run.status == 0, "\(run.errors)")
-        let output = project.directory + "/config-output.yaml"
+        let output = project.directory + "/config-output.\(format)"
         try run.output.write(toFile: output, atomically: true, encoding: .utf8)
         let result = try validate([output])
         #expect(result.status == 0, "\(result.report)")

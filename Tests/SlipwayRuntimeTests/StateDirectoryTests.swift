@@ -47,7 +47,7 @@ struct SurvivorSweepTests {
         let store = ProcessRecordStore(state)
         store.save(ProcessRecord(service: "db", instance: 1, shim: ProcessIdentity(pid: 1, startTime: 1), leader: identity))
 
-        let ended = await SurvivorSweep(store: store).run()
+        let ended = SurvivorSweep(store: store).run()
 
         #expect(ended >= 2)
         #expect(await eventually { SurvivorSweep.survivors(of: identity).isEmpty })
@@ -66,7 +66,7 @@ struct SurvivorSweepTests {
         let store = ProcessRecordStore(state)
         store.save(ProcessRecord(service: "db", instance: 1, shim: impostor, leader: impostor))
 
-        await SurvivorSweep(store: store).run(deadline: .milliseconds(100))
+        SurvivorSweep(store: store).run(deadline: .milliseconds(100))
 
         #expect(real.isAlive)
     }

@@ -38,6 +38,19 @@ public struct DependencyGraph: Sendable {
         startWaves().reversed()
     }
 
+    /// `names` and every service they depend on, directly or not: what `up web`
+    /// or `config web` works on.
+    public func closure(of names: [String]) -> Set<String> {
+        var found = Set(names)
+        var frontier = names
+        while let current = frontier.popLast() {
+            for dependency in dependencies[current, default: []] where found.insert(dependency).inserted {
+                frontier.append(dependency)
+            }
+        }
+        return found
+    }
+
     /// Services that depend on `name`, directly or not.
     public func dependents(of name: String) -> Set<String> {
         var found = Set<String>()

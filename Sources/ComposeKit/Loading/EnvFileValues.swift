@@ -16,7 +16,8 @@ struct EnvFileValues {
                 }
                 continue
             }
-            for (key, value) in sources.parse(text, file: reference.path, known: [:], processEnvironment: variables) {
+            let pairs = reference.raw ? rawPairs(text) : sources.parse(text, file: reference.path, known: [:], processEnvironment: variables)
+            for (key, value) in pairs {
                 merged[key] = .some(value)
             }
         }
@@ -24,5 +25,13 @@ struct EnvFileValues {
             merged[key] = value
         }
         return merged
+    }
+
+    /// `format: raw`: `KEY=VALUE` per line, the value exactly as written; blank lines and `#` lines skipped.
+    private func rawPairs(_ text: String) -> [(String, String)] {
+        text.split(whereSeparator: \.isNewline).compactMap { line in
+            guard !line.hasPrefix("#"), let equals = line.firstIndex(of: "=") else { return nil }
+            return (String(line[..<equals]), String(line[line.index(after: equals)...]))
+        }
     }
 }

@@ -29,8 +29,11 @@ struct ProjectAssembler {
             default: break
             }
         }
+        // A service named on the command line adds its profiles to the active ones (compose-spec 15-profiles).
+        let requestedProfiles = requestedServices.flatMap { decoded[$0]?.service.profiles ?? [] }
+        let active = activeProfiles.union(requestedProfiles)
         for (serviceName, service) in decoded {
-            if isEnabled(service.service) {
+            if isEnabled(service.service, active: active) {
                 project.services[serviceName] = service.service
             } else {
                 project.disabledServices[serviceName] = service.service
@@ -50,6 +53,7 @@ struct ProjectAssembler {
                 log.error("invalid service name \"\(entry.key)\": use only letters, digits, \".\", \"_\" and \"-\"", at: entry.keyPosition, path: "services")
             }
             var service = decoder.decode(name: entry.key, node: entry.value)
+            ImplicitDependencies.add(to: &service.service)
             service.service.environment = EnvFileValues(session: session, variables: variables)
                 .environment(for: service.service, node: entry.value)
             decoded[entry.key] = service
@@ -67,11 +71,8 @@ struct ProjectAssembler {
         return node.resolved
     }
 
-    private func isEnabled(_ service: Service) -> Bool {
-        service.profiles.isEmpty
-            || activeProfiles.contains("*")
-            || !activeProfiles.isDisjoint(with: service.profiles)
-            || requestedServices.contains(service.name)
+    private func isEnabled(_ service: Service, active: Set<String>) -> Bool {
+        service.profiles.isEmpty || active.contains("*") || !active.isDisjoint(with: service.profiles)
     }
 }
 

@@ -11,7 +11,7 @@ enum NodeMerger {
     /// Keyed values inside nested blocks (`build.args`, `deploy.labels`, …).
     private static let nestedKeyedKeys: Set<String> = ["args", "labels", "annotations", "additional_contexts"]
     /// Service keys that take one string or a list of them; they append without repeats.
-    private static let stringOrListKeys: Set<String> = ["dns", "dns_search", "dns_opt", "tmpfs", "env_file"]
+    private static let stringOrListKeys: Set<String> = ["dns", "dns_search", "dns_opt", "tmpfs"]
 
     static func merge(_ base: YAMLNode, _ override: YAMLNode) -> YAMLNode {
         mergeTopLevel(base, override)

@@ -18,6 +18,7 @@ public struct Project: Sendable, Equatable {
     public var volumes: ComposeValue?
     public var secrets: ComposeValue?
     public var configs: ComposeValue?
+    /// Top-level `models` (AI model runners), kept for `config` output.
     public var models: ComposeValue?
     /// Top-level `x-*` keys.
     public var extensions: [String: ComposeValue]

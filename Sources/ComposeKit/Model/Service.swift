@@ -6,7 +6,8 @@ public struct Service: Sendable, Equatable {
     public var build: ComposeValue?
     public var command: CommandLine?
     public var entrypoint: CommandLine?
-    /// Resolved environment. A value of `nil` is a bare `KEY` whose variable
+    /// Resolved environment: the `env_file` values (files in order), then
+    /// `environment` over them. A value of `nil` is a bare `KEY` whose variable
     /// is unset in the shell: compose passes nothing for it.
     public var environment: [String: String?]
     public var envFiles: [EnvFileReference]
@@ -79,9 +80,12 @@ public struct EnvFileReference: Sendable, Equatable {
     /// Absolute path.
     public var path: String
     public var required: Bool
-    public init(path: String, required: Bool = true) {
+    /// `format: raw`: every `KEY=VALUE` line taken literally (no quotes, escapes or `${}`).
+    public var raw: Bool
+    public init(path: String, required: Bool = true, raw: Bool = false) {
         self.path = path
         self.required = required
+        self.raw = raw
     }
 }
 

@@ -21,14 +21,14 @@ public enum ProjectRenderer {
     }
 
     public static func render(_ service: Service) -> ComposeValue {
-        var fields = ServiceFields()
+        var fields = OrderedFields()
         fields.add("image", service.image.map(ComposeValue.string))
         fields.add("build", service.build)
         fields.add("command", service.command.map(render))
         fields.add("entrypoint", service.entrypoint.map(render))
         fields.add("environment", environment(service.environment))
         fields.add("env_file", service.envFiles.isEmpty ? nil : .array(service.envFiles.map { file in
-            .mapping([("path", .string(file.path)), ("required", .bool(file.required))])
+            .mapping([("path", .string(file.path)), ("required", .bool(file.required))] + (file.raw ? [("format", .string("raw"))] : []))
         }))
         fields.add("working_dir", service.workingDir.map(ComposeValue.string))
         fields.add("user", service.user.map(ComposeValue.string))
@@ -79,7 +79,7 @@ public enum ProjectRenderer {
     }
 
     private static func render(_ check: Healthcheck) -> ComposeValue {
-        var fields = ServiceFields()
+        var fields = OrderedFields()
         switch check.test {
         case .none?: fields.add("test", .array([.string("NONE")]))
         case let .exec(words)?: fields.add("test", .array(([.string("CMD")] + words.map(ComposeValue.string))))
@@ -96,7 +96,7 @@ public enum ProjectRenderer {
     }
 
     private static func render(_ port: PortMapping) -> ComposeValue {
-        var fields = ServiceFields()
+        var fields = OrderedFields()
         fields.add("name", port.name.map(ComposeValue.string))
         fields.add("target", .int(port.target))
         fields.add("published", port.published.map { .string(String($0)) }
@@ -121,7 +121,7 @@ public enum ProjectRenderer {
         var pairs: [(key: String, value: ComposeValue)] = []
         if case let .mapping(others)? = service.notEmulated["deploy"] { pairs = others }
         if let policy = service.deployRestartPolicy {
-            var fields = ServiceFields()
+            var fields = OrderedFields()
             fields.add("condition", .string(policy.condition.rawValue))
             fields.add("delay", policy.delay.map { .string(DurationParser.format($0)) })
             fields.add("max_attempts", policy.maxAttempts.map(ComposeValue.int))
@@ -133,7 +133,7 @@ public enum ProjectRenderer {
 }
 
 /// Ordered key/value pairs that skip absent values.
-struct ServiceFields {
+struct OrderedFields {
     private(set) var pairs: [(key: String, value: ComposeValue)] = []
 
     mutating func add(_ key: String, _ value: ComposeValue?) {

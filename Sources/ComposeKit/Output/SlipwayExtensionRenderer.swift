@@ -3,7 +3,7 @@
 enum SlipwayExtensionRenderer {
     static func render(_ settings: SlipwayExtension) -> ComposeValue? {
         let defaults = SlipwayExtension()
-        var fields = ServiceFields()
+        var fields = OrderedFields()
         fields.add("command", settings.command.map(ProjectRenderer.render))
         fields.add("health_path", settings.healthPath.map(ComposeValue.string))
         fields.add("proxy", settings.proxy.map { .string($0.rawValue) })
@@ -16,7 +16,7 @@ enum SlipwayExtensionRenderer {
     }
 
     private static func deploy(_ settings: DeploySettings, defaults: DeploySettings) -> ComposeValue? {
-        var fields = ServiceFields()
+        var fields = OrderedFields()
         if settings.drain != defaults.drain { fields.add("drain", .string(DurationParser.format(settings.drain))) }
         if settings.keepPrevious != defaults.keepPrevious { fields.add("keep_previous", .string(DurationParser.format(settings.keepPrevious))) }
         if settings.monitor != defaults.monitor { fields.add("monitor", .string(DurationParser.format(settings.monitor))) }

@@ -3,7 +3,16 @@
 struct NotEmulatedReport {
     let log: DiagnosticLog
 
-    func report(_ project: Project, decoded: [String: DecodedService]) {
+    func report(_ project: Project, decoded: [String: DecodedService], root: YAMLNode) {
+        for entry in root.entries ?? [] where Self.topLevelKeys.contains(entry.key) && !entry.value.isNull {
+            log.warning("top-level \"\(entry.key)\" is accepted but not emulated (processes share the host); see docs/compose-compatibility.md", at: entry.keyPosition, path: entry.key)
+        }
+        reportServiceKeys(project, decoded: decoded)
+    }
+
+    private static let topLevelKeys: Set<String> = ["networks", "volumes", "secrets", "configs", "models"]
+
+    private func reportServiceKeys(_ project: Project, decoded: [String: DecodedService]) {
         var users: [String: [String]] = [:]
         for name in project.services.keys.sorted() {
             for key in project.services[name]?.notEmulated.keys ?? [:].keys {

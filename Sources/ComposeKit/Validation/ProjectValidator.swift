@@ -9,7 +9,6 @@ struct ProjectValidator {
         for name in project.services.keys.sorted() {
             guard let service = project.services[name], let source = decoded[name] else { continue }
             checkDependencies(service, source: source, project: project)
-            checkReferences(service, source: source, project: project)
             checkCommand(service, source: source)
         }
         checkCycles(project, decoded: decoded)
@@ -35,15 +34,6 @@ struct ProjectValidator {
         }
     }
 
-    /// `network_mode: service:x`, `volumes_from`, `links`, … name other services too.
-    private func checkReferences(_ service: Service, source: DecodedService, project: Project) {
-        for reference in ServiceReferences.named(by: service) where project.services[reference.service] == nil {
-            let position = source.node[reference.key]?.position ?? source.node.position
-            let state = project.disabledServices[reference.service] == nil ? "undefined" : "profile-disabled"
-            log.error("service \"\(service.name)\" depends on \(state) service \"\(reference.service)\" through \(reference.key)", at: position, path: "services.\(service.name).\(reference.key)")
-        }
-    }
-
     private func checkCommand(_ service: Service, source: DecodedService) {
         guard service.effectiveCommand == nil else { return }
         let image = service.image.map { " (its image \"\($0)\" is not run: Slipway runs processes, not containers)" } ?? ""
@@ -64,17 +54,19 @@ struct ProjectValidator {
     }
 
     private func checkPublishedPorts(_ project: Project, decoded: [String: DecodedService]) {
-        var claimed: [(address: PublishedAddress, service: String)] = []
+        // Grouped by port and protocol, so a large project is not compared pair by pair.
+        var claimed: [String: [(address: PublishedAddress, service: String)]] = [:]
         for name in project.services.keys.sorted() {
             guard let service = project.services[name] else { continue }
             for (index, port) in service.ports.enumerated() {
                 guard let address = PublishedAddress(port) else { continue }
-                if let owner = claimed.first(where: { $0.address.conflicts(with: address) }) {
+                let group = "\(address.port)/\(address.proto)"
+                if let owner = claimed[group]?.first(where: { $0.address.conflicts(with: address) }) {
                     let position = decoded[name]?.portPositions[safe: index]
                     let who = owner.service == name ? "another port of this service" : "service \"\(owner.service)\""
                     log.error("host address \(address) is already published by \(who)", at: position, path: "services.\(name).ports")
                 } else {
-                    claimed.append((address, name))
+                    claimed[group, default: []].append((address, name))
                 }
             }
         }

@@ -81,20 +81,3 @@ struct YAMLNode: Sendable, Equatable {
         }
     }
 }
-
-extension YAMLNode {
-    /// Builds a node tree from a plain value (used for values Slipway synthesizes, such as
-    /// `extends` results and `config` round trips).
-    init(_ value: ComposeValue, at position: SourcePosition) {
-        switch value {
-        case .null: self.init(.scalar("null", plain: true), at: position)
-        case let .bool(flag): self.init(.scalar(flag ? "true" : "false", plain: true), at: position)
-        case let .int(number): self.init(.scalar(String(number), plain: true), at: position)
-        case let .double(number): self.init(.scalar(String(number), plain: true), at: position)
-        case let .string(text): self.init(.scalar(text, plain: false), at: position)
-        case let .array(items): self.init(.sequence(items.map { YAMLNode($0, at: position) }), at: position)
-        case let .mapping(pairs):
-            self.init(.mapping(pairs.map { Entry(key: $0.key, keyPosition: position, value: YAMLNode($0.value, at: position)) }), at: position)
-        }
-    }
-}

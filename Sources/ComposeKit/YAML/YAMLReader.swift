@@ -90,24 +90,22 @@ struct YAMLReader {
     }
 
     private func convertMapping(_ mapping: Node.Mapping, path: String, expansion: inout AliasExpansion) throws(YAMLReadError) -> [YAMLNode.Entry] {
-        let explicitKeys = Set(mapping.compactMap { pair in pair.key.scalar.map(\.string) }.filter { $0 != "<<" })
         var entries: [YAMLNode.Entry] = []
-        var present = Set<String>()
+        var merged: [YAMLNode.Entry] = []
         for (keyNode, valueNode) in mapping {
             let key = try keyText(keyNode, path: path)
             if key == "<<", keyNode.scalar?.style == .plain {
-                let merged = try mergeSources(valueNode, path: path, expansion: &expansion)
-                for entry in merged where !explicitKeys.contains(entry.key) && present.insert(entry.key).inserted {
-                    entries.append(entry)
-                }
+                merged += try mergeSources(valueNode, path: path, expansion: &expansion)
                 continue
             }
             let childPath = path.isEmpty ? key : "\(path).\(key)"
             let value = try convert(valueNode, path: childPath, expansion: &expansion)
-            present.insert(key)
             entries.append(YAMLNode.Entry(key: key, keyPosition: position(keyNode.mark), value: value))
         }
-        return entries
+        guard !merged.isEmpty else { return entries }
+        // Keys written in the mapping win over merged ones; among merged sources the first wins.
+        var present = Set(entries.map(\.key))
+        return merged.filter { present.insert($0.key).inserted } + entries
     }
 
     private func keyText(_ keyNode: Node, path: String) throws(YAMLReadError) -> String {

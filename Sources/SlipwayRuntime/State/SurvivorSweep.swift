@@ -18,10 +18,12 @@ public struct SurvivorSweep: Sendable {
     /// Kills every survivor, waits (up to `deadline`) for them to be gone, and
     /// clears the records; returns the number of processes it ended.
     @discardableResult
-    public func run(deadline: Duration = .seconds(5)) async -> Int {
+    /// Blocks while it waits: call it off Swift concurrency's pool
+    /// (`DedicatedThread`), or from a command about to exit.
+    public func run(deadline: Duration = .seconds(5)) -> Int {
         let records = store.all()
         let ended = records.reduce(0) { $0 + end($1) }
-        await waitUntilGone(records, deadline: deadline)
+        waitUntilGone(records, deadline: deadline)
         records.forEach(store.remove)
         return ended
     }
@@ -47,12 +49,12 @@ public struct SurvivorSweep: Sendable {
         }
     }
 
-    private func waitUntilGone(_ records: [ProcessRecord], deadline: Duration) async {
+    private func waitUntilGone(_ records: [ProcessRecord], deadline: Duration) {
         let end = ContinuousClock.now + deadline
         while ContinuousClock.now < end {
             let remaining = records.contains { $0.shim.isAlive || !Self.survivors(of: $0.leader).isEmpty }
             if !remaining { return }
-            try? await Task.sleep(for: .milliseconds(20))
+            usleep(20_000)
         }
     }
 }

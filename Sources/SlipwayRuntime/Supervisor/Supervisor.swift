@@ -27,9 +27,10 @@ public actor Supervisor {
         let selection = try selectedServices()
         let state = configuration.stateDirectory
         do { try state.prepare() } catch { throw UpError.stateDirectory(error.description) }
-        lock = try SupervisorLock(state)
+        lock = try Self.lock(ControlEndpoint(project: configuration.project.name, stateDirectory: state))
         let records = ProcessRecordStore(state)
-        await SurvivorSweep(store: records).run()
+        let sweep = SurvivorSweep(store: records)
+        _ = await DedicatedThread.run { sweep.run() }
         let endpoints = try await ServiceEndpoints.open(for: selection, proxy: proxy)
         let context = RunContext(
             shimExecutable: configuration.shimExecutable, state: state, records: records, events: continuation,
@@ -53,6 +54,7 @@ public actor Supervisor {
         for name in runners.keys.sorted() { _ = stopTask(for: name, tasks: &tasks) }
         for task in tasks.values { await task.value }
         await proxy.shutdown()
+        lock?.release()
         lock = nil
         continuation.finish()
     }
@@ -63,6 +65,18 @@ public actor Supervisor {
     }
 
     // MARK: - Bring-up
+
+    /// One supervisor per project (the same lock the control server holds).
+    private static func lock(_ endpoint: ControlEndpoint) throws(UpError) -> SupervisorLock {
+        let lock: SupervisorLock?
+        do {
+            lock = try SupervisorLock(path: endpoint.lockPath)
+        } catch {
+            throw UpError.stateDirectory("\(error)")
+        }
+        guard let lock else { throw UpError.alreadyRunning(stateDirectory: endpoint.stateDirectory.path) }
+        return lock
+    }
 
     private func selectedServices() throws(UpError) -> [Service] {
         let all = configuration.project.services

@@ -10,7 +10,7 @@ public enum UpError: Error, Equatable, CustomStringConvertible {
     case unknownService(String)
     case stateDirectory(String)
     /// Another supervisor runs this project (same state directory).
-    case alreadyRunning(stateDirectory: String, pid: Int32?)
+    case alreadyRunning(stateDirectory: String)
 
     public var description: String {
         switch self {
@@ -19,9 +19,8 @@ public enum UpError: Error, Equatable, CustomStringConvertible {
         case let .portUnavailable(service, port, reason): "service \(service) cannot publish port \(port): \(reason)"
         case let .unknownService(name): "no such service: \(name)"
         case let .stateDirectory(reason): reason
-        case let .alreadyRunning(directory, pid):
-            "this project is already running" + (pid.map { " (supervisor pid \($0))" } ?? "")
-                + "; stop it first, or use another project name or --state-dir (state: \(directory))"
+        case let .alreadyRunning(directory):
+            "this project is already running; stop it first, or use another project name or --state-dir (state: \(directory))"
         }
     }
 
