@@ -121,13 +121,14 @@ actor ServiceRunner {
         do {
             let ports = try context.ports.allocate(service.containerPorts.count)
             let privatePorts = Dictionary(uniqueKeysWithValues: zip(service.containerPorts, ports))
-            let request = try launchRequest(privatePorts: privatePorts)
+            let request: InstanceLaunchRequest
             let process: InstanceProcess
             do {
+                request = try launchRequest(privatePorts: privatePorts)
                 process = try await InstanceProcess.launch(request, output: log)
             } catch {
                 context.ports.release(ports)
-                throw UpError.cannotStart(service: service.name, reason: error.description)
+                throw error
             }
             instance = process
             privatePortsInUse = ports
@@ -141,8 +142,8 @@ actor ServiceRunner {
             watchHealth(process, privatePorts: privatePorts, environment: request.environment)
             changed()
             return process
-        } catch let error as UpError {
-            fail(error.description)
+        } catch let UpError.cannotStart(_, reason) {
+            fail(reason)
         } catch {
             fail("\(error)")
         }
