@@ -177,4 +177,22 @@ struct UpOrderingTests {
         #expect(up.errors.contains("stopped by force"))
         #expect(gone)
     }
+
+    @Test func aProgramThatDoesNotExistFailsTheBringUpByName() async throws {
+        let stack = try TestStack("""
+            services:
+              web:
+                command: ["no-such-program-here", "--serve"]
+              api:
+                command: sleep 1000
+                depends_on: [web]
+            """)
+        let up = try stack.start()
+        let status = await up.waitForExit()
+        await up.cleanUp()
+
+        #expect(status == 3)
+        #expect(up.errors.contains("web failed to start: no-such-program-here: executable file not found in $PATH"))
+        #expect(up.states(of: "api").isEmpty)
+    }
 }
