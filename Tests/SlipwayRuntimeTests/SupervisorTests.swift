@@ -16,10 +16,11 @@ struct SupervisorTests {
             $0.dependsOn = ["db": Dependency(condition: .serviceHealthy)]
         }
         let harness = try SupervisorHarness([db, web])
-        try await harness.supervisor.up()
+        let failure = await harness.up()
         let healthy = harness.firstIndex("db") { $0.isHealthy }
         let webStarted = harness.firstIndex("web") { $0.isStarted }
         await harness.finish()
+        #expect(failure == nil)
         #expect(healthy != nil && webStarted != nil && healthy! < webStarted!)
     }
 
@@ -29,10 +30,11 @@ struct SupervisorTests {
             $0.dependsOn = ["migrate": Dependency(condition: .serviceCompletedSuccessfully)]
         }
         let harness = try SupervisorHarness([migrate, web])
-        try await harness.supervisor.up()
+        let failure = await harness.up()
         let completed = harness.firstIndex("migrate") { $0 == .completed }
         let webStarted = harness.firstIndex("web") { $0.isStarted }
         await harness.finish()
+        #expect(failure == nil)
         #expect(completed != nil && webStarted != nil && completed! < webStarted!)
     }
 
@@ -42,7 +44,7 @@ struct SupervisorTests {
             $0.dependsOn = ["migrate": Dependency(condition: .serviceCompletedSuccessfully)]
         }
         let harness = try SupervisorHarness([migrate, web])
-        let error = await #expect(throws: UpError.self) { try await harness.supervisor.up() }
+        let error = await harness.up()
         await harness.finish()
         guard case let .dependencyFailed(failure)? = error else {
             Issue.record("expected a dependency failure, got \(String(describing: error))")
@@ -62,7 +64,7 @@ struct SupervisorTests {
         }
         let web = Service.shell("web", "exec sleep 1000") { $0.dependsOn = ["db": Dependency(condition: .serviceHealthy)] }
         let harness = try SupervisorHarness([db, web])
-        let error = await #expect(throws: UpError.self) { try await harness.supervisor.up() }
+        let error = await harness.up()
         await harness.finish()
         guard case let .dependencyFailed(failure)? = error else {
             Issue.record("expected a dependency failure, got \(String(describing: error))")
@@ -78,16 +80,17 @@ struct SupervisorTests {
             $0.dependsOn = ["cache": Dependency(condition: .serviceCompletedSuccessfully, required: false)]
         }
         let harness = try SupervisorHarness([cache, web])
-        try await harness.supervisor.up()
+        let failure = await harness.up()
         let webStarted = harness.firstIndex("web") { $0.isStarted }
         await harness.finish()
+        #expect(failure == nil)
         #expect(webStarted != nil)
     }
 
     @Test func restartsACrashingServiceWithBackoffThenGivesUp() async throws {
         let flaky = Service.shell("flaky", "echo crash; exit 2") { $0.restart = .onFailure(maxRetries: 3) }
         let harness = try SupervisorHarness([flaky])
-        try await harness.supervisor.up()
+        let failure = await harness.up()
         await harness.supervisor.waitUntilAllEnded()
         let kinds = harness.kinds(of: "flaky")
         await harness.finish()
@@ -95,6 +98,7 @@ struct SupervisorTests {
             if case let .restarting(_, delay) = kind { return delay }
             return nil
         }
+        #expect(failure == nil)
         #expect(delays == [.milliseconds(100), .milliseconds(200), .milliseconds(400)])
         #expect(kinds.last == .exited(.exited(2)))
     }
@@ -105,11 +109,12 @@ struct SupervisorTests {
             $0.dependsOn = ["db": Dependency()]
         }
         let harness = try SupervisorHarness([db, web])
-        try await harness.supervisor.up()
+        let failure = await harness.up()
         await harness.supervisor.stop()
         let webStopped = harness.firstIndex("web") { $0.isStopped }
         let dbStopping = harness.firstIndex("db") { $0 == .stopping }
         await harness.finish()
+        #expect(failure == nil)
         #expect(webStopped != nil && dbStopping != nil && webStopped! < dbStopping!)
     }
 
@@ -120,11 +125,12 @@ struct SupervisorTests {
             $0.slipway.restartOnUnhealthy = true
         }
         let harness = try SupervisorHarness([web])
-        try await harness.supervisor.up()
+        let failure = await harness.up()
         let restarted = await eventually {
             harness.kinds(of: "web").contains { if case .restarting = $0 { true } else { false } }
         }
         await harness.finish()
+        #expect(failure == nil)
         #expect(restarted)
         #expect(harness.kinds(of: "web").contains { if case .unhealthy = $0 { true } else { false } })
     }
@@ -136,10 +142,11 @@ struct SupervisorTests {
         let web = Service.shell("web", "exec sleep 1000") { $0.dependsOn = ["db": Dependency(restart: true)] }
         let plain = Service.shell("plain", "exec sleep 1000") { $0.dependsOn = ["db": Dependency()] }
         let harness = try SupervisorHarness([db, web, plain])
-        try await harness.supervisor.up()
+        let failure = await harness.up()
         let webRestarted = await eventually { harness.kinds(of: "web").filter(\.isStarted).count == 2 }
         let plainStarts = harness.kinds(of: "plain").filter(\.isStarted).count
         await harness.finish()
+        #expect(failure == nil)
         #expect(webRestarted)
         #expect(plainStarts == 1)
     }

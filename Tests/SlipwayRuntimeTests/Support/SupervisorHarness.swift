@@ -28,6 +28,17 @@ final class SupervisorHarness: Sendable {
 
     var events: [ServiceEvent] { recorded.all }
 
+    /// Brings the stack up; returns the failure instead of throwing, so a
+    /// test always reaches `finish()` and stops what did start.
+    func up() async -> UpError? {
+        do {
+            try await supervisor.up()
+            return nil
+        } catch {
+            return error
+        }
+    }
+
     func kinds(of service: String) -> [ServiceEvent.Kind] {
         events.filter { $0.service == service }.map(\.kind)
     }
