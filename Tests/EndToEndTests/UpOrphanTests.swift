@@ -56,6 +56,7 @@ struct UpOrphanTests {
         #expect(survivors.count >= 4, "the services should outlive their killed shims until the next up")
         #expect(started)
         #expect(survivorsGone)
+        #expect(second.output.contains("! worker    ended what an earlier supervisor left running"))
         #expect(status == 0, "second up: \(second.output)\(second.errors)")
     }
 

@@ -30,7 +30,13 @@ public actor Supervisor {
         lock = try Self.lock(ControlEndpoint(project: configuration.project.name, stateDirectory: state))
         let records = ProcessRecordStore(state)
         let sweep = SurvivorSweep(store: records)
-        _ = await DedicatedThread.run { sweep.run() }
+        let leftovers = Set(records.all().map(\.service))
+        if await DedicatedThread.run({ sweep.run() }) > 0 {
+            for service in leftovers.sorted() {
+                continuation.yield(ServiceEvent(
+                    service: service, kind: .warning("ended what an earlier supervisor left running"), elapsed: .zero))
+            }
+        }
         let endpoints = try await ServiceEndpoints.open(for: selection, proxy: proxy)
         let context = RunContext(
             shimExecutable: configuration.shimExecutable, state: state, records: records, events: continuation,
