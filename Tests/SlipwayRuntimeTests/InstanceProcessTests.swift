@@ -53,6 +53,21 @@ struct InstanceProcessTests {
         #expect(await eventually { groupMembers(leader).isEmpty })
     }
 
+    @Test func stopAlsoEndsDescendantsThatLeftTheGroup() async throws {
+        let lines = CollectedLines()
+        let process = try await InstanceProcess.launch(request("setsid sleep 1000 & echo $!; wait"), output: lines)
+        #expect(await eventually { !lines.all.isEmpty })
+        let escaped = try #require(lines.all.first.flatMap { Int32($0) })
+        let identity = try #require(ProcessIdentity.of(pid: escaped))
+        let leftTheGroup = await eventually { ProcessStat.read(pid: escaped)?.session == escaped }
+        process.stop()
+        _ = await process.waitForExit()
+        let gone = await eventually { !identity.isAlive }
+        if !gone { kill(escaped, SIGKILL) }
+        #expect(leftTheGroup)
+        #expect(gone)
+    }
+
     @Test func stopEscalatesToKillAfterTheGracePeriod() async throws {
         let lines = CollectedLines()
         let process = try await InstanceProcess.launch(

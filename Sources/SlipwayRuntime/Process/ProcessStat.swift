@@ -4,6 +4,7 @@ import Glibc
 struct ProcessStat {
     var pid: Int32
     var state: Character
+    var parent: Int32
     var processGroup: Int32
     var session: Int32
     var startTime: UInt64
@@ -21,11 +22,13 @@ struct ProcessStat {
         // fields[0] is field 3 (state); field N is fields[N - 3].
         guard fields.count > 19,
               let state = fields[0].first,
+              let parent = Int32(fields[1]),
               let group = Int32(fields[2]),
               let session = Int32(fields[3]),
               let start = UInt64(fields[19])
         else { return nil }
-        return ProcessStat(pid: pid, state: state, processGroup: group, session: session, startTime: start)
+        return ProcessStat(
+            pid: pid, state: state, parent: parent, processGroup: group, session: session, startTime: start)
     }
 
     /// Every process currently visible in /proc.
