@@ -14,10 +14,18 @@ struct UpOrphanTests {
             stop_grace_period: 1s
         """
 
+    /// Plus a grandchild that leaves the session (`setsid`).
+    private static let stackWithEscapee = stack + """
+
+          escapee:
+            command: ["sh", "-c", "setsid sleep 1000 & wait"]
+            stop_grace_period: 1s
+        """
+
     @Test func killingTheSupervisorWithSIGKILLEndsEveryServiceProcess() async throws {
-        let stack = try TestStack(Self.stack)
+        let stack = try TestStack(Self.stackWithEscapee)
         let up = try stack.start()
-        let running = await eventually { Self.sleepers(stack) == 2 }
+        let running = await eventually { Self.sleepers(stack) == 3 }
         let before = stack.processes().count
         up.signal(SIGKILL)
         _ = await up.waitForExit()
@@ -27,7 +35,7 @@ struct UpOrphanTests {
         await up.cleanUp()
 
         #expect(running, "the stack never started: \(up.output)\(up.errors)")
-        #expect(before >= 6)
+        #expect(before >= 9)
         #expect(gone, "still running \(left)")
     }
 
@@ -79,7 +87,7 @@ struct UpOrphanTests {
         #expect(firstStatus == 0)
     }
 
-    /// Both services' `sleep 1000` grandchildren exist once everything has started.
+    /// Every service's `sleep 1000` grandchild exists once everything has started.
     private static func sleepers(_ stack: TestStack) -> Int {
         stack.processes().filter { commandLine($0).hasPrefix("sleep 1000") }.count
     }
