@@ -43,6 +43,8 @@ public actor Supervisor {
             ports: PortAllocator(), probes: ProbeLimiter(), proxy: proxy, endpoints: endpoints,
             baseEnvironment: configuration.environment,
             instanceRestarted: { name in Task { await self.dependencyRestarted(name) } })
+        // A stop that came while the listeners were opening found no runner to stop.
+        guard !stopping else { return }
         createRunners(selection, context: context)
         try await bringUp()
     }
