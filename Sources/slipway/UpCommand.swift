@@ -48,6 +48,7 @@ struct UpCommand: AsyncParsableCommand {
         let signals = Task {
             for await _ in signalStream {
                 if await interruption.record() == 1 {
+                    terminal.write(line: "Gracefully stopping... (press Ctrl-C again to force)")
                     // Not awaited: a second Ctrl-C must be heard during a long grace period.
                     Task { await supervisor.stop() }
                 } else {

@@ -173,6 +173,7 @@ struct UpOrderingTests {
         await up.cleanUp()
 
         #expect(ready && stopping, "\(up.output)\(up.errors)")
+        #expect(up.output.contains("Gracefully stopping... (press Ctrl-C again to force)"))
         #expect(status == 130)
         #expect(up.errors.contains("stopped by force"))
         #expect(gone)
