@@ -43,10 +43,21 @@ struct UpCommand: AsyncParsableCommand {
             }
         }
         let interruption = Interruption()
-        // Installed before anything starts, so no Ctrl-C can fall between.
-        let signalStream = TerminationSignals.stream()
-        let signals = Task {
-            for await _ in signalStream {
+        let signals = Self.handleInterrupts(of: supervisor, counting: interruption, terminal: terminal)
+        let failure = await Self.runUntilEnded(supervisor)
+        signals.cancel()
+        await renderer.value
+        try await Self.exit(after: failure, interrupts: interruption.count)
+    }
+
+    /// The first Ctrl-C (or SIGTERM) stops gracefully, the next kills. The
+    /// stream is installed before anything starts, so no Ctrl-C falls between.
+    private static func handleInterrupts(
+        of supervisor: Supervisor, counting interruption: Interruption, terminal: TerminalOutput
+    ) -> Task<Void, Never> {
+        let signals = TerminationSignals.stream()
+        return Task {
+            for await _ in signals {
                 if await interruption.record() == 1 {
                     terminal.write(line: "Gracefully stopping... (press Ctrl-C again to force)")
                     // Not awaited: a second Ctrl-C must be heard during a long grace period.
@@ -56,6 +67,11 @@ struct UpCommand: AsyncParsableCommand {
                 }
             }
         }
+    }
+
+    /// Brings the stack up and keeps it until everything ended or was
+    /// stopped; returns why the bring-up failed, if it did.
+    private static func runUntilEnded(_ supervisor: Supervisor) async -> UpError? {
         var failure: UpError?
         do {
             try await supervisor.up()
@@ -64,11 +80,15 @@ struct UpCommand: AsyncParsableCommand {
             failure = error
         }
         await supervisor.stop()
-        signals.cancel()
-        await renderer.value
-        let interrupts = await interruption.count
+        return failure
+    }
+
+    /// A bring-up failure after a Ctrl-C is the stop itself, not an error.
+    private static func exit(after failure: UpError?, interrupts: Int) throws {
         if interrupts > 1 { throw UpFailure(message: "stopped by force", exitCode: ExitCode(130)) }
-        if let failure, interrupts == 0 { throw UpFailure(message: failure.description, exitCode: ExitCode(failure.exitCode)) }
+        if let failure, interrupts == 0 {
+            throw UpFailure(message: failure.description, exitCode: ExitCode(failure.exitCode))
+        }
     }
 
     /// This binary, which the supervisor starts again in its hidden shim mode.

@@ -103,7 +103,8 @@ public actor Supervisor {
     }
 
     private func createRunners(_ services: [Service], context: RunContext) {
-        let width = services.map(\.name.count).max() ?? 0
+        // Every name of the project, as the CLI's progress lines use, so both line up.
+        let width = configuration.project.services.keys.map(\.count).max() ?? 0
         for (index, service) in services.enumerated() {
             let log = ServiceLog(
                 service: service.name, path: context.state.logFile(service: service.name),
