@@ -75,7 +75,7 @@ struct UpCommand: AsyncParsableCommand {
         var failure: UpError?
         do {
             try await supervisor.up()
-            await supervisor.waitUntilAllEnded()
+            await supervisor.waitUntilDownRequested(orAllEnded: true)
         } catch {
             failure = error
         }

@@ -92,8 +92,10 @@ struct SupervisorTests {
         let harness = try SupervisorHarness([flaky])
         let failure = await harness.up()
         await harness.supervisor.waitUntilAllEnded()
-        let kinds = harness.kinds(of: "flaky")
+        // The events stream is read by another task; only once it ended (in
+        // `finish()`) has every event the supervisor emitted been recorded.
         await harness.finish()
+        let kinds = harness.kinds(of: "flaky")
         let delays = kinds.compactMap { kind -> Duration? in
             if case let .restarting(_, delay) = kind { return delay }
             return nil

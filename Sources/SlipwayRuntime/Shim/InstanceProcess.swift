@@ -58,16 +58,9 @@ public final class InstanceProcess: Sendable {
         let started = loop.makePromise(of: ProcessIdentity.self)
         let ended = loop.makePromise(of: InstanceEnding.self)
         let outputClosed = loop.makePromise(of: Void.self)
-        _ = try await NIOPipeBootstrap(group: loop)
-            .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandlers(
-                        ByteToMessageHandler(LineFrameDecoder()),
-                        OutputLineHandler(sink: output, closed: outputClosed)
-                    )
-                }
-            }
-            .takingOwnershipOfDescriptor(input: pipes.outputRead).get()
+        let errorsClosed = loop.makePromise(of: Void.self)
+        try await readLines(from: pipes.outputRead, stream: .out, into: output, closed: outputClosed, on: loop)
+        try await readLines(from: pipes.errorsRead, stream: .err, into: output, closed: errorsClosed, on: loop)
         let control = try await NIOPipeBootstrap(group: loop)
             .channelOption(.allowRemoteHalfClosure, value: false)
             .channelInitializer { channel in
@@ -83,9 +76,25 @@ public final class InstanceProcess: Sendable {
         try await control.writeAndFlush(ByteBuffer(string: specLine)).get()
         let leader = try await started.futureResult.get()
         let exit = ended.futureResult.flatMap { ending in
-            outputClosed.futureResult.or(timeout: .seconds(1), on: loop).map { ending }
+            outputClosed.futureResult.and(errorsClosed.futureResult).map { _ in }.or(timeout: .seconds(1), on: loop).map { ending }
         }
         return InstanceProcess(shim: shim, leader: leader, control: control, exit: exit)
+    }
+
+    private static func readLines(
+        from descriptor: CInt, stream: LogStream, into sink: any LineSink, closed: EventLoopPromise<Void>,
+        on loop: any EventLoop
+    ) async throws {
+        _ = try await NIOPipeBootstrap(group: loop)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandlers(
+                        ByteToMessageHandler(LineFrameDecoder()),
+                        OutputLineHandler(sink: sink, stream: stream, closed: closed)
+                    )
+                }
+            }
+            .takingOwnershipOfDescriptor(input: descriptor).get()
     }
 
     /// stop_signal to the group, SIGKILL after the grace period (done by the shim).

@@ -1,25 +1,29 @@
 import Glibc
 
-/// The three pipes between supervisor and shim, plus /dev/null for stdin.
+/// The four pipes between supervisor and shim (commands, events, the
+/// service's stdout and its stderr, kept apart for the log's stream field),
+/// plus /dev/null for stdin.
 struct ShimPipes {
     let commandsRead: CInt, commandsWrite: CInt
     let eventsRead: CInt, eventsWrite: CInt
     let outputRead: CInt, outputWrite: CInt
+    let errorsRead: CInt, errorsWrite: CInt
     let null: CInt
 
     init() throws(LaunchError) {
         (commandsRead, commandsWrite) = try Self.pipe()
         (eventsRead, eventsWrite) = try Self.pipe()
         (outputRead, outputWrite) = try Self.pipe()
+        (errorsRead, errorsWrite) = try Self.pipe()
         null = open("/dev/null", O_RDONLY | O_CLOEXEC)
     }
 
     var shimSide: [CInt: CInt] {
-        [0: null, 1: outputWrite, 2: outputWrite, ShimDescriptor.commands: commandsRead, ShimDescriptor.events: eventsWrite]
+        [0: null, 1: outputWrite, 2: errorsWrite, ShimDescriptor.commands: commandsRead, ShimDescriptor.events: eventsWrite]
     }
 
     func closeShimSide() {
-        [null, outputWrite, commandsRead, eventsWrite].forEach { close($0) }
+        [null, outputWrite, errorsWrite, commandsRead, eventsWrite].forEach { close($0) }
     }
 
     private static func pipe() throws(LaunchError) -> (CInt, CInt) {

@@ -16,6 +16,8 @@ struct RunContext: Sendable {
     /// Told when a service starts a replacement instance, so dependents
     /// with `restart: true` follow.
     var instanceRestarted: @Sendable (String) -> Void
+    /// Told on every change of a service's state or health, for `watch` streams.
+    var statusChanged: @Sendable () -> Void
     /// Only root can honour `user:`.
     var canSwitchUser: Bool = geteuid() == 0
 }

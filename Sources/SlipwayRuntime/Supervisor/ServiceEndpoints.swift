@@ -12,6 +12,8 @@ struct ServiceEndpoints: Sendable {
     var stablePorts: [String: [Int: Int]] = [:]
     /// service → its stable address, what its dependents are told.
     var addresses: [String: ServiceAddress] = [:]
+    /// service → its published ports as bound, for `ps`.
+    var published: [String: [PortPublisher]] = [:]
 
     /// Opens every listener, or none: on a failure the ones already open are closed.
     static func open(for services: [Service], proxy: ReverseProxy) async throws(UpError) -> ServiceEndpoints {
@@ -40,6 +42,7 @@ struct ServiceEndpoints: Sendable {
             let listener = try await Self.add(config, proxy: proxy, describing: "\(host):\(mapping.published.map(String.init) ?? "0")->\(mapping.target)")
             opened.append(key)
             listeners[service.name, default: [:]][mapping.target, default: []].append(key)
+            published[service.name, default: []].append(PortPublisher(mapping: mapping, boundPort: listener.boundPort))
             if ["127.0.0.1", "0.0.0.0", "localhost"].contains(host), stablePorts[service.name]?[mapping.target] == nil {
                 stablePorts[service.name, default: [:]][mapping.target] = listener.boundPort
             }

@@ -1,4 +1,5 @@
 import ComposeKit
+import Foundation
 import Glibc
 import SlipwayProxy
 
@@ -22,6 +23,12 @@ actor ServiceRunner {
     private var backoff: Task<Void, Never>?
     private var watchers: [CheckedContinuation<Void, Never>] = []
     private var began = ContinuousClock.now
+    /// What `ps` shows: the current instance's health and launch time, and
+    /// whether the runner is waiting out a restart backoff.
+    private var health: HealthStatus?
+    private var launchedAt: Date?
+    private var backingOff = false
+    private var forcedKill: Task<Void, Never>?
 
     init(service: Service, context: RunContext, log: ServiceLog) {
         self.service = service
@@ -41,19 +48,51 @@ actor ServiceRunner {
         await waitUntil { $0.launched || $0.launchFailure != nil || $0.finished }
     }
 
-    /// Stops the instance (stop_signal, grace, SIGKILL) and any further restart;
-    /// returns once its processes are gone.
-    func stop() async {
+    /// Starts the service again after it ended or was stopped (the control
+    /// API's `start`); false when it is already running.
+    func startAgain() async -> Bool {
+        guard let lifecycle, facts.finished else { return false }
+        await lifecycle.value
+        self.lifecycle = nil
+        stopRequested = false
+        facts = ServiceFacts(hasHealthCheck: facts.hasHealthCheck)
+        restarts = RestartPolicyEvaluator(rule: RestartRule(service: service))
+        await start()
+        return facts.launched
+    }
+
+    /// Stops the instance (stop_signal, then SIGKILL after the grace period,
+    /// or after `timeout` when given) and any further restart; returns once
+    /// its processes are gone.
+    func stop(timeout: Duration? = nil) async {
         if !stopRequested, let instance {
             began = .now
             emit(.stopping)
             instance.stop()
+            if let timeout { forcedKill = Self.kill(instance, after: timeout) }
         }
         stopRequested = true
         backoff?.cancel()
         await lifecycle?.value
+        forcedKill?.cancel()
+        forcedKill = nil
         if lifecycle == nil { facts.finished = true }
         changed()
+    }
+
+    private static func kill(_ instance: InstanceProcess, after timeout: Duration) -> Task<Void, Never> {
+        Task {
+            guard (try? await Task.sleep(for: timeout)) != nil else { return }
+            instance.signal(SIGKILL)
+        }
+    }
+
+    /// One signal to the running instance's group (`slipway kill`); false
+    /// when nothing runs.
+    func signal(_ number: Int32) -> Bool {
+        guard let instance else { return false }
+        instance.signal(number)
+        return true
     }
 
     /// SIGKILL to the whole group, for a forced stop.
@@ -87,6 +126,29 @@ actor ServiceRunner {
         instance.stop()
     }
 
+    // MARK: - Status
+
+    /// The instance as `ps` shows it; `publishers` are the proxy's listeners.
+    func status(project: String, publishers: [PortPublisher]) -> InstanceStatus {
+        InstanceStatus(
+            name: "\(project)-\(service.name)-1", service: service.name, command: CommandDisplay.text(for: service),
+            state: state, health: health, exitCode: exitCode, pid: instance?.leader.pid, startedAt: launchedAt,
+            publishers: publishers, restartCount: restarts.restartCount)
+    }
+
+    private var state: InstanceState {
+        if instance != nil { return health == .starting ? .starting : .running }
+        if backingOff { return .restarting }
+        if facts.finished { return stopRequested && facts.launchFailure == nil ? .stopped : .exited }
+        return lifecycle == nil ? .created : .starting
+    }
+
+    /// A service that could not be started at all reads as a shell's "command not found".
+    private var exitCode: Int32 {
+        if facts.launchFailure != nil { return 127 }
+        return facts.lastExit?.code ?? 0
+    }
+
     // MARK: - Lifecycle
 
     private func runLifecycle() async {
@@ -106,9 +168,11 @@ actor ServiceRunner {
                 emit(status.isSuccess ? .completed : .exited(status))
                 break
             }
+            backingOff = true
             emit(.restarting(attempt: restarts.restartCount, delay: delay))
             changed()
             await sleepUnlessStopped(delay)
+            backingOff = false
         }
         facts.finished = true
         if stopRequested && facts.launched { emit(.stopped) }
@@ -132,6 +196,8 @@ actor ServiceRunner {
             }
             instance = process
             privatePortsInUse = ports
+            health = facts.hasHealthCheck ? .starting : nil
+            launchedAt = Date()
             // A stop that arrived while the shim was starting found no instance to stop.
             if stopRequested { process.stop() }
             context.records.save(record(process))
@@ -213,6 +279,7 @@ actor ServiceRunner {
         await monitor?.stop()
         monitor = nil
         instance = nil
+        health = nil
         if shimLost {
             emit(.warning("its shim was killed; ending what is left of the instance"))
             SurvivorSweep(store: context.records).end(record(process))
@@ -240,6 +307,7 @@ actor ServiceRunner {
 
     private func healthChanged(_ transition: HealthTransition, of process: InstanceProcess) {
         guard instance === process else { return }
+        health = transition.to
         switch transition.to {
         case .healthy:
             facts.healthy = true
@@ -289,6 +357,7 @@ actor ServiceRunner {
     }
 
     private func changed() {
+        context.statusChanged()
         let waiting = watchers
         watchers = []
         waiting.forEach { $0.resume() }

@@ -11,9 +11,19 @@ public actor Supervisor {
     private let continuation: AsyncStream<ServiceEvent>.Continuation
     private let configuration: SupervisorConfiguration
     private let proxy = ReverseProxy(eventLoopGroup: MultiThreadedEventLoopGroup.singleton)
-    private var runners: [String: ServiceRunner] = [:]
-    private var lock: SupervisorLock?
-    private var stopping = false
+    var runners: [String: ServiceRunner] = [:]
+    private var control: ControlServer?
+    private var serving: Task<Void, Never>?
+    var stopping = false
+    /// Published ports per service, as `ps` shows them.
+    var publishers: [String: [PortPublisher]] = [:]
+    let watchers = StatusWatchers()
+    private var statusPublishScheduled = false
+    /// Fired when a client asked for `down`: the owner then calls `stop()` and exits.
+    let downRequested = ShutdownSignal()
+
+    var project: String { configuration.project.name }
+    var stateDirectory: StateDirectory { configuration.stateDirectory }
 
     public init(configuration: SupervisorConfiguration) {
         self.configuration = configuration
@@ -27,7 +37,7 @@ public actor Supervisor {
         let selection = try selectedServices()
         let state = configuration.stateDirectory
         do { try state.prepare() } catch { throw UpError.stateDirectory(error.description) }
-        lock = try Self.lock(ControlEndpoint(project: configuration.project.name, stateDirectory: state))
+        try await serveControl(ControlEndpoint(project: configuration.project.name, stateDirectory: state))
         let records = ProcessRecordStore(state)
         let sweep = SurvivorSweep(store: records)
         let leftovers = Set(records.all().map(\.service))
@@ -42,9 +52,11 @@ public actor Supervisor {
             shimExecutable: configuration.shimExecutable, state: state, records: records, events: continuation,
             ports: PortAllocator(), probes: ProbeLimiter(), proxy: proxy, endpoints: endpoints,
             baseEnvironment: configuration.environment,
-            instanceRestarted: { name in Task { await self.dependencyRestarted(name) } })
+            instanceRestarted: { name in Task { await self.dependencyRestarted(name) } },
+            statusChanged: { Task { await self.statusChanged() } })
         // A stop that came while the listeners were opening found no runner to stop.
         guard !stopping else { return }
+        publishers = Self.publishers(selection, endpoints: endpoints)
         createRunners(selection, context: context)
         try await bringUp()
     }
@@ -54,17 +66,38 @@ public actor Supervisor {
         for runner in runners.values { await runner.waitUntilFinished() }
     }
 
+    /// Returns once a client asked for `down`, or, with `orAllEnded`, once
+    /// every service ended by itself (the foreground `up`; a detached
+    /// supervisor stays for `ps -a`, `logs` and `start`).
+    public func waitUntilDownRequested(orAllEnded: Bool) async {
+        let down = downRequested.stream()
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { for await _ in down {} }
+            if orAllEnded { group.addTask { await self.waitUntilAllEnded() } }
+            await group.next()
+            group.cancelAll()
+        }
+    }
+
     /// Stops every service, dependents before their dependencies, each with
-    /// its stop_signal and grace period, then closes the proxy listeners.
+    /// its stop_signal and grace period, then closes the proxy listeners and,
+    /// last, the control socket (after answering the clients it has).
     public func stop() async {
         stopping = true
-        var tasks: [String: Task<Void, Never>] = [:]
-        for name in runners.keys.sorted() { _ = stopTask(for: name, tasks: &tasks) }
-        for task in tasks.values { await task.value }
+        await stop(Set(runners.keys), timeout: nil)
         await proxy.shutdown()
-        lock?.release()
-        lock = nil
+        watchers.finish()
+        await control?.shutdown()
+        await serving?.value
+        control = nil
         continuation.finish()
+    }
+
+    /// Stops the named services, each after every named dependent of it has stopped.
+    func stop(_ names: Set<String>, timeout: Duration?) async {
+        var tasks: [String: Task<Void, Never>] = [:]
+        for name in names.sorted() { _ = stopTask(for: name, among: names, timeout: timeout, tasks: &tasks) }
+        for task in tasks.values { await task.value }
     }
 
     /// SIGKILL to every service's process group (a second Ctrl-C).
@@ -74,16 +107,32 @@ public actor Supervisor {
 
     // MARK: - Bring-up
 
-    /// One supervisor per project (the same lock the control server holds).
-    private static func lock(_ endpoint: ControlEndpoint) throws(UpError) -> SupervisorLock {
-        let lock: SupervisorLock?
+    /// One supervisor per project: binding the control socket takes the
+    /// project's lock, so a second `up` fails here before touching anything.
+    private func serveControl(_ endpoint: ControlEndpoint) async throws(UpError) {
+        let server: ControlServer
         do {
-            lock = try SupervisorLock(path: endpoint.lockPath)
+            server = try await ControlServer.bind(endpoint: endpoint, handler: self)
+        } catch .alreadyRunning {
+            throw UpError.alreadyRunning(stateDirectory: endpoint.stateDirectory.path)
         } catch {
-            throw UpError.stateDirectory("\(error)")
+            throw UpError.stateDirectory(error.description)
         }
-        guard let lock else { throw UpError.alreadyRunning(stateDirectory: endpoint.stateDirectory.path) }
-        return lock
+        control = server
+        serving = Task { await server.run() }
+    }
+
+    private static func publishers(_ services: [Service], endpoints: ServiceEndpoints) -> [String: [PortPublisher]] {
+        var result: [String: [PortPublisher]] = [:]
+        for service in services {
+            var published = endpoints.published[service.name] ?? []
+            let targets = Set(published.map(\.targetPort))
+            for target in service.containerPorts where !targets.contains(target) {
+                published.append(PortPublisher(url: "", targetPort: target, publishedPort: 0))
+            }
+            result[service.name] = published
+        }
+        return result
     }
 
     private func selectedServices() throws(UpError) -> [Service] {
@@ -159,16 +208,33 @@ public actor Supervisor {
 
     // MARK: - Stop
 
-    private func stopTask(for name: String, tasks: inout [String: Task<Void, Never>]) -> Task<Void, Never> {
+    private func stopTask(
+        for name: String, among names: Set<String>, timeout: Duration?, tasks: inout [String: Task<Void, Never>]
+    ) -> Task<Void, Never> {
         if let task = tasks[name] { return task }
-        let dependents = runners.values.filter { $0.service.dependsOn[name] != nil }.map(\.service.name).sorted()
-        let waitFor = dependents.map { stopTask(for: $0, tasks: &tasks) }
+        let dependents = runners.values.filter { names.contains($0.service.name) && $0.service.dependsOn[name] != nil }
+            .map(\.service.name).sorted()
+        let waitFor = dependents.map { stopTask(for: $0, among: names, timeout: timeout, tasks: &tasks) }
         let runner = runners[name]
         let task = Task {
             for dependent in waitFor { await dependent.value }
-            await runner?.stop()
+            await runner?.stop(timeout: timeout)
         }
         tasks[name] = task
         return task
+    }
+
+    // MARK: - Status for watchers
+
+    /// Coalesces bursts of changes into one snapshot per watcher.
+    private func statusChanged() {
+        guard watchers.hasSubscribers, !statusPublishScheduled else { return }
+        statusPublishScheduled = true
+        Task { await self.publishStatus() }
+    }
+
+    private func publishStatus() async {
+        statusPublishScheduled = false
+        watchers.publish(await snapshot(services: []))
     }
 }
