@@ -3,28 +3,62 @@ import ComposeKit
 import Foundation
 import SlipwayRuntime
 
-/// `slipway up [SERVICE...]`: run the stack in the foreground until Ctrl-C.
+/// `slipway up [SERVICE...]`: run the stack in the foreground until Ctrl-C,
+/// or with `-d` in the background.
 struct UpCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "up",
-        abstract: "Start the services in dependency order and run them in the foreground.",
+        abstract: "Start the services in dependency order, in the foreground or (-d) in the background.",
         discussion: """
             Ctrl-C once stops every service gracefully (dependents first, each with its \
             stop_signal and stop_grace_period); a second Ctrl-C kills them at once. \
-            Exit codes: 0 stopped or all ended, 3 a service failed during bring-up, \
-            4 a published port is unavailable, 5 the state directory is unusable, \
-            130 forced stop (docs/runtime.md).
+            Exit codes: 0 stopped or all ended (with -d: started, or ready with --wait), \
+            3 a service failed during bring-up or --wait, 4 a published port is unavailable, \
+            5 the state directory is unusable, 6 the project is already running, \
+            7 --wait-timeout passed, 8 the background supervisor was lost, 130 forced stop \
+            (docs/exit-codes.md).
             """
     )
 
+    /// The hidden flag of the background supervisor `up -d` starts.
+    static let supervisorFlag = "--detached-supervisor"
+
     @OptionGroup var global: GlobalOptions
+
+    @Flag(name: [.customShort("d"), .customLong("detach")], help: "Run the supervisor in the background and return once the services are started.")
+    var detach = false
+
+    @Flag(help: "Wait until every service is healthy (or running, without a health check) and one-shot dependencies completed; implies -d.")
+    var wait = false
+
+    @Option(name: .customLong("wait-timeout"), help: "Give up waiting after this many seconds (implies --wait).")
+    var waitTimeout: Int?
+
+    @Flag(name: .customLong("detached-supervisor"), help: .hidden)
+    var detachedSupervisor = false
 
     @Argument(help: "Start only these services (and what they depend on).")
     var serviceNames: [String] = []
 
+    func validate() throws {
+        let background = detach || wait || waitTimeout != nil
+        if background, global.files.contains("-") {
+            throw ValidationError("up -d cannot read the compose file from stdin; name a file with -f")
+        }
+        if let waitTimeout, waitTimeout <= 0 { throw ValidationError("--wait-timeout must be a positive number of seconds") }
+    }
+
     func run() async throws {
         let loaded = try ProjectLoader(options: global.loadOptions(requestedServices: serviceNames)).load()
-        loaded.warnings.forEach { FailureReport.write($0.description) }
+        if !detachedSupervisor { loaded.warnings.forEach { FailureReport.write($0.description) } }
+        if detach || wait || waitTimeout != nil, !detachedSupervisor {
+            let waiting = wait || waitTimeout != nil
+            try await DetachedUp(
+                project: loaded.project, global: global, serviceNames: serviceNames, wait: waiting,
+                timeout: waitTimeout.map { .seconds($0) }
+            ).run()
+            return
+        }
         let environment = ProcessInfo.processInfo.environment
         let terminal = TerminalOutput(environment: environment)
         let supervisor = Supervisor(configuration: SupervisorConfiguration(
@@ -33,7 +67,8 @@ struct UpCommand: AsyncParsableCommand {
             stateDirectory: StateDirectory.resolve(
                 project: loaded.project.name, override: global.stateDirectory, environment: environment),
             shimExecutable: Self.ownExecutable(),
-            terminal: terminal,
+            // In the background, service output goes to the log files only.
+            terminal: detachedSupervisor ? nil : terminal,
             environment: environment))
         let progress = ProgressLine(
             nameWidth: loaded.project.services.keys.map(\.count).max() ?? 0, colours: terminal.colours)
@@ -44,7 +79,7 @@ struct UpCommand: AsyncParsableCommand {
         }
         let interruption = Interruption()
         let signals = Self.handleInterrupts(of: supervisor, counting: interruption, terminal: terminal)
-        let failure = await Self.runUntilEnded(supervisor)
+        let failure = await Self.runUntilEnded(supervisor, detached: detachedSupervisor)
         signals.cancel()
         await renderer.value
         try await Self.exit(after: failure, interrupts: interruption.count)
@@ -71,12 +106,16 @@ struct UpCommand: AsyncParsableCommand {
 
     /// Brings the stack up and keeps it until everything ended or was
     /// stopped; returns why the bring-up failed, if it did.
-    private static func runUntilEnded(_ supervisor: Supervisor) async -> UpError? {
+    /// In the background the supervisor tells the `up -d` that started it
+    /// how the bring-up went, and stays until `down` or a signal.
+    private static func runUntilEnded(_ supervisor: Supervisor, detached: Bool) async -> UpError? {
         var failure: UpError?
         do {
             try await supervisor.up()
-            await supervisor.waitUntilDownRequested(orAllEnded: true)
+            if detached { BringUpReport.started.send() }
+            await supervisor.waitUntilEndRequested(orAllEnded: !detached)
         } catch {
+            if detached { BringUpReport(exitCode: error.exitCode, message: error.description).send() }
             failure = error
         }
         await supervisor.stop()

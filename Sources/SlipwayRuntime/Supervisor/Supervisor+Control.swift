@@ -52,7 +52,7 @@ extension Supervisor: ControlRequestHandler {
         for directory in [stateDirectory.logsDirectory, stateDirectory.processesDirectory] {
             try? FileManager.default.removeItem(atPath: directory)
         }
-        downRequested.fire()
+        endRequested.fire()
         return report
     }
 

@@ -19,8 +19,8 @@ public actor Supervisor {
     var publishers: [String: [PortPublisher]] = [:]
     let watchers = StatusWatchers()
     private var statusPublishScheduled = false
-    /// Fired when a client asked for `down`: the owner then calls `stop()` and exits.
-    let downRequested = ShutdownSignal()
+    /// Fired by `down` or `stop()`: the owner then finishes with `stop()` and exits.
+    let endRequested = ShutdownSignal()
 
     var project: String { configuration.project.name }
     var stateDirectory: StateDirectory { configuration.stateDirectory }
@@ -66,11 +66,11 @@ public actor Supervisor {
         for runner in runners.values { await runner.waitUntilFinished() }
     }
 
-    /// Returns once a client asked for `down`, or, with `orAllEnded`, once
-    /// every service ended by itself (the foreground `up`; a detached
-    /// supervisor stays for `ps -a`, `logs` and `start`).
-    public func waitUntilDownRequested(orAllEnded: Bool) async {
-        let down = downRequested.stream()
+    /// Returns once a client asked for `down` or `stop()` began (a signal),
+    /// or, with `orAllEnded`, once every service ended by itself (the
+    /// foreground `up`; a detached supervisor stays for `ps -a`, `logs` and `start`).
+    public func waitUntilEndRequested(orAllEnded: Bool) async {
+        let down = endRequested.stream()
         await withTaskGroup(of: Void.self) { group in
             group.addTask { for await _ in down {} }
             if orAllEnded { group.addTask { await self.waitUntilAllEnded() } }
@@ -84,6 +84,7 @@ public actor Supervisor {
     /// last, the control socket (after answering the clients it has).
     public func stop() async {
         stopping = true
+        endRequested.fire()
         await stop(Set(runners.keys), timeout: nil)
         await proxy.shutdown()
         watchers.finish()

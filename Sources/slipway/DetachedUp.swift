@@ -1,0 +1,100 @@
+import ArgumentParser
+import ComposeKit
+import Foundation
+import SlipwayRuntime
+
+/// `up -d [--wait]`: starts the supervisor in the background, returns once
+/// its services are started, or (with `--wait`) once every one is healthy or
+/// running and every one-shot dependency has completed.
+struct DetachedUp {
+    let project: Project
+    let global: GlobalOptions
+    let serviceNames: [String]
+    let wait: Bool
+    let timeout: Duration?
+
+    func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        let state = StateDirectory.resolve(project: project.name, override: global.stateDirectory, environment: environment)
+        let endpoint = ControlEndpoint(project: project.name, stateDirectory: state)
+        let client = ControlClient(endpoint: endpoint)
+        if await client.supervisorIsRunning() { throw Self.failure(.alreadyRunning(stateDirectory: state.path)) }
+        do { try state.prepare() } catch { throw Self.failure(.stateDirectory(error.description)) }
+        let deadline = ContinuousClock.now + (timeout ?? .seconds(365 * 86400))
+        let supervisor: DetachedSupervisor
+        do {
+            supervisor = try DetachedSupervisor.launch(
+                executable: UpCommand.ownExecutable(), arguments: supervisorArguments(state), state: state,
+                environment: environment)
+        } catch {
+            throw UpFailure(message: "\(error)", exitCode: DetachedExitCode.supervisorLost)
+        }
+        guard let report = await supervisor.report(before: deadline) else {
+            if ContinuousClock.now >= deadline { throw timedOut(waitingFor: [], state: state) }
+            throw UpFailure(
+                message: "the supervisor ended before starting the services; see \(DetachedSupervisor.outputPath(state))",
+                exitCode: DetachedExitCode.supervisorLost)
+        }
+        if let code = report.exitCode { throw UpFailure(message: report.message, exitCode: ExitCode(code)) }
+        if wait { try await waitUntilReady(client, state: state, deadline: deadline) }
+        let summary = DetachedUpSummary(environment: environment)
+        summary.print(try await client.status())
+    }
+
+    /// The arguments of the background supervisor: this `up`, resolved, in its hidden mode.
+    private func supervisorArguments(_ state: StateDirectory) -> [String] {
+        var arguments = ["up", UpCommand.supervisorFlag, "--state-dir", state.path, "-p", project.name]
+        for file in global.files { arguments += ["-f", file] }
+        for profile in global.profiles { arguments += ["--profile", profile] }
+        for file in global.envFiles { arguments += ["--env-file", file] }
+        if let directory = global.projectDirectory { arguments += ["--project-directory", directory] }
+        return arguments + ["--"] + serviceNames
+    }
+
+    private func waitUntilReady(_ client: ControlClient, state: StateDirectory, deadline: ContinuousClock.Instant) async throws {
+        let outcome = try await ReadinessWait(client: client, rule: ReadinessRule(project: project))
+            .run(timeout: max(deadline - .now, .zero))
+        switch outcome {
+        case .ready:
+            return
+        case .failed(let instance, let reason):
+            let text = "service \(instance.service) \(reason)" + Self.lastLines(of: [instance.service], state: state)
+            throw UpFailure(message: text, exitCode: DetachedExitCode.notReady)
+        case .timedOut(let names):
+            let snapshot = try? await client.status()
+            let services = snapshot?.instances.filter { names.contains($0.name) }.map(\.service) ?? []
+            throw timedOut(waitingFor: services, state: state)
+        }
+    }
+
+    private func timedOut(waitingFor services: [String], state: StateDirectory) -> UpFailure {
+        let seconds = timeout.map { "\($0.components.seconds)s" } ?? "the timeout"
+        let waiting = services.isEmpty ? "the supervisor's bring-up" : services.joined(separator: ", ")
+        return UpFailure(
+            message: "not ready after \(seconds) (--wait-timeout): still waiting for \(waiting)"
+                + Self.lastLines(of: services, state: state),
+            exitCode: DetachedExitCode.waitTimedOut)
+    }
+
+    private static func lastLines(of services: [String], state: StateDirectory) -> String {
+        services.map { service in
+            let lines = LogReader.last(ServiceLog.keptLines, of: LogSource(service: service, path: state.logFile(service: service)))
+            guard !lines.isEmpty else { return "\n\(service) wrote nothing" }
+            return "\nlast lines of \(service):\n" + lines.map { "  \($0.text)" }.joined(separator: "\n")
+        }.joined()
+    }
+
+    private static func failure(_ error: UpError) -> UpFailure {
+        UpFailure(message: error.description, exitCode: ExitCode(error.exitCode))
+    }
+}
+
+/// The codes `up -d` adds to `up`'s (docs/exit-codes.md).
+enum DetachedExitCode {
+    /// `--wait`: a service exited, was stopped or turned unhealthy.
+    static let notReady = ExitCode(3)
+    /// `--wait-timeout` passed before every service was ready.
+    static let waitTimedOut = ExitCode(7)
+    /// The background supervisor could not be started or ended without a word.
+    static let supervisorLost = ExitCode(8)
+}
