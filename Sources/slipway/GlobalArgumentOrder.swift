@@ -8,7 +8,7 @@ enum GlobalArgumentOrder {
         while index < arguments.count {
             let argument = arguments[index]
             if subcommands.contains(argument) {
-                return [argument] + moved + arguments[(index + 1)...]
+                return [argument] + spelled(moved, for: argument) + arguments[(index + 1)...]
             }
             guard let takesValue = globalOption(argument) else {
                 return arguments
@@ -21,6 +21,19 @@ enum GlobalArgumentOrder {
             index += 1
         }
         return arguments
+    }
+
+    /// `logs` takes `-f` for `--follow`, as docker compose does, so a global
+    /// `-f FILE` moved behind it is written `--file FILE`.
+    private static func spelled(_ moved: [String], for subcommand: String) -> [String] {
+        guard subcommand == "logs" else { return moved }
+        var result = moved
+        var index = 0
+        while index < result.count {
+            if result[index] == "-f" { result[index] = "--file" }
+            index += GlobalOptions.names[result[index]] == true ? 2 : 1
+        }
+        return result
     }
 
     /// Whether the argument is a global option, and whether its value is the next argument.
