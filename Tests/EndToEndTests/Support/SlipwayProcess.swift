@@ -14,10 +14,16 @@ final class SlipwayProcess: Sendable {
     private let stdout = OutputBuffer()
     private let stderr = OutputBuffer()
 
-    init(_ stack: TestStack, arguments: [String], environment extra: [String: String] = [:], terminal: Bool = false) throws {
+    /// `stateDirectory: false` leaves the state directory to `-p` and the
+    /// environment (`XDG_STATE_HOME`), as a user who names projects would.
+    init(
+        _ stack: TestStack, arguments: [String], environment extra: [String: String] = [:], terminal: Bool = false,
+        stateDirectory: Bool = true
+    ) throws {
         self.stack = stack
         let process = Process()
-        let slipway = [TestStack.slipwayBinary] + ["-f", stack.composeFile, "--state-dir", stack.stateDirectory] + arguments
+        let state = stateDirectory ? ["--state-dir", stack.stateDirectory] : []
+        let slipway = [TestStack.slipwayBinary] + ["-f", stack.composeFile] + state + arguments
         if terminal {
             // `script` gives slipway a pseudo-terminal, so colour decisions are tested for real.
             process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
@@ -67,6 +73,17 @@ final class SlipwayProcess: Sendable {
         return process.terminationStatus
     }
 
+    /// The exit status once the process ended, nil if it did not by the
+    /// deadline. Its outputs are read to their end first, unless another
+    /// process of a concurrent test inherited the pipe (Foundation's `Process`
+    /// leaves descriptors open in the children it spawns); then what arrived
+    /// within two seconds has to do.
+    func finish(within deadline: Duration = .seconds(60)) async -> Int32? {
+        guard let status = await waitForExit(within: deadline) else { return nil }
+        _ = await eventually(within: .seconds(2)) { self.stdout.closed && self.stderr.closed }
+        return status
+    }
+
     /// Ends slipway and everything that carries this run's marker.
     func cleanUp() async {
         if process.isRunning { signal(SIGKILL) }
@@ -90,6 +107,7 @@ final class OutputBuffer: Sendable {
             let data = handle.availableData
             if data.isEmpty {
                 handle.readabilityHandler = nil
+                bytes.close()
             } else {
                 bytes.append(data)
             }
@@ -97,10 +115,18 @@ final class OutputBuffer: Sendable {
     }
 
     var text: String { bytes.text }
+    var closed: Bool { bytes.closed }
 }
 
 final class ByteStore: Sendable {
     private let bytes = Mutex<[UInt8]>([])
+    private let ended = Mutex(false)
+
+    func close() {
+        ended.withLock { $0 = true }
+    }
+
+    var closed: Bool { ended.withLock { $0 } }
 
     func append(_ data: Data) {
         bytes.withLock { $0.append(contentsOf: data) }

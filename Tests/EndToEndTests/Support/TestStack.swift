@@ -21,12 +21,32 @@ struct TestStack: Sendable {
     }
     var stateDirectory: String { directory + "/state" }
 
+    /// How a command that ran to its end ended; `status` nil if it did not end in time.
+    struct Finished: Sendable {
+        var status: Int32?
+        var output: String
+        var errors: String
+    }
+
     static var slipwayBinary: String {
         URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("slipway").path
     }
 
-    func start(_ arguments: [String] = ["up"], environment: [String: String] = [:], terminal: Bool = false) throws -> SlipwayProcess {
-        try SlipwayProcess(self, arguments: arguments, environment: environment, terminal: terminal)
+    func start(
+        _ arguments: [String] = ["up"], environment: [String: String] = [:], terminal: Bool = false,
+        stateDirectory: Bool = true
+    ) throws -> SlipwayProcess {
+        try SlipwayProcess(self, arguments: arguments, environment: environment, terminal: terminal, stateDirectory: stateDirectory)
+    }
+
+    /// Runs a command that ends by itself (`up -d`, `ps`, `down`, …) to its end.
+    func run(
+        _ arguments: [String], environment: [String: String] = [:], stateDirectory: Bool = true,
+        within deadline: Duration = .seconds(90)
+    ) async throws -> Finished {
+        let process = try start(arguments, environment: environment, stateDirectory: stateDirectory)
+        let status = await process.finish(within: deadline)
+        return Finished(status: status, output: process.output, errors: process.errors)
     }
 
     /// Live processes (not zombies) started for this stack.
