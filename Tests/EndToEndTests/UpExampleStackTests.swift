@@ -39,6 +39,29 @@ struct UpExampleStackTests {
         #expect(gone)
     }
 
+    @Test(.enabled(if: hasPostgres, "PostgreSQL 15 is not installed (.ci/run installs it)"))
+    func detachedWaitServesEachPortThenDownLeavesNoProcessAndNoListener() async throws {
+        let stack = try TestStack(composeFile: Self.example)
+        let ports = ["TICKET_SERVICE_HTTP_PORT", "WORKFLOW_API_HTTP_PORT", "AUTH_SERVICE_HTTP_PORT"]
+            .reduce(into: [String: String]()) { $0[$1] = String(TestStack.freePort()) }
+        let up = try await stack.run(["up", "-d", "--wait", "--wait-timeout", "120"], environment: ports, within: .seconds(150))
+        var bodies: [String] = []
+        for port in ports.values.sorted() {
+            bodies.append(await Self.get("http://127.0.0.1:\(port)/health/") ?? "no answer on \(port)")
+        }
+        let down = try await stack.run(["down"], within: .seconds(60))
+        let gone = await eventually(within: .seconds(10)) { stack.processes().isEmpty }
+        let listening = ListeningPorts.current()
+        await stack.killLeftovers()
+
+        #expect(up.status == 0, "\(up.errors)")
+        #expect(up.errors.contains("ticket-tracking-migrate-1") && up.errors.contains("Completed"), "\(up.errors)")
+        for body in bodies { #expect(body.contains("\"status\": \"healthy\"") && body.contains("\"database\": \"ok\""), "\(body)") }
+        #expect(down.status == 0, "\(down.errors)")
+        #expect(gone)
+        for port in ports.values.compactMap(Int.init) { #expect(!listening.contains(port), "port \(port) still listens") }
+    }
+
     private static func get(_ address: String) async -> String? {
         guard let (data, _) = try? await URLSession.shared.data(from: URL(string: address)!) else { return nil }
         return String(decoding: data, as: UTF8.self)
