@@ -1,0 +1,57 @@
+import ArgumentParser
+import Foundation
+import Glibc
+
+/// `slipway-bench bringup`: the wall time of `slipway up -d --wait` on a
+/// generated stack of waves of instantly-ready HTTP servers (each wave
+/// `service_healthy` on the whole previous one), against the critical-path
+/// limit measured in the same run, and the supervisor's RSS with them all running.
+struct BringUpBenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bringup",
+        abstract: "up -d --wait of a generated stack against its critical path, and the supervisor's RSS."
+    )
+
+    @Option(help: "Dependency waves.")
+    var waves = 10
+
+    @Option(help: "Services per wave.")
+    var width = 5
+
+    @Option(help: "Runs of each measurement (the median is reported).")
+    var runs = 5
+
+    @Option(help: "The slipway binary (default: the one next to slipway-bench).")
+    var slipway: String?
+
+    mutating func run() async throws {
+        let directory = NSTemporaryDirectory() + "slipway-bringup-\(getpid())"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let runner = BringUpRunner(
+            slipway: slipway ?? SupervisorRSSBenchCommand.siblingSlipway(), server: Self.ownExecutable(), directory: directory)
+        let overhead = median(try (0..<runs).map { _ in try runner.time(waves: 1, width: 1, healthy: false).wall })
+        let single = median(try (0..<runs).map { _ in try runner.time(waves: 1, width: 1, healthy: true).wall })
+        var stack: [Duration] = []
+        var rss: Int?
+        for _ in 0..<runs {
+            let result = try runner.time(waves: waves, width: width, healthy: true)
+            stack.append(result.wall)
+            rss = result.supervisorRSS ?? rss
+        }
+        let wall = median(stack)
+        let unit = single - overhead
+        let limit = overhead + unit * waves
+        print(BringUpReport(
+            waves: waves, width: width, runs: runs, overhead: overhead, single: single, unit: unit, limit: limit,
+            wall: wall, rss: rss).text)
+    }
+
+    private func median(_ values: [Duration]) -> Duration {
+        values.sorted()[values.count / 2]
+    }
+
+    static func ownExecutable() -> String {
+        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+    }
+}

@@ -1,0 +1,70 @@
+import ArgumentParser
+import Foundation
+import Glibc
+
+/// One timed `slipway up -d --wait` of a generated stack, then its `down`.
+struct BringUpRunner {
+    let slipway: String
+    /// The binary whose `http-ok` mode every service runs.
+    let server: String
+    let directory: String
+
+    struct Result {
+        var wall: Duration
+        /// The background supervisor's RSS in kB, read before `down`.
+        var supervisorRSS: Int?
+    }
+
+    /// `healthy: false` leaves out the health path and the dependencies: the
+    /// wait then ends as soon as the processes run, which is the fixed cost
+    /// of starting a supervisor and asking it.
+    func time(waves: Int, width: Int, healthy: Bool) throws -> Result {
+        let stack = directory + "/stack-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: stack, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: stack) }
+        try compose(waves: waves, width: width, healthy: healthy).write(toFile: stack + "/compose.yaml", atomically: true, encoding: .utf8)
+        let common = ["-f", stack + "/compose.yaml", "--state-dir", stack + "/state"]
+        let started = ContinuousClock.now
+        let status = try run(common + ["up", "-d", "--wait", "--wait-timeout", "120"])
+        let wall = ContinuousClock.now - started
+        let rss = supervisorPid(stateDirectory: stack + "/state").flatMap { SupervisorRSSBenchCommand.memory("Rss", of: $0) }
+        _ = try run(common + ["down"])
+        guard status == 0 else { throw ValidationError("slipway up -d --wait exited \(status) on a \(waves)×\(width) stack") }
+        return Result(wall: wall, supervisorRSS: rss)
+    }
+
+    func compose(waves: Int, width: Int, healthy: Bool) -> String {
+        var text = "services:\n"
+        for wave in 0..<waves {
+            for index in 0..<width {
+                text += "  w\(wave)s\(index):\n    command: [\"\(server)\", \"http-ok\"]\n    expose: [\"8000\"]\n"
+                if healthy { text += "    x-slipway: {health_path: /}\n" }
+                guard healthy, wave > 0 else { continue }
+                text += "    depends_on:\n"
+                for dependency in 0..<width { text += "      w\(wave - 1)s\(dependency): {condition: service_healthy}\n" }
+            }
+        }
+        return text
+    }
+
+    private func run(_ arguments: [String]) throws -> Int32 {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: slipway)
+        process.arguments = arguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    /// The process running `slipway up --detached-supervisor` for this state directory.
+    private func supervisorPid(stateDirectory: String) -> Int32? {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.compactMap(Int32.init).first { pid in
+            guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return false }
+            let arguments = data.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
+            return arguments.contains("--detached-supervisor") && arguments.contains(stateDirectory)
+        }
+    }
+}
