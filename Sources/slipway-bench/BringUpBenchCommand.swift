@@ -30,21 +30,23 @@ struct BringUpBenchCommand: AsyncParsableCommand {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let runner = BringUpRunner(
             slipway: slipway ?? SupervisorRSSBenchCommand.siblingSlipway(), server: Self.ownExecutable(), directory: directory)
-        let overhead = median(try (0..<runs).map { _ in try runner.time(waves: 1, width: 1, healthy: false).wall })
-        let single = median(try (0..<runs).map { _ in try runner.time(waves: 1, width: 1, healthy: true).wall })
+        var singles: [BringUpRunner.Result] = []
+        for _ in 0..<runs { singles.append(try runner.time(waves: 1, width: 1)) }
         var stack: [Duration] = []
         var rss: Int?
         for _ in 0..<runs {
-            let result = try runner.time(waves: waves, width: width, healthy: true)
+            let result = try runner.time(waves: waves, width: width)
             stack.append(result.wall)
             rss = result.supervisorRSS ?? rss
         }
-        let wall = median(stack)
-        let unit = single - overhead
-        let limit = overhead + unit * waves
+        guard singles.allSatisfy({ $0.startToHealthy != nil }) else {
+            throw ValidationError("the single service's log has no Starting and Healthy notes")
+        }
+        let single = median(singles.map(\.wall))
+        let unit = median(singles.compactMap(\.startToHealthy))
         print(BringUpReport(
-            waves: waves, width: width, runs: runs, overhead: overhead, single: single, unit: unit, limit: limit,
-            wall: wall, rss: rss).text)
+            waves: waves, width: width, runs: runs, single: single, unit: unit, limit: single + unit * (waves - 1),
+            wall: median(stack), rss: rss).text)
     }
 
     private func median(_ values: [Duration]) -> Duration {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Glibc
+import SlipwayRuntime
 
 /// One timed `slipway up -d --wait` of a generated stack, then its `down`.
 struct BringUpRunner {
@@ -13,33 +14,42 @@ struct BringUpRunner {
         var wall: Duration
         /// The background supervisor's RSS in kB, read before `down`.
         var supervisorRSS: Int?
+        /// The first service's launch to its first successful probe, from
+        /// the notes in its log file (`Starting` … `Healthy`).
+        var startToHealthy: Duration?
     }
 
-    /// `healthy: false` leaves out the health path and the dependencies: the
-    /// wait then ends as soon as the processes run, which is the fixed cost
-    /// of starting a supervisor and asking it.
-    func time(waves: Int, width: Int, healthy: Bool) throws -> Result {
+    func time(waves: Int, width: Int) throws -> Result {
         let stack = directory + "/stack-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: stack, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: stack) }
-        try compose(waves: waves, width: width, healthy: healthy).write(toFile: stack + "/compose.yaml", atomically: true, encoding: .utf8)
+        try compose(waves: waves, width: width).write(toFile: stack + "/compose.yaml", atomically: true, encoding: .utf8)
         let common = ["-f", stack + "/compose.yaml", "--state-dir", stack + "/state"]
         let started = ContinuousClock.now
         let status = try run(common + ["up", "-d", "--wait", "--wait-timeout", "120"])
         let wall = ContinuousClock.now - started
         let rss = supervisorPid(stateDirectory: stack + "/state").flatMap { SupervisorRSSBenchCommand.memory("Rss", of: $0) }
+        let startToHealthy = Self.startToHealthy(log: stack + "/state/logs/w0s0.log")
         _ = try run(common + ["down"])
         guard status == 0 else { throw ValidationError("slipway up -d --wait exited \(status) on a \(waves)×\(width) stack") }
-        return Result(wall: wall, supervisorRSS: rss)
+        return Result(wall: wall, supervisorRSS: rss, startToHealthy: startToHealthy)
     }
 
-    func compose(waves: Int, width: Int, healthy: Bool) -> String {
+    private static func startToHealthy(log path: String) -> Duration? {
+        let records = LogReader.last(50, of: LogSource(service: "w0s0", path: path))
+        guard let starting = records.first(where: { $0.text.hasSuffix("  Starting") })?.timestamp,
+              let healthy = records.first(where: { $0.text.contains("  Healthy") })?.timestamp
+        else { return nil }
+        return .seconds(healthy.seconds - starting.seconds) + .nanoseconds(Int64(healthy.nanoseconds) - Int64(starting.nanoseconds))
+    }
+
+    func compose(waves: Int, width: Int) -> String {
         var text = "services:\n"
         for wave in 0..<waves {
             for index in 0..<width {
                 text += "  w\(wave)s\(index):\n    command: [\"\(server)\", \"http-ok\"]\n    expose: [\"8000\"]\n"
-                if healthy { text += "    x-slipway: {health_path: /}\n" }
-                guard healthy, wave > 0 else { continue }
+                text += "    x-slipway: {health_path: /}\n"
+                guard wave > 0 else { continue }
                 text += "    depends_on:\n"
                 for dependency in 0..<width { text += "      w\(wave - 1)s\(dependency): {condition: service_healthy}\n" }
             }

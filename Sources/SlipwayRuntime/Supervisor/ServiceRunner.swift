@@ -182,6 +182,9 @@ actor ServiceRunner {
     private func launch() async -> InstanceProcess? {
         instanceNumber += 1
         emit(.starting)
+        // The probe schedule counts from here, when the shim is spawned, so
+        // a slow spawn (many at once on a busy machine) does not delay the first probe further.
+        let spawnBegan = ContinuousClock.now
         do {
             let ports = try context.ports.allocate(service.containerPorts.count)
             let privatePorts = Dictionary(uniqueKeysWithValues: zip(service.containerPorts, ports))
@@ -205,7 +208,7 @@ actor ServiceRunner {
             facts.launched = true
             emit(.started)
             if instanceNumber > 1 { context.instanceRestarted(service.name) }
-            watchHealth(process, privatePorts: privatePorts, environment: request.environment)
+            watchHealth(process, privatePorts: privatePorts, environment: request.environment, launchedAt: spawnBegan)
             changed()
             return process
         } catch let UpError.cannotStart(_, reason) {
@@ -291,11 +294,15 @@ actor ServiceRunner {
 
     // MARK: - Health
 
-    private func watchHealth(_ process: InstanceProcess, privatePorts: [Int: Int], environment: [String: String]) {
+    private func watchHealth(
+        _ process: InstanceProcess, privatePorts: [Int: Int], environment: [String: String],
+        launchedAt: ContinuousClock.Instant
+    ) {
         let primary = service.containerPorts.first.flatMap { privatePorts[$0] }
         guard let plan = try? HealthCheckPlan(service: service, primaryPort: primary) else { return }
         let monitor = HealthMonitor(
-            plan: plan, environment: environment, workingDirectory: service.workingDir, limiter: context.probes)
+            plan: plan, environment: environment, workingDirectory: service.workingDir, limiter: context.probes,
+            launchedAt: launchedAt)
         self.monitor = monitor
         Task {
             await monitor.start()
@@ -352,7 +359,10 @@ actor ServiceRunner {
 
     private func emit(_ kind: ServiceEvent.Kind) {
         let event = ServiceEvent(service: service.name, kind: kind, elapsed: .now - began)
-        if let line = ProgressLine(nameWidth: 0, colours: false).render(event) { log.note(line) }
+        // The terminal shows no line for a launch; the file notes it, so it times start-to-healthy.
+        let line = ProgressLine(nameWidth: 0, colours: false).render(event)
+            ?? (kind == .starting ? "⠿ \(service.name)  Starting" : nil)
+        if let line { log.note(line) }
         context.events.yield(event)
     }
 
