@@ -30,7 +30,7 @@ struct DetachedUp {
             throw UpFailure(message: "\(error)", exitCode: DetachedExitCode.supervisorLost)
         }
         guard let report = await supervisor.report(before: deadline) else {
-            if ContinuousClock.now >= deadline { throw timedOut(waitingFor: [], state: state) }
+            if ContinuousClock.now >= deadline { throw timedOut(waitingFor: await notReady(client), state: state) }
             throw UpFailure(
                 message: "the supervisor ended before starting the services; see \(DetachedSupervisor.outputPath(state))",
                 exitCode: DetachedExitCode.supervisorLost)
@@ -60,11 +60,18 @@ struct DetachedUp {
         case .failed(let instance, let reason):
             let text = "service \(instance.service) \(reason)" + Self.lastLines(of: [instance.service], state: state)
             throw UpFailure(message: text, exitCode: DetachedExitCode.notReady)
-        case .timedOut(let names):
-            let snapshot = try? await client.status()
-            let services = snapshot?.instances.filter { names.contains($0.name) }.map(\.service) ?? []
-            throw timedOut(waitingFor: services, state: state)
+        case .timedOut:
+            throw timedOut(waitingFor: await notReady(client), state: state)
         }
+    }
+
+    /// The services not ready yet, as far as the supervisor can say (none
+    /// when it does not answer yet).
+    private func notReady(_ client: ControlClient) async -> [String] {
+        guard let snapshot = try? await client.status(),
+              case .waiting(let names) = ReadinessRule(project: project).verdict(snapshot)
+        else { return [] }
+        return snapshot.instances.filter { names.contains($0.name) }.map(\.service)
     }
 
     private func timedOut(waitingFor services: [String], state: StateDirectory) -> UpFailure {

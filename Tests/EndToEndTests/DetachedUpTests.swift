@@ -98,7 +98,7 @@ struct DetachedUpTests {
                   test: ["CMD-SHELL", "false"]
                   start_period: 1h
             """) { stack in
-            let up = try await stack.run(["up", "-d", "--wait-timeout", "1"])
+            let up = try await stack.run(["up", "-d", "--wait-timeout", "2"])
             let records = try await stack.psRecords()
             _ = try await stack.run(["down"])
 
