@@ -26,5 +26,30 @@ struct ServiceDataDirectory {
         }
         chmod(state.path, 0o711)
         chmod(data, 0o711)
+        if let blocked = Self.firstUnsearchableAncestor(of: state.path, by: owner) {
+            let project = state.path.split(separator: "/").last.map(String.init) ?? "project"
+            throw UpError.cannotStart(
+                service: service,
+                reason: "user \(owner.name ?? String(owner.uid)) cannot reach its data directory \(path): "
+                    + "\(blocked.path) (mode \(String(blocked.mode, radix: 8))) is not searchable by it; give the project "
+                    + "a state directory it can reach, e.g. --state-dir /var/lib/slipway/\(project)")
+        }
+    }
+
+    /// The nearest directory above `path` the user may not walk through (as
+    /// `/root`, 0700, is for `postgres`). Supplementary groups are not
+    /// considered, so a directory reachable only through one is reported too.
+    private static func firstUnsearchableAncestor(of path: String, by owner: Account) -> (path: String, mode: mode_t)? {
+        var ancestor = path
+        while let slash = ancestor.lastIndex(of: "/"), slash != ancestor.startIndex {
+            ancestor = String(ancestor[..<slash])
+            var info = stat()
+            guard stat(ancestor, &info) == 0 else { continue }
+            let mode = info.st_mode & 0o777
+            let searchable = mode & 0o001 != 0 || (info.st_uid == owner.uid && mode & 0o100 != 0)
+                || (info.st_gid == owner.gid && mode & 0o010 != 0)
+            if !searchable { return (ancestor, mode) }
+        }
+        return nil
     }
 }
