@@ -167,12 +167,14 @@ struct DetachedUpTests {
             let workerBefore = try await stack.psRecords()["worker"]?["Pid"] as? Int
             kill(supervisor, SIGKILL)
             let servicesGone = await eventually(within: .seconds(15)) { stack.processes().isEmpty }
+            let psWithoutSupervisor = try await stack.run(["ps"])
             let again = try await stack.run(["up", "-d", "--wait"])
             let records = try await stack.psRecords()
             let down = try await stack.run(["down"])
 
             #expect(first.status == 0, "\(first.errors)")
             #expect(servicesGone, "every service process ends with its supervisor")
+            #expect(psWithoutSupervisor.status == 1 && psWithoutSupervisor.errors.contains("no supervisor is running"))
             #expect(again.status == 0, "\(again.errors)")
             #expect(records["web"]?["Health"] as? String == "healthy")
             #expect(records["worker"]?["State"] as? String == "running")
