@@ -28,7 +28,8 @@ final class Exchange {
     var bodyBytesWritten: Int64 = 0
     var bytesIn: Int64 = 0
     var bytesOut: Int64 = 0
-    var responseTimeout: Scheduled<Void>?
+    /// When the instance must have started its response; set once the request is fully sent.
+    var responseDeadline: NIODeadline?
 
     init(upstream: Upstream, traffic: InstanceTraffic, head: HTTPRequestHead, upstreamHead: HTTPRequestHead, isUpgrade: Bool) {
         self.upstream = upstream

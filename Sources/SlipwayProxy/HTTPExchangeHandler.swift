@@ -16,6 +16,10 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler, 
     private var exchange: Exchange?
     private var pendingRead = false
     private var upstreamNeedsFlush = false
+    /// Parts of pipelined requests, held until the response before them is complete.
+    private var queued = CircularBuffer<HTTPServerRequestPart>()
+    /// One timer watches the response deadline of whichever exchange is current.
+    private var responseTimer: Scheduled<Void>?
     /// Set after the proxy answered a request itself: the rest of that request is read and dropped.
     private var discardingRequest = false
 
@@ -38,7 +42,16 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler, 
     // MARK: client → proxy
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        switch Self.unwrapInboundIn(data) {
+        let part = Self.unwrapInboundIn(data)
+        if !queued.isEmpty || exchange?.requestEnded == true {
+            queued.append(part)
+            return
+        }
+        handle(part)
+    }
+
+    private func handle(_ part: HTTPServerRequestPart) {
+        switch part {
         case .head(let head):
             headReadDeadline.headReceived()
             startExchange(head)
@@ -60,16 +73,32 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler, 
         }
     }
 
+    /// Once a response is complete, the pipelined requests behind it go ahead, and reading resumes
+    /// when none is left waiting.
+    private func processQueued() {
+        while exchange?.requestEnded != true, let part = queued.popFirst() {
+            handle(part)
+        }
+        flushUpstream()
+        if queued.isEmpty { resumeReading() }
+    }
+
     func channelReadComplete(context: ChannelHandlerContext) {
+        flushUpstream()
+        context.fireChannelReadComplete()
+    }
+
+    private func flushUpstream() {
         if upstreamNeedsFlush {
             upstreamNeedsFlush = false
             exchange?.connection?.flush()
         }
-        context.fireChannelReadComplete()
     }
 
     func read(context: ChannelHandlerContext) {
-        if let exchange, exchange.connection.map({ !$0.channel.isWritable }) ?? true {
+        if !queued.isEmpty {
+            pendingRead = true
+        } else if let exchange, exchange.connection.map({ !$0.channel.isWritable }) ?? true {
             pendingRead = true
         } else {
             context.read()
@@ -82,9 +111,11 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler, 
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        responseTimer?.cancel()
+        responseTimer = nil
+        queued.removeAll()
         if let exchange {
             self.exchange = nil
-            exchange.responseTimeout?.cancel()
             exchange.connection?.close()
             exchange.traffic.recordError(.clientClosed)
             finish(exchange, error: .clientClosed)
@@ -92,7 +123,16 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler, 
         context.fireChannelInactive()
     }
 
+    /// A request the decoder cannot parse (or whose head is over the size limit) gets a 400 when
+    /// no response is under way; the decoder closes the connection right after.
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        if error is HTTPParserError, exchange == nil {
+            var headers = HTTPHeaders()
+            headers.add(name: "connection", value: "close")
+            headers.add(name: "content-length", value: "0")
+            context.write(Self.wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .badRequest, headers: headers))), promise: nil)
+            context.writeAndFlush(Self.wrapOutboundOut(.end(nil)), promise: nil)
+        }
         context.close(promise: nil)
     }
 
@@ -195,11 +235,24 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler, 
     }
 
     private func armResponseTimeout(_ exchange: Exchange) {
-        guard !exchange.responseStarted, exchange.responseTimeout == nil, let context else { return }
-        exchange.responseTimeout = context.eventLoop.assumeIsolated().scheduleTask(
-            in: TimeAmount(state.config.limits.upstreamResponseTimeout)
-        ) {
-            guard self.exchange === exchange, !exchange.responseStarted else { return }
+        guard !exchange.responseStarted, exchange.responseDeadline == nil, let context else { return }
+        let deadline = context.eventLoop.now + TimeAmount(state.config.limits.upstreamResponseTimeout)
+        exchange.responseDeadline = deadline
+        if responseTimer == nil { scheduleResponseTimer(at: deadline, context: context) }
+    }
+
+    /// Fires at the earliest deadline it was armed for; by then a later exchange may be current,
+    /// so it checks that exchange's deadline and re-arms for it if it is still ahead.
+    private func scheduleResponseTimer(at deadline: NIODeadline, context: ChannelHandlerContext) {
+        responseTimer = context.eventLoop.assumeIsolated().scheduleTask(deadline: deadline) {
+            self.responseTimer = nil
+            guard let exchange = self.exchange, !exchange.responseStarted, let due = exchange.responseDeadline else {
+                return
+            }
+            if due > context.eventLoop.now {
+                self.scheduleResponseTimer(at: due, context: context)
+                return
+            }
             exchange.connection?.close()
             exchange.connection = nil
             self.fail(exchange, kind: .upstreamTimeout)
@@ -212,7 +265,6 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler, 
         guard let exchange, exchange.connection === connection, let context else { return }
         switch part {
         case .head(let head):
-            exchange.responseTimeout?.cancel()
             exchange.responseStarted = true
             exchange.status = Int(head.status.code)
             exchange.upstreamKeepAlive = head.isKeepAlive
@@ -254,8 +306,7 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler, 
 
     func upstreamClosed(_ connection: UpstreamConnection) {
         guard let exchange, exchange.connection === connection else { return }
-        exchange.responseTimeout?.cancel()
-        exchange.responseTimeout = nil
+        exchange.responseDeadline = nil
         exchange.connection = nil
         if exchange.mayRetry {
             exchange.retried = true
@@ -292,6 +343,7 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler, 
         if !exchange.requestEnded { discardingRequest = true }
         finish(exchange, error: nil)
         writeEnd(trailers, thenClose: closeClient, context: context)
+        processQueued()
     }
 
     /// The exchange failed before any response byte: the client gets a 502 or 504 naming the service.
@@ -303,6 +355,7 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler, 
         if !exchange.requestEnded { discardingRequest = true }
         finish(exchange, error: kind)
         respond(response, keepAlive: exchange.clientKeepAlive && exchange.requestEnded)
+        processQueued()
     }
 
     private func finish(_ exchange: Exchange, error: ProxyErrorKind?) {
@@ -314,7 +367,6 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler, 
         )
         exchange.traffic.end()
         if !discardingRequest { headReadDeadline.exchangeEnded() }
-        resumeReading()
     }
 
     /// Reads held back for the exchange's upstream must not stay held once it is gone.

@@ -21,16 +21,13 @@ enum HTTPForwarder {
         let headReadDeadline = HeadReadDeadline(timeout: limits.headerReadTimeout)
         let pipeline = client.pipeline.syncOperations
         try pipeline.addHandlers([
-            IdleStateHandler(allTimeout: TimeAmount(limits.idleTimeout)),
-            IdleConnectionCloser(),
+            IdleTimeout(timeout: limits.idleTimeout),
             headReadDeadline,
             HTTPResponseEncoder(configuration: encoderConfiguration),
             ByteToMessageHandler(HTTPRequestDecoder(
                 leftOverBytesStrategy: .forwardBytes,
                 limitConfiguration: decoderLimits
             )),
-            HTTPServerPipelineHandler(),
-            HTTPServerProtocolErrorHandler(),
             HTTPExchangeHandler(state: state, headReadDeadline: headReadDeadline),
         ])
     }

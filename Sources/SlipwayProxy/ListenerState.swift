@@ -16,6 +16,9 @@ final class ListenerState {
     private var traffic: [InstanceID: InstanceTraffic] = [:]
     private var pools: [InstanceID: UpstreamPool] = [:]
     private var clients: [ObjectIdentifier: any Channel] = [:]
+    /// The current instance's entries, kept at hand so routing a request needs no dictionary lookup.
+    private var currentTraffic: InstanceTraffic?
+    private var currentPool: UpstreamPool?
 
     init(config: ListenerConfig, eventLoop: any EventLoop, accessLog: AccessLogSink?) {
         self.config = config
@@ -24,6 +27,7 @@ final class ListenerState {
     }
 
     func traffic(for instance: InstanceID) -> InstanceTraffic {
+        if let current = currentTraffic, current.stats.instance == instance { return current }
         if let existing = traffic[instance] { return existing }
         let created = InstanceTraffic(instance: instance)
         traffic[instance] = created
@@ -31,6 +35,7 @@ final class ListenerState {
     }
 
     func pool(for instance: InstanceID) -> UpstreamPool {
+        if let current = currentPool, instance == upstream?.instance { return current }
         if let existing = pools[instance] { return existing }
         let created = UpstreamPool()
         pools[instance] = created
@@ -46,10 +51,17 @@ final class ListenerState {
     /// so that, once its in-flight requests end, nothing of the listener points at it any more.
     func switchUpstream(to next: Upstream?) -> Upstream? {
         let previous = upstream
-        upstream = next
+        upstream = nil
+        currentTraffic = nil
+        currentPool = nil
         if let previous, previous.instance != next?.instance {
             pools.removeValue(forKey: previous.instance)?.closeIdle()
         }
+        if let next {
+            currentTraffic = traffic(for: next.instance)
+            currentPool = pool(for: next.instance)
+        }
+        upstream = next
         return previous
     }
 

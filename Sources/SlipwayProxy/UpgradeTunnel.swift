@@ -17,8 +17,6 @@ enum UpgradeTunnel {
             try clientPipeline.addHandler(clientSide)
             try upstreamPipeline.addHandler(upstreamSide)
             try remove(HTTPExchangeHandler.self, from: clientPipeline)
-            try remove(HTTPServerPipelineHandler.self, from: clientPipeline)
-            try remove(HTTPServerProtocolErrorHandler.self, from: clientPipeline)
             try remove(HTTPResponseEncoder.self, from: clientPipeline)
             try remove(UpstreamConnection.self, from: upstreamPipeline)
             try remove(HTTPRequestEncoder.self, from: upstreamPipeline)

@@ -20,8 +20,10 @@ final class UpstreamConnection: ChannelDuplexHandler, RemovableChannelHandler {
     typealias OutboundOut = HTTPClientRequestPart
 
     let channel: any Channel
-    weak var receiver: (any UpstreamReceiver)?
-    weak var pool: UpstreamPool?
+    // Strong on purpose: a weak reference gives the exchange handler a side table, which slows
+    // every retain and release of it. The exchange sets it to nil when it lets go.
+    var receiver: (any UpstreamReceiver)?
+    var pool: UpstreamPool?
     private var context: ChannelHandlerContext?
     private var pendingRead = false
 
@@ -78,6 +80,7 @@ final class UpstreamConnection: ChannelDuplexHandler, RemovableChannelHandler {
         } else {
             pool?.remove(self)
         }
+        pool = nil
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {

@@ -34,13 +34,19 @@ struct SmallHandlerTests {
         #expect(!channel.isActive)
     }
 
-    @Test("IdleConnectionCloser closes on an idle event and passes other events on")
-    func idleCloser() throws {
-        let channel = EmbeddedChannel(handler: IdleConnectionCloser())
+    @Test("IdleTimeout closes a connection only after a full timeout without reads or writes")
+    func idleTimeout() throws {
+        let loop = EmbeddedEventLoop()
+        let channel = EmbeddedChannel(loop: loop)
         try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
-        channel.pipeline.fireUserInboundEventTriggered(ChannelEvent.inputClosed)
+        try channel.pipeline.syncOperations.addHandler(IdleTimeout(timeout: .seconds(10)))
+        loop.advanceTime(by: .seconds(6))
+        try channel.writeInbound(channel.allocator.buffer(string: "x"))
+        loop.advanceTime(by: .seconds(6))
+        try channel.writeOutbound(channel.allocator.buffer(string: "y"))
+        loop.advanceTime(by: .seconds(9))
         #expect(channel.isActive)
-        channel.pipeline.fireUserInboundEventTriggered(IdleStateHandler.IdleStateEvent.all)
+        loop.advanceTime(by: .seconds(2))
         #expect(!channel.isActive)
     }
 
