@@ -70,12 +70,22 @@ enum ForwardedHeaders {
         version.major > 1 || (version.major == 1 && version.minor >= 1)
     }
 
+    /// Most messages carry no hop-by-hop header at all, so one scan decides whether the
+    /// (comparatively costly) removals are needed.
     private static func removeHopByHop(from headers: inout HTTPHeaders) {
+        guard headers.contains(where: { name, _ in isHopByHop(name) }) else { return }
         for token in headers[canonicalForm: "connection"] {
             headers.remove(name: String(token))
         }
         for name in hopByHop {
             headers.remove(name: name)
+        }
+    }
+
+    private static func isHopByHop(_ name: String) -> Bool {
+        switch name.utf8.count {
+        case 2, 7, 10, 16: hopByHop.contains { $0.utf8.count == name.utf8.count && name.lowercased() == $0 }
+        default: false
         }
     }
 }
