@@ -10,6 +10,8 @@ final class Exchange {
     let target: String
     let clientVersion: HTTPVersion
     let clientKeepAlive: Bool
+    /// HTTP/1.1 clients take chunked bodies; HTTP/1.0 clients get them de-chunked and close-delimited.
+    let clientSupportsChunking: Bool
     let isUpgrade: Bool
     let started: NIODeadline
 
@@ -22,6 +24,7 @@ final class Exchange {
     var responseStarted = false
     var upstreamKeepAlive = false
     var closeClientAfter = false
+    var bodyFraming = ClientBodyFraming.verbatim
     /// The instance accepted an upgrade; once its 101 ends, the connection becomes a tunnel.
     var switchingProtocols = false
     var status = 0
@@ -39,6 +42,7 @@ final class Exchange {
         self.target = head.uri
         self.clientVersion = head.version
         self.clientKeepAlive = head.isKeepAlive && !isUpgrade
+        self.clientSupportsChunking = head.version.major > 1 || (head.version.major == 1 && head.version.minor >= 1)
         self.isUpgrade = isUpgrade
         self.started = .now()
     }

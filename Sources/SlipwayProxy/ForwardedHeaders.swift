@@ -1,6 +1,6 @@
 import NIOHTTP1
 
-/// Rewrites request and response heads as they cross the proxy: hop-by-hop headers stay on
+/// Rewrites request heads as they go to the instance: hop-by-hop headers stay on
 /// their own hop, the `X-Forwarded-*` headers tell the instance who the client was.
 enum ForwardedHeaders {
     /// Headers that describe one connection and must not be forwarded (RFC 9110 §7.6.1).
@@ -32,42 +32,6 @@ enum ForwardedHeaders {
             headers.replaceOrAdd(name: "x-forwarded-host", value: host)
         }
         return HTTPRequestHead(version: .http1_1, method: head.method, uri: head.uri, headers: headers)
-    }
-
-    /// The head sent back to the client, framed for the client's connection.
-    ///
-    /// A response whose length the instance gave only by closing its connection is re-framed
-    /// as chunked for HTTP/1.1 clients; an HTTP/1.0 client gets it delimited by close instead,
-    /// which `closeAfter` reports.
-    static func clientResponseHead(
-        from head: HTTPResponseHead,
-        requestMethod: HTTPMethod,
-        clientVersion: HTTPVersion,
-        clientKeepAlive: Bool
-    ) -> (head: HTTPResponseHead, closeAfter: Bool) {
-        var headers = head.headers
-        removeHopByHop(from: &headers)
-        var keepAlive = clientKeepAlive
-        let hasFraming = headers.contains(name: "content-length") || headers.contains(name: "transfer-encoding")
-        let mayHaveBody = requestMethod != .HEAD && head.status.code >= 200
-            && head.status != .noContent && head.status != .notModified
-        if !hasFraming && mayHaveBody {
-            if supportsChunking(clientVersion) {
-                headers.add(name: "transfer-encoding", value: "chunked")
-            } else {
-                keepAlive = false
-            }
-        }
-        if !keepAlive {
-            headers.add(name: "connection", value: "close")
-        } else if !supportsChunking(clientVersion) {
-            headers.add(name: "connection", value: "keep-alive")
-        }
-        return (HTTPResponseHead(version: .http1_1, status: head.status, headers: headers), !keepAlive)
-    }
-
-    private static func supportsChunking(_ version: HTTPVersion) -> Bool {
-        version.major > 1 || (version.major == 1 && version.minor >= 1)
     }
 
     /// Most messages carry no hop-by-hop header at all, so one scan decides whether the

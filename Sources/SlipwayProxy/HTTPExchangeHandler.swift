@@ -6,8 +6,8 @@ import NIOHTTP1
 /// instance cannot.
 final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler, UpstreamReceiver {
     typealias InboundIn = HTTPServerRequestPart
-    typealias OutboundIn = HTTPServerResponsePart
-    typealias OutboundOut = HTTPServerResponsePart
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
 
     private let state: ListenerState
     private let headReadDeadline: HeadReadDeadline
@@ -127,11 +127,8 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler, 
     /// no response is under way; the decoder closes the connection right after.
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         if error is HTTPParserError, exchange == nil {
-            var headers = HTTPHeaders()
-            headers.add(name: "connection", value: "close")
-            headers.add(name: "content-length", value: "0")
-            context.write(Self.wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .badRequest, headers: headers))), promise: nil)
-            context.writeAndFlush(Self.wrapOutboundOut(.end(nil)), promise: nil)
+            let response = "HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n"
+            context.writeAndFlush(Self.wrapOutboundOut(context.channel.allocator.buffer(string: response)), promise: nil)
         }
         context.close(promise: nil)
     }
@@ -206,12 +203,10 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler, 
         let connection = UpstreamConnection(channel: channel)
         connection.pool = pool
         do {
-            try channel.pipeline.syncOperations.addHTTPClientHandlers(
-                leftOverBytesStrategy: .forwardBytes,
-                enableOutboundHeaderValidation: false,
-                encoderConfiguration: HTTPForwarder.passThroughFraming
-            )
-            try channel.pipeline.syncOperations.addHandler(connection)
+            try channel.pipeline.syncOperations.addHandlers([
+                HTTPRequestEncoder(configuration: HTTPForwarder.passThroughFraming),
+                connection,
+            ])
         } catch {
             channel.close(promise: nil)
             fail(exchange, kind: .connectFailed)
@@ -225,7 +220,7 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler, 
         exchange.connection = connection
         exchange.reusedConnection = reused
         connection.receiver = self
-        connection.write(.head(exchange.upstreamHead))
+        connection.writeHead(exchange.upstreamHead, dechunk: !exchange.clientSupportsChunking)
         let parts = exchange.pendingParts
         exchange.pendingParts = []
         for part in parts { write(part, to: connection, of: exchange) }
@@ -261,37 +256,52 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler, 
 
     // MARK: upstream → client
 
-    func upstreamResponse(_ part: HTTPClientResponsePart, from connection: UpstreamConnection) {
+    func upstreamEvent(_ event: UpstreamResponseEvent, from connection: UpstreamConnection) {
         guard let exchange, exchange.connection === connection, let context else { return }
-        switch part {
+        switch event {
         case .head(let head):
-            exchange.responseStarted = true
-            exchange.status = Int(head.status.code)
-            exchange.upstreamKeepAlive = head.isKeepAlive
-            if exchange.isUpgrade && head.status == .switchingProtocols {
-                exchange.switchingProtocols = true
-                context.write(Self.wrapOutboundOut(.head(head)), promise: nil)
+            if head.isInformational {
+                context.write(Self.wrapOutboundOut(head.raw), promise: nil)
                 return
             }
-            let (clientHead, closeAfter) = ForwardedHeaders.clientResponseHead(
-                from: head,
-                requestMethod: exchange.method,
-                clientVersion: exchange.clientVersion,
+            exchange.responseStarted = true
+            exchange.status = head.status
+            exchange.upstreamKeepAlive = head.keepAlive
+            if exchange.isUpgrade && head.status == 101 {
+                exchange.switchingProtocols = true
+                context.writeAndFlush(Self.wrapOutboundOut(head.raw), promise: nil)
+                startTunnel(exchange, context: context)
+                return
+            }
+            let rewritten = ResponseHeadRewriter.rewrite(
+                head,
+                clientSupportsChunking: exchange.clientSupportsChunking,
                 clientKeepAlive: exchange.clientKeepAlive
             )
-            exchange.closeClientAfter = closeAfter
-            context.write(Self.wrapOutboundOut(.head(clientHead)), promise: nil)
+            exchange.bodyFraming = rewritten.bodyFraming
+            exchange.closeClientAfter = rewritten.closeAfter
+            context.write(Self.wrapOutboundOut(rewritten.bytes), promise: nil)
         case .body(let buffer):
             exchange.bytesOut += Int64(buffer.readableBytes)
             exchange.traffic.stats.bytesOut += Int64(buffer.readableBytes)
-            context.write(Self.wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
-        case .end(let trailers):
-            if exchange.switchingProtocols {
-                startTunnel(exchange, context: context)
-            } else {
-                complete(exchange, trailers: trailers, context: context)
+            writeBody(buffer, framing: exchange.switchingProtocols ? .verbatim : exchange.bodyFraming, context: context)
+        case .end:
+            if exchange.bodyFraming == .chunkify {
+                context.write(Self.wrapOutboundOut(context.channel.allocator.buffer(staticString: "0\r\n\r\n")), promise: nil)
             }
+            complete(exchange, context: context)
         }
+    }
+
+    private func writeBody(_ buffer: ByteBuffer, framing: ClientBodyFraming, context: ChannelHandlerContext) {
+        guard framing == .chunkify else {
+            context.write(Self.wrapOutboundOut(buffer), promise: nil)
+            return
+        }
+        guard buffer.readableBytes > 0 else { return }
+        context.write(Self.wrapOutboundOut(context.channel.allocator.buffer(string: String(buffer.readableBytes, radix: 16) + "\r\n")), promise: nil)
+        context.write(Self.wrapOutboundOut(buffer), promise: nil)
+        context.write(Self.wrapOutboundOut(context.channel.allocator.buffer(staticString: "\r\n")), promise: nil)
     }
 
     func upstreamReadComplete() {
@@ -304,11 +314,11 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler, 
         context.read()
     }
 
-    func upstreamClosed(_ connection: UpstreamConnection) {
+    func upstreamClosed(_ connection: UpstreamConnection, partialResponse: Bool) {
         guard let exchange, exchange.connection === connection else { return }
         exchange.responseDeadline = nil
         exchange.connection = nil
-        if exchange.mayRetry {
+        if exchange.mayRetry && !partialResponse {
             exchange.retried = true
             exchange.pendingParts = exchange.requestEnded ? [.end(nil)] : []
             acquireConnection(for: exchange, reuse: false)
@@ -328,7 +338,7 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler, 
     // MARK: endings
 
     /// The response ended normally: the connection goes back to the pool when both sides allow it.
-    private func complete(_ exchange: Exchange, trailers: HTTPHeaders?, context: ChannelHandlerContext) {
+    private func complete(_ exchange: Exchange, context: ChannelHandlerContext) {
         self.exchange = nil
         if let connection = exchange.connection {
             connection.receiver = nil
@@ -342,7 +352,7 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler, 
         let closeClient = exchange.closeClientAfter || !exchange.clientKeepAlive || !exchange.requestEnded
         if !exchange.requestEnded { discardingRequest = true }
         finish(exchange, error: nil)
-        writeEnd(trailers, thenClose: closeClient, context: context)
+        endResponse(thenClose: closeClient, context: context)
         processQueued()
     }
 
@@ -378,17 +388,17 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler, 
 
     private func respond(_ response: LocalResponse, keepAlive: Bool) {
         guard let context else { return }
-        context.write(Self.wrapOutboundOut(.head(response.head(keepAlive: keepAlive))), promise: nil)
-        context.write(Self.wrapOutboundOut(.body(.byteBuffer(response.body(allocator: context.channel.allocator)))), promise: nil)
-        writeEnd(nil, thenClose: !keepAlive, context: context)
+        context.write(Self.wrapOutboundOut(response.bytes(keepAlive: keepAlive, allocator: context.channel.allocator)), promise: nil)
+        endResponse(thenClose: !keepAlive, context: context)
     }
 
-    private func writeEnd(_ trailers: HTTPHeaders?, thenClose close: Bool, context: ChannelHandlerContext) {
+    private func endResponse(thenClose close: Bool, context: ChannelHandlerContext) {
         guard close else {
-            context.writeAndFlush(Self.wrapOutboundOut(.end(trailers)), promise: nil)
+            context.flush()
             return
         }
-        context.writeAndFlush(Self.wrapOutboundOut(.end(trailers))).assumeIsolated().whenComplete { _ in
+        let empty = context.channel.allocator.buffer(capacity: 0)
+        context.writeAndFlush(Self.wrapOutboundOut(empty)).assumeIsolated().whenComplete { _ in
             context.close(promise: nil)
         }
     }
@@ -415,25 +425,25 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler, 
 
     // MARK: upgrade
 
-    /// Called while the upstream decoder is still delivering the 101 response, so the pipelines
-    /// are rebuilt on the next turn of the loop; both decoders hold any early bytes until then.
+    /// The upstream pipeline is still delivering the 101 response, so the pipelines are rebuilt
+    /// on the next turn of the loop; bytes of the new protocol that arrive before then are passed
+    /// on by `upstreamEvent`, and the client's decoder holds whatever the client sends.
     private func startTunnel(_ exchange: Exchange, context: ChannelHandlerContext) {
-        guard let connection = exchange.connection else { return }
-        connection.receiver = nil
-        exchange.connection = nil
-        self.exchange = nil
-        context.writeAndFlush(Self.wrapOutboundOut(.end(nil)), promise: nil)
-        let traffic = exchange.traffic
-        context.channel.closeFuture.assumeIsolated().whenComplete { _ in
-            traffic.stats.latency.record(microseconds: exchange.elapsedMicroseconds)
-            traffic.end()
-        }
-        log(
-            method: exchange.method, target: exchange.target, instance: exchange.upstream.instance,
-            status: 101, started: exchange.started, error: nil
-        )
         let client = context.channel
         context.eventLoop.assumeIsolated().execute {
+            guard self.exchange === exchange, let connection = exchange.connection, client.isActive else { return }
+            connection.receiver = nil
+            exchange.connection = nil
+            self.exchange = nil
+            let traffic = exchange.traffic
+            client.closeFuture.assumeIsolated().whenComplete { _ in
+                traffic.stats.latency.record(microseconds: exchange.elapsedMicroseconds)
+                traffic.end()
+            }
+            self.log(
+                method: exchange.method, target: exchange.target, instance: exchange.upstream.instance,
+                status: 101, started: exchange.started, error: nil
+            )
             UpgradeTunnel.install(client: client, upstream: connection.channel, traffic: traffic)
         }
     }

@@ -16,14 +16,11 @@ enum HTTPForwarder {
         var decoderLimits = NIOHTTPDecoderLimitConfiguration()
         decoderLimits.maxHeaderListSize = limits.maxHeaderBytes
         decoderLimits.maxHeaderFieldSize = limits.maxHeaderBytes
-        var encoderConfiguration = HTTPResponseEncoder.Configuration()
-        encoderConfiguration.automaticallySetFramingHeaders = false
         let headReadDeadline = HeadReadDeadline(timeout: limits.headerReadTimeout)
         let pipeline = client.pipeline.syncOperations
         try pipeline.addHandlers([
             IdleTimeout(timeout: limits.idleTimeout),
             headReadDeadline,
-            HTTPResponseEncoder(configuration: encoderConfiguration),
             ByteToMessageHandler(HTTPRequestDecoder(
                 leftOverBytesStrategy: .forwardBytes,
                 limitConfiguration: decoderLimits

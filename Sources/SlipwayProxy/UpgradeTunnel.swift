@@ -3,8 +3,8 @@ import NIOHTTP1
 
 /// Turns an upgraded HTTP exchange (WebSocket and the like) into a byte tunnel.
 ///
-/// Both pipelines lose their HTTP handlers and are glued together. The encoders go first, so
-/// bytes the decoders still hold (sent right after the upgrade) reach the glue unframed.
+/// Both pipelines lose their HTTP handlers and are glued together. The client's decoder goes
+/// last, so the bytes it still holds (sent right after the upgrade request) reach the glue.
 enum UpgradeTunnel {
     static func install(client: any Channel, upstream: any Channel, traffic: InstanceTraffic) {
         let (clientSide, upstreamSide) = GlueHandler.matchedPair(
@@ -17,12 +17,10 @@ enum UpgradeTunnel {
             try clientPipeline.addHandler(clientSide)
             try upstreamPipeline.addHandler(upstreamSide)
             try remove(HTTPExchangeHandler.self, from: clientPipeline)
-            try remove(HTTPResponseEncoder.self, from: clientPipeline)
             try remove(UpstreamConnection.self, from: upstreamPipeline)
             try remove(HTTPRequestEncoder.self, from: upstreamPipeline)
             try remove(HeadReadDeadline.self, from: clientPipeline)
             try remove(ByteToMessageHandler<HTTPRequestDecoder>.self, from: clientPipeline)
-            try remove(ByteToMessageHandler<HTTPResponseDecoder>.self, from: upstreamPipeline)
         } catch {
             client.close(promise: nil)
             upstream.close(promise: nil)

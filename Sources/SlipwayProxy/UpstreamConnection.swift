@@ -4,18 +4,22 @@ import NIOHTTP1
 /// What an upstream HTTP connection reports to the exchange currently using it.
 protocol UpstreamReceiver: AnyObject {
     var clientIsWritable: Bool { get }
-    func upstreamResponse(_ part: HTTPClientResponsePart, from connection: UpstreamConnection)
+    func upstreamEvent(_ event: UpstreamResponseEvent, from connection: UpstreamConnection)
     func upstreamReadComplete()
     func upstreamBecameWritable()
-    func upstreamClosed(_ connection: UpstreamConnection)
+    /// The connection closed or failed before the exchange's response was complete.
+    /// `partialResponse` tells whether any byte of that response had arrived.
+    func upstreamClosed(_ connection: UpstreamConnection, partialResponse: Bool)
 }
 
 /// One keep-alive HTTP/1.1 connection to an instance; the last handler of its pipeline.
 ///
-/// It hands response parts to the exchange that borrowed it and, while parked in the pool,
-/// takes itself out of the pool when the instance closes it.
+/// Requests go out through NIO's encoder; responses come in as raw bytes that
+/// `UpstreamResponseParser` only delimits, so the exchange can pass them on without decoding
+/// and re-encoding every header. While parked in the pool, the connection takes itself out of
+/// the pool when the instance closes it.
 final class UpstreamConnection: ChannelDuplexHandler, RemovableChannelHandler {
-    typealias InboundIn = HTTPClientResponsePart
+    typealias InboundIn = ByteBuffer
     typealias OutboundIn = HTTPClientRequestPart
     typealias OutboundOut = HTTPClientRequestPart
 
@@ -26,6 +30,7 @@ final class UpstreamConnection: ChannelDuplexHandler, RemovableChannelHandler {
     var pool: UpstreamPool?
     private var context: ChannelHandlerContext?
     private var pendingRead = false
+    private var parser = UpstreamResponseParser()
 
     init(channel: any Channel) {
         self.channel = channel
@@ -37,6 +42,12 @@ final class UpstreamConnection: ChannelDuplexHandler, RemovableChannelHandler {
 
     func handlerRemoved(context: ChannelHandlerContext) {
         self.context = nil
+    }
+
+    /// Sends a request head; `dechunk` asks for a chunked response body as plain data.
+    func writeHead(_ head: HTTPRequestHead, dechunk: Bool) {
+        parser.requestSent(isHeadRequest: head.method == .HEAD, dechunk: dechunk)
+        context?.write(Self.wrapOutboundOut(.head(head)), promise: nil)
     }
 
     func write(_ part: HTTPClientRequestPart) {
@@ -61,12 +72,28 @@ final class UpstreamConnection: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        guard let receiver else {
+        guard receiver != nil else {
             // Bytes on an idle connection mean it is out of step; it cannot be reused.
             context.close(promise: nil)
             return
         }
-        receiver.upstreamResponse(Self.unwrapInboundIn(data), from: self)
+        var events: [UpstreamResponseEvent] = []
+        var malformed = false
+        do {
+            try parser.feed(Self.unwrapInboundIn(data)) { events.append($0) }
+        } catch {
+            malformed = true
+        }
+        deliver(events)
+        if malformed { context.close(promise: nil) }
+    }
+
+    /// Events are collected first and delivered after parsing, because delivering one can
+    /// start the next exchange on this connection, which tells the parser about its request.
+    private func deliver(_ events: [UpstreamResponseEvent]) {
+        for event in events {
+            receiver?.upstreamEvent(event, from: self)
+        }
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
@@ -74,9 +101,12 @@ final class UpstreamConnection: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        var events: [UpstreamResponseEvent] = []
+        try? parser.endOfInput { events.append($0) }
+        deliver(events)
         if let receiver {
             self.receiver = nil
-            receiver.upstreamClosed(self)
+            receiver.upstreamClosed(self, partialResponse: !parser.isIdle)
         } else {
             pool?.remove(self)
         }

@@ -33,33 +33,4 @@ struct ForwardedHeadersTests {
         #expect(upstream.headers["upgrade"] == ["websocket"])
         #expect(!upstream.headers.contains(name: "x-forwarded-for"))
     }
-
-    @Test("a close-delimited response is re-framed as chunked for HTTP/1.1 clients and closed for HTTP/1.0")
-    func responseFraming() {
-        let response = HTTPResponseHead(version: .http1_0, status: .ok, headers: HTTPHeaders([("connection", "close"), ("x-a", "b")]))
-        let modern = ForwardedHeaders.clientResponseHead(from: response, requestMethod: .GET, clientVersion: .http1_1, clientKeepAlive: true)
-        #expect(modern.head.headers["transfer-encoding"] == ["chunked"])
-        #expect(!modern.head.headers.contains(name: "connection"))
-        #expect(!modern.closeAfter)
-        let legacy = ForwardedHeaders.clientResponseHead(from: response, requestMethod: .GET, clientVersion: .http1_0, clientKeepAlive: true)
-        #expect(!legacy.head.headers.contains(name: "transfer-encoding"))
-        #expect(legacy.head.headers["connection"] == ["close"])
-        #expect(legacy.closeAfter)
-    }
-
-    @Test("bodiless responses are not re-framed; a client asking to close gets Connection: close")
-    func bodilessAndClose() {
-        let noContent = HTTPResponseHead(version: .http1_1, status: .noContent)
-        let forHead = HTTPResponseHead(version: .http1_1, status: .ok)
-        #expect(!ForwardedHeaders.clientResponseHead(from: noContent, requestMethod: .GET, clientVersion: .http1_1, clientKeepAlive: true)
-            .head.headers.contains(name: "transfer-encoding"))
-        #expect(!ForwardedHeaders.clientResponseHead(from: forHead, requestMethod: .HEAD, clientVersion: .http1_1, clientKeepAlive: true)
-            .head.headers.contains(name: "transfer-encoding"))
-        let closing = ForwardedHeaders.clientResponseHead(
-            from: HTTPResponseHead(version: .http1_1, status: .ok, headers: HTTPHeaders([("content-length", "0")])),
-            requestMethod: .GET, clientVersion: .http1_1, clientKeepAlive: false
-        )
-        #expect(closing.head.headers["connection"] == ["close"])
-        #expect(closing.closeAfter)
-    }
 }

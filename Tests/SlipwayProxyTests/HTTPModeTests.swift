@@ -62,6 +62,41 @@ struct HTTPModeTests {
         }
     }
 
+    @Test("chunked and close-delimited responses reach HTTP/1.1 clients chunked, on a connection kept alive")
+    func responseFramingForModernClients() async throws {
+        try await ProxyFixture.with { fixture in
+            let backend = try await TCPTestServer.start(group: fixture.group) { FramingVariantsHandler() }
+            let listener = try await fixture.listen(.http, upstream: Upstream(instance: "blue", port: backend.port))
+            let client = try await HTTPTestClient.connect(port: listener.boundPort, group: fixture.group)
+            let chunked = try await client.request(.GET, "/chunked")
+            #expect(chunked.body == "abcdefg")
+            #expect(chunked.headers["transfer-encoding"] == ["chunked"])
+            let closing = try await client.request(.GET, "/close")
+            #expect(closing.body == "until-close")
+            #expect(closing.headers["transfer-encoding"] == ["chunked"])
+            #expect(try await client.request(.GET, "/plain").body == "plain")
+            #expect(client.isOpen)
+            await client.close()
+            try await backend.stop()
+        }
+    }
+
+    @Test("an HTTP/1.0 client gets a chunked response de-chunked and delimited by close")
+    func responseFramingForLegacyClients() async throws {
+        try await ProxyFixture.with { fixture in
+            let backend = try await TCPTestServer.start(group: fixture.group) { FramingVariantsHandler() }
+            let listener = try await fixture.listen(.http, upstream: Upstream(instance: "blue", port: backend.port))
+            let client = try await TCPTestClient.connect(port: listener.boundPort, group: fixture.group)
+            try await client.send("GET /chunked HTTP/1.0\r\nhost: a\r\n\r\n")
+            #expect(try await eventually { client.sawEndOfInput })
+            #expect(client.text.hasPrefix("HTTP/1.1 200 OK\r\n"))
+            #expect(!client.text.lowercased().contains("transfer-encoding"))
+            #expect(client.text.hasSuffix("\r\n\r\nabcdefg"))
+            await client.close()
+            try await backend.stop()
+        }
+    }
+
     @Test("request bodies stream to the instance with content-length and chunked framing")
     func uploads() async throws {
         try await ProxyFixture.with { fixture in

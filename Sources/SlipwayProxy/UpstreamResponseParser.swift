@@ -1,0 +1,192 @@
+import NIOCore
+
+/// What `UpstreamResponseParser` finds in an instance's byte stream.
+enum UpstreamResponseEvent {
+    /// A response head, informational (1xx other than 101) or final.
+    case head(UpstreamResponseHead)
+    /// Body bytes to pass on: verbatim (chunk framing included) unless the request asked for
+    /// de-chunking, in which case only the data.
+    case body(ByteBuffer)
+    /// The final response is complete.
+    case end
+}
+
+/// How a response body is delimited.
+enum ResponseFraming: Equatable {
+    case none
+    case contentLength(Int)
+    case chunked
+    /// HTTP/1.0 style: the body ends when the instance closes the connection.
+    case untilClose
+    /// 101 Switching Protocols: everything after the head belongs to the new protocol.
+    case tunnel
+}
+
+/// A parsed response head; `raw` holds its bytes exactly as the instance sent them.
+struct UpstreamResponseHead {
+    var status: Int
+    var minorVersion: Int
+    /// The instance asked to close (Connection: close, or HTTP/1.0 without keep-alive).
+    var closeRequested: Bool
+    var framing: ResponseFraming
+    var raw: ByteBuffer
+
+    /// Whether the connection can carry another request after this response.
+    var keepAlive: Bool { !closeRequested && framing != .untilClose }
+
+    var isInformational: Bool { status >= 100 && status < 200 && status != 101 }
+}
+
+struct UpstreamResponseError: Error, CustomStringConvertible {
+    var description: String
+}
+
+/// Finds the boundaries of HTTP/1.1 responses in the raw bytes from an instance without
+/// materialising headers as strings: the proxy forwards the bytes and only needs the framing.
+struct UpstreamResponseParser {
+    private enum State {
+        case head
+        case fixed(remaining: Int)
+        case chunked(ChunkedBodyScanner)
+        case untilClose
+        case tunnel
+    }
+
+    private struct Expectation {
+        var isHeadRequest: Bool
+        var dechunk: Bool
+    }
+
+    private var state = State.head
+    private var pendingHead: ByteBuffer?
+    private var scannedHeadBytes = 0
+    private var expectations = CircularBuffer<Expectation>()
+    let maxHeadBytes: Int
+
+    init(maxHeadBytes: Int = 64 * 1024) {
+        self.maxHeadBytes = maxHeadBytes
+    }
+
+    var isIdle: Bool {
+        if case .head = state { return pendingHead == nil }
+        return false
+    }
+
+    /// Each request written to the instance tells the parser what its response will look like.
+    mutating func requestSent(isHeadRequest: Bool, dechunk: Bool) {
+        expectations.append(Expectation(isHeadRequest: isHeadRequest, dechunk: dechunk))
+    }
+
+    mutating func feed(_ input: ByteBuffer, emit: (UpstreamResponseEvent) -> Void) throws {
+        var buffer = input
+        while buffer.readableBytes > 0 {
+            switch state {
+            case .head:
+                try readHead(from: &buffer, emit: emit)
+            case .fixed(let remaining):
+                let count = min(remaining, buffer.readableBytes)
+                emit(.body(buffer.readSlice(length: count)!))
+                if remaining == count {
+                    finishMessage(emit: emit)
+                } else {
+                    state = .fixed(remaining: remaining - count)
+                }
+            case .chunked(var scanner):
+                let (forwarded, done) = try scanner.scan(&buffer)
+                if forwarded.readableBytes > 0 { emit(.body(forwarded)) }
+                if done { finishMessage(emit: emit) } else { state = .chunked(scanner) }
+            case .untilClose, .tunnel:
+                emit(.body(buffer))
+                return
+            }
+        }
+    }
+
+    /// The instance closed its side; a body delimited by the close ends here, anything else
+    /// unfinished is an error.
+    mutating func endOfInput(emit: (UpstreamResponseEvent) -> Void) throws {
+        switch state {
+        case .untilClose:
+            finishMessage(emit: emit)
+        case .tunnel:
+            return
+        case .head where pendingHead == nil:
+            return
+        default:
+            throw UpstreamResponseError(description: "the instance closed the connection in the middle of a response")
+        }
+    }
+
+    private mutating func readHead(from buffer: inout ByteBuffer, emit: (UpstreamResponseEvent) -> Void) throws {
+        if pendingHead == nil && buffer.readableBytes >= 4, let end = Self.headEnd(in: buffer, from: 0) {
+            let raw = buffer.readSlice(length: end)!
+            try headComplete(raw, emit: emit)
+            return
+        }
+        var pending = pendingHead ?? ByteBufferAllocator().buffer(capacity: buffer.readableBytes)
+        let searchFrom = max(0, scannedHeadBytes - 3)
+        pending.writeImmutableBuffer(buffer)
+        buffer.moveReaderIndex(to: buffer.writerIndex)
+        guard let end = Self.headEnd(in: pending, from: searchFrom) else {
+            guard pending.readableBytes <= maxHeadBytes else {
+                throw UpstreamResponseError(description: "the instance sent a response head over \(maxHeadBytes) bytes")
+            }
+            scannedHeadBytes = pending.readableBytes
+            pendingHead = pending
+            return
+        }
+        let raw = pending.readSlice(length: end)!
+        pendingHead = nil
+        scannedHeadBytes = 0
+        buffer = pending
+        try headComplete(raw, emit: emit)
+    }
+
+    private mutating func headComplete(_ raw: ByteBuffer, emit: (UpstreamResponseEvent) -> Void) throws {
+        guard let expectation = expectations.first else {
+            throw UpstreamResponseError(description: "the instance sent a response nobody asked for")
+        }
+        var head = try ResponseHeadReader.read(raw)
+        if head.isInformational {
+            emit(.head(head))
+            return
+        }
+        if expectation.isHeadRequest || head.status == 204 || head.status == 304 {
+            head.framing = .none
+        }
+        emit(.head(head))
+        switch head.framing {
+        case .none, .contentLength(0): finishMessage(emit: emit)
+        case .contentLength(let length): state = .fixed(remaining: length)
+        case .chunked: state = .chunked(ChunkedBodyScanner(dechunk: expectation.dechunk))
+        case .untilClose: state = .untilClose
+        case .tunnel: state = .tunnel
+        }
+    }
+
+    private mutating func finishMessage(emit: (UpstreamResponseEvent) -> Void) {
+        _ = expectations.popFirst()
+        state = .head
+        emit(.end)
+    }
+
+    /// The length of the head including its final CRLF CRLF, if the buffer holds all of it.
+    private static func headEnd(in buffer: ByteBuffer, from start: Int) -> Int? {
+        buffer.withUnsafeReadableBytes { bytes -> Int? in
+            var index = start
+            while index + 3 < bytes.count {
+                if bytes[index + 3] != UInt8(ascii: "\n") {
+                    index += bytes[index + 3] == UInt8(ascii: "\r") ? 1 : 4
+                    continue
+                }
+                if bytes[index] == UInt8(ascii: "\r") && bytes[index + 1] == UInt8(ascii: "\n")
+                    && bytes[index + 2] == UInt8(ascii: "\r")
+                {
+                    return index + 4
+                }
+                index += 1
+            }
+            return nil
+        }
+    }
+}
