@@ -1,10 +1,11 @@
 import NIOCore
 import NIOHTTP1
 
-/// Builds the pipeline of an accepted client connection in HTTP mode.
+/// Builds the pipeline of an accepted client connection in HTTP mode: NIO's decoder parses
+/// (and bounds) what clients send; responses go back as bytes, without an encoder.
 enum HTTPForwarder {
-    /// The proxy forwards framing headers as they came (re-framing only what it must, in
-    /// `ForwardedHeaders`), so the encoders must not second-guess them.
+    /// Requests keep the framing headers the client sent (the body parts follow that framing),
+    /// so the encoder must not second-guess them.
     static var passThroughFraming: HTTPRequestEncoder.Configuration {
         var configuration = HTTPRequestEncoder.Configuration()
         configuration.automaticallySetFramingHeaders = false
