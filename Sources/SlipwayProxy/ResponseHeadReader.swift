@@ -46,7 +46,7 @@ enum ResponseHeadReader {
             } else {
                 framing = .untilClose
             }
-            return UpstreamResponseHead(status: status, minorVersion: minor, closeRequested: close, framing: framing, raw: raw)
+            return UpstreamResponseHead(status: status, closeRequested: close, framing: framing, raw: raw)
         }
     }
 

@@ -1,46 +1,5 @@
 import NIOCore
 
-/// What `UpstreamResponseParser` finds in an instance's byte stream.
-enum UpstreamResponseEvent {
-    /// A response head, informational (1xx other than 101) or final.
-    case head(UpstreamResponseHead)
-    /// Body bytes to pass on: verbatim (chunk framing included) unless the request asked for
-    /// de-chunking, in which case only the data.
-    case body(ByteBuffer)
-    /// The final response is complete.
-    case end
-}
-
-/// How a response body is delimited.
-enum ResponseFraming: Equatable {
-    case none
-    case contentLength(Int)
-    case chunked
-    /// HTTP/1.0 style: the body ends when the instance closes the connection.
-    case untilClose
-    /// 101 Switching Protocols: everything after the head belongs to the new protocol.
-    case tunnel
-}
-
-/// A parsed response head; `raw` holds its bytes exactly as the instance sent them.
-struct UpstreamResponseHead {
-    var status: Int
-    var minorVersion: Int
-    /// The instance asked to close (Connection: close, or HTTP/1.0 without keep-alive).
-    var closeRequested: Bool
-    var framing: ResponseFraming
-    var raw: ByteBuffer
-
-    /// Whether the connection can carry another request after this response.
-    var keepAlive: Bool { !closeRequested && framing != .untilClose }
-
-    var isInformational: Bool { status >= 100 && status < 200 && status != 101 }
-}
-
-struct UpstreamResponseError: Error, CustomStringConvertible {
-    var description: String
-}
-
 /// Finds the boundaries of HTTP/1.1 responses in the raw bytes from an instance without
 /// materialising headers as strings: the proxy forwards the bytes and only needs the framing.
 struct UpstreamResponseParser {
