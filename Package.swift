@@ -51,6 +51,7 @@ let package = Package(
             dependencies: [
                 "ComposeKit",
                 "SlipwayProxy",
+                "SlipwayRuntime",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

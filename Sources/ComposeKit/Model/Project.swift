@@ -18,6 +18,8 @@ public struct Project: Sendable, Equatable {
     public var volumes: ComposeValue?
     public var secrets: ComposeValue?
     public var configs: ComposeValue?
+    /// Top-level `models` (AI model runners), kept for `config` output.
+    public var models: ComposeValue?
     /// Top-level `x-*` keys.
     public var extensions: [String: ComposeValue]
 
@@ -42,6 +44,7 @@ public struct Project: Sendable, Equatable {
         self.volumes = volumes
         self.secrets = secrets
         self.configs = configs
+        self.models = nil
         self.extensions = extensions
     }
 }

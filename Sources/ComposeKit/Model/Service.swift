@@ -6,7 +6,8 @@ public struct Service: Sendable, Equatable {
     public var build: ComposeValue?
     public var command: CommandLine?
     public var entrypoint: CommandLine?
-    /// Resolved environment. A value of `nil` is a bare `KEY` whose variable
+    /// Resolved environment: the `env_file` values (files in order), then
+    /// `environment` over them. A value of `nil` is a bare `KEY` whose variable
     /// is unset in the shell: compose passes nothing for it.
     public var environment: [String: String?]
     public var envFiles: [EnvFileReference]
@@ -79,9 +80,12 @@ public struct EnvFileReference: Sendable, Equatable {
     /// Absolute path.
     public var path: String
     public var required: Bool
-    public init(path: String, required: Bool = true) {
+    /// `format: raw`: every `KEY=VALUE` line taken literally (no quotes, escapes or `${}`).
+    public var raw: Bool
+    public init(path: String, required: Bool = true, raw: Bool = false) {
         self.path = path
         self.required = required
+        self.raw = raw
     }
 }
 
@@ -154,6 +158,8 @@ public struct PortMapping: Sendable, Equatable {
     /// Host port; nil publishes on an ephemeral port (`"8000"` alone), and
     /// nil with `publishedRange` means "any free port of that range".
     public var published: Int?
+    /// `"8000-8010:80"`: any free host port of this range (with `published` nil).
+    public var publishedRange: ClosedRange<Int>?
     /// Host IP to bind; nil means 127.0.0.1 (Slipway's safe default).
     public var hostIP: String?
     public var `protocol`: String
@@ -164,6 +170,7 @@ public struct PortMapping: Sendable, Equatable {
         name: String? = nil,
         target: Int,
         published: Int? = nil,
+        publishedRange: ClosedRange<Int>? = nil,
         hostIP: String? = nil,
         protocol: String = "tcp",
         appProtocol: String? = nil,
@@ -172,6 +179,7 @@ public struct PortMapping: Sendable, Equatable {
         self.name = name
         self.target = target
         self.published = published
+        self.publishedRange = publishedRange
         self.hostIP = hostIP
         self.protocol = `protocol`
         self.appProtocol = appProtocol

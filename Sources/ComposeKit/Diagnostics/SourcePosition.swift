@@ -1,0 +1,14 @@
+/// Where a YAML node was written: the file as the user named it, 1-based line and column.
+public struct SourcePosition: Sendable, Hashable, CustomStringConvertible {
+    public var file: String
+    public var line: Int
+    public var column: Int
+
+    public init(file: String, line: Int, column: Int) {
+        self.file = file
+        self.line = line
+        self.column = column
+    }
+
+    public var description: String { "\(file):\(line):\(column)" }
+}

@@ -1,0 +1,29 @@
+/// Tells the user, once per key, which compose keys the project uses that
+/// Slipway keeps (and `config` prints) but does not act on.
+struct NotEmulatedReport {
+    let log: DiagnosticLog
+
+    func report(_ project: Project, decoded: [String: DecodedService], root: YAMLNode) {
+        for entry in root.entries ?? [] where Self.topLevelKeys.contains(entry.key) && !entry.value.isNull {
+            log.warning("top-level \"\(entry.key)\" is accepted but not emulated (processes share the host); see docs/compose-compatibility.md", at: entry.keyPosition, path: entry.key)
+        }
+        reportServiceKeys(project, decoded: decoded)
+    }
+
+    private static let topLevelKeys: Set<String> = ["networks", "volumes", "secrets", "configs", "models"]
+
+    private func reportServiceKeys(_ project: Project, decoded: [String: DecodedService]) {
+        var users: [String: [String]] = [:]
+        for name in project.services.keys.sorted() {
+            for key in project.services[name]?.notEmulated.keys ?? [:].keys {
+                users[key, default: []].append(name)
+            }
+        }
+        for key in users.keys.sorted() {
+            let services = users[key] ?? []
+            let first = services[0]
+            let position = decoded[first]?.node[key]?.position
+            log.warning("\"\(key)\" is accepted but not emulated (used by \(services.joined(separator: ", "))); see docs/compose-compatibility.md", at: position, path: "services.\(first).\(key)")
+        }
+    }
+}

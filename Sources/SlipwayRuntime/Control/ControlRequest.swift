@@ -1,0 +1,87 @@
+/// What a client asks the supervisor, one per connection. An empty
+/// `services` list means every service of the project.
+public enum ControlRequest: Sendable, Equatable {
+    case status(services: [String])
+    case stop(services: [String], timeout: Duration?)
+    case start(services: [String])
+    case restart(services: [String], timeout: Duration?)
+    case kill(services: [String], signal: Int32)
+    case down(timeout: Duration?)
+    /// Streams status changes (and, when the supervisor offers them, log
+    /// records) until the client disconnects or the supervisor stops.
+    case watch(services: [String])
+}
+
+extension ControlRequest: Codable {
+    /// The protocol version this build speaks; a request from a newer client
+    /// is refused rather than misread.
+    public static let protocolVersion = 1
+
+    private enum CodingKeys: String, CodingKey {
+        case version, request, services, timeout, signal
+    }
+
+    private enum Name: String, Codable {
+        case status, stop, start, restart, kill, down, watch
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        if let version = try container.decodeIfPresent(Int.self, forKey: .version), version > Self.protocolVersion {
+            throw DecodingError.dataCorruptedError(
+                forKey: .version, in: container,
+                debugDescription: "control protocol version \(version) is newer than this supervisor's (\(Self.protocolVersion)); restart the project with this slipway")
+        }
+        let services = try container.decodeIfPresent([String].self, forKey: .services) ?? []
+        let timeout = try container.decodeIfPresent(Double.self, forKey: .timeout).map { Duration.milliseconds(Int64($0 * 1000)) }
+        switch try container.decode(Name.self, forKey: .request) {
+        case .status: self = .status(services: services)
+        case .stop: self = .stop(services: services, timeout: timeout)
+        case .start: self = .start(services: services)
+        case .restart: self = .restart(services: services, timeout: timeout)
+        case .down: self = .down(timeout: timeout)
+        case .watch: self = .watch(services: services)
+        case .kill:
+            let name = try container.decode(String.self, forKey: .signal)
+            guard let signal = SignalName.number(name) else {
+                throw DecodingError.dataCorruptedError(forKey: .signal, in: container, debugDescription: "unknown signal \(name)")
+            }
+            self = .kill(services: services, signal: signal)
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(Self.protocolVersion, forKey: .version)
+        switch self {
+        case .status(let services):
+            try encode(.status, services: services, into: &container)
+        case .stop(let services, let timeout):
+            try encode(.stop, services: services, timeout: timeout, into: &container)
+        case .start(let services):
+            try encode(.start, services: services, into: &container)
+        case .restart(let services, let timeout):
+            try encode(.restart, services: services, timeout: timeout, into: &container)
+        case .kill(let services, let signal):
+            try encode(.kill, services: services, into: &container)
+            let name = SignalName.name(signal)
+            try container.encode(name.hasPrefix("SIG") ? name : String(signal), forKey: .signal)
+        case .down(let timeout):
+            try encode(.down, services: nil, timeout: timeout, into: &container)
+        case .watch(let services):
+            try encode(.watch, services: services, into: &container)
+        }
+    }
+
+    private func encode(
+        _ name: Name, services: [String]?, timeout: Duration? = nil, into container: inout KeyedEncodingContainer<CodingKeys>
+    ) throws {
+        try container.encode(name, forKey: .request)
+        try container.encodeIfPresent(services, forKey: .services)
+        try container.encodeIfPresent(timeout.map(Self.seconds), forKey: .timeout)
+    }
+
+    private static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+}

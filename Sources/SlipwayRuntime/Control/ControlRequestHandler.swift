@@ -1,0 +1,20 @@
+/// What the supervisor implements to answer the control socket. Methods run
+/// concurrently, one task per connection. Throw `ControlFailure` for an
+/// answer the user should read as is (`ControlFailure.noSuchService`).
+public protocol ControlRequestHandler: Sendable {
+    /// Every instance of the named services (all services when empty).
+    func status(services: [String]) async throws -> StatusSnapshot
+    /// Stops in reverse dependency order; `timeout` overrides `stop_grace_period`.
+    func stop(services: [String], timeout: Duration?) async throws -> ActionReport
+    func start(services: [String]) async throws -> ActionReport
+    func restart(services: [String], timeout: Duration?) async throws -> ActionReport
+    func kill(services: [String], signal: Int32) async throws -> ActionReport
+    /// Stops everything and removes runtime state. The supervisor should exit
+    /// only after `ControlServer.shutdown()` returns, so this answer reaches the client.
+    func down(timeout: Duration?) async throws -> ActionReport
+    /// Events until the stream finishes; the server ends it early when the
+    /// client disconnects or the server shuts down. The server sends the
+    /// current `status` first, so yield a status event on every change after
+    /// this call and the client never misses one.
+    func watch(services: [String]) async throws -> AsyncStream<ControlEvent>
+}

@@ -1,0 +1,63 @@
+import Glibc
+
+/// Reads complete records forward from a byte offset of a log file, a chunk
+/// at a time. A last line still being written stays unread until its newline
+/// arrives, so following a growing file never yields half a record.
+final class LogFileReader {
+    private static let chunkSize = 64 * 1024
+
+    let path: String
+    private var descriptor: CInt = -1
+    private var offset: Int
+    private var buffer: [UInt8] = []
+    private var consumed = 0
+
+    init(path: String, offset: Int = 0) {
+        self.path = path
+        self.offset = offset
+    }
+
+    deinit {
+        if descriptor >= 0 { close(descriptor) }
+    }
+
+    /// The next complete record, or nil when none is available yet. Lines the
+    /// writer did not produce are skipped.
+    func next() -> LogRecord? {
+        while let line = nextLine() {
+            if let record = LogRecord(storedLine: line) { return record }
+        }
+        return nil
+    }
+
+    private func nextLine() -> ArraySlice<UInt8>? {
+        while true {
+            if let newline = buffer[consumed...].firstIndex(of: 0x0A) {
+                let line = buffer[consumed..<newline]
+                consumed = newline + 1
+                return line
+            }
+            guard readChunk() else { return nil }
+        }
+    }
+
+    /// Appends the next chunk of the file to the buffer; false at the end of
+    /// what is written so far (or when the file does not exist yet).
+    private func readChunk() -> Bool {
+        guard openIfNeeded() else { return false }
+        buffer.removeFirst(consumed)
+        consumed = 0
+        let start = buffer.count
+        buffer.append(contentsOf: repeatElement(0, count: Self.chunkSize))
+        let count = buffer.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress! + start, Self.chunkSize, off_t(offset)) }
+        buffer.removeLast(Self.chunkSize - max(count, 0))
+        guard count > 0 else { return false }
+        offset += count
+        return true
+    }
+
+    private func openIfNeeded() -> Bool {
+        if descriptor < 0 { descriptor = open(path, O_RDONLY | O_CLOEXEC) }
+        return descriptor >= 0
+    }
+}

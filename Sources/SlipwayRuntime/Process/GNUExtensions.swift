@@ -1,0 +1,24 @@
+import Glibc
+
+/// glibc functions that Swift's Glibc module hides because it is imported
+/// without `_GNU_SOURCE`. They exist in every glibc Slipway supports (≥ 2.34),
+/// so they are looked up once by name.
+enum GNUExtensions {
+    typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, CInt) -> CInt
+    typealias ChangeDirectory = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>) -> CInt
+    typealias Pipe2 = @convention(c) (UnsafeMutablePointer<CInt>, CInt) -> CInt
+
+    /// `POSIX_SPAWN_SETSID` from <spawn.h> (glibc ≥ 2.26).
+    static let spawnSetSession: CInt = 0x80
+
+    static let addCloseFrom: CloseFrom = symbol("posix_spawn_file_actions_addclosefrom_np")
+    static let addChangeDirectory: ChangeDirectory = symbol("posix_spawn_file_actions_addchdir_np")
+    static let pipe2: Pipe2 = symbol("pipe2")
+
+    private static func symbol<F>(_ name: String) -> F {
+        guard let address = dlsym(nil, name) else {
+            fatalError("glibc lacks \(name); Slipway needs glibc 2.34 or newer")
+        }
+        return unsafeBitCast(address, to: F.self)
+    }
+}

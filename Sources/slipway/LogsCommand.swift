@@ -1,0 +1,134 @@
+import ArgumentParser
+import ComposeKit
+import Foundation
+import Glibc
+import SlipwayRuntime
+
+/// `slipway logs`: services' output read from their log files, so it works
+/// whether or not the supervisor is running.
+struct LogsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "logs",
+        abstract: "Show services' output."
+    )
+
+    @OptionGroup var global: LogsProjectOptions
+
+    @Flag(name: .shortAndLong, help: "Keep showing new output while the supervisor runs.")
+    var follow = false
+
+    @Option(help: "Lines to show from the end of each service's log, or all.")
+    var tail = "all"
+
+    @Option(help: "Show output since a duration ago (10m, 1h30m), an RFC 3339 timestamp, or unix seconds.")
+    var since: String?
+
+    @Flag(name: .shortAndLong, help: "Show timestamps.")
+    var timestamps = false
+
+    @Flag(name: .customLong("no-color"), help: "Do not colour the prefixes.")
+    var noColor = false
+
+    @Argument(help: "Show only these services.")
+    var services: [String] = []
+
+    func validate() throws {
+        guard tail == "all" || (Int(tail).map { $0 >= 0 } ?? false) else {
+            throw ValidationError("--tail takes a number of lines or all, not \"\(tail)\"")
+        }
+        if let since {
+            do { _ = try LogSince.parse(since) } catch { throw ValidationError(error.description) }
+        }
+    }
+
+    func run() async throws {
+        let endpoint = try global.controlEndpoint()
+        let logs = endpoint.stateDirectory.logsDirectory
+        let known = LogSource.all(in: logs)
+        let sources = try selectedSources(known: known, state: endpoint.stateDirectory)
+        let options = LogReader.Options(tail: Int(tail), since: try since.map { try LogSince.parse($0) })
+        let reader = LogReader(sources: sources, options: options)
+        let colours = !noColor && TerminalOutput(descriptor: 1, environment: ProcessInfo.processInfo.environment).colours
+        var format = LogLineFormat(services: known.map(\.service), colours: colours, timestamps: timestamps)
+        let show: (LogEntry) -> Void = { entry in
+            format.include(entry.service)
+            print(format.line(entry))
+        }
+        guard follow else { return reader.drain(show) }
+        var liveness = SupervisorLiveness(client: ControlClient(endpoint: endpoint))
+        await reader.follow(
+            discover: { services.isEmpty ? LogSource.all(in: logs) : [] },
+            shouldContinue: {
+                fflush(nil)
+                return await liveness.isRunning()
+            },
+            show)
+        fflush(nil)
+    }
+
+    /// The named services' files, which must exist unless following (a
+    /// service may not have started yet).
+    private func selectedSources(known: [LogSource], state: StateDirectory) throws -> [LogSource] {
+        guard !services.isEmpty else { return known }
+        let selected = services.map { LogSource(service: $0, path: state.logFile(service: $0)) }
+        if !follow, let missing = selected.first(where: { !FileManager.default.fileExists(atPath: $0.path) }) {
+            throw NoLogs(service: missing.service, path: missing.path)
+        }
+        return selected
+    }
+}
+
+/// Asks the supervisor whether it still runs at most once a second, so
+/// following costs a connection per second rather than per poll.
+struct SupervisorLiveness {
+    let client: ControlClient
+    private var lastAnswer = true
+    private var lastAsked: ContinuousClock.Instant?
+
+    init(client: ControlClient) {
+        self.client = client
+    }
+
+    mutating func isRunning() async -> Bool {
+        if let lastAsked, ContinuousClock.now - lastAsked < .seconds(1) { return lastAnswer }
+        lastAnswer = await client.supervisorIsRunning()
+        lastAsked = .now
+        return lastAnswer
+    }
+}
+
+/// The global options less `-f`, which `logs` takes for `--follow` as docker
+/// compose does; the compose file is then named with `--file`.
+struct LogsProjectOptions: ParsableArguments {
+    @Option(name: .customLong("file"), help: "Compose file (repeatable).")
+    var files: [String] = []
+
+    @Option(name: [.customShort("p"), .customLong("project-name")], help: "Project name.")
+    var projectName: String?
+
+    @Option(name: .customLong("profile"), help: "Enable a profile (repeatable).")
+    var profiles: [String] = []
+
+    @Option(name: .customLong("env-file"), help: "Environment file for interpolation (repeatable).")
+    var envFiles: [String] = []
+
+    @Option(name: .customLong("project-directory"), help: "Project directory (default: the first file's directory).")
+    var projectDirectory: String?
+
+    @Option(name: .customLong("state-dir"), help: "Where Slipway keeps runtime state.")
+    var stateDirectory: String?
+
+    func controlEndpoint() throws -> ControlEndpoint {
+        let options = LoadOptions(
+            files: files, projectName: projectName, projectDirectory: projectDirectory, profiles: profiles,
+            envFiles: envFiles, requireCommands: false)
+        return try ControlEndpoint.resolve(options, stateDirectory: stateDirectory)
+    }
+}
+
+struct NoLogs: SlipwayFailure {
+    var service: String
+    var path: String
+    var message: String { "no logs for service \(service): \(path) does not exist" }
+    var exitCode: ExitCode { ExitCode(1) }
+}

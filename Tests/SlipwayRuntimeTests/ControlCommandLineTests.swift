@@ -1,0 +1,183 @@
+import Foundation
+import Glibc
+import Synchronization
+import Testing
+
+@testable import SlipwayRuntime
+
+/// The built `slipway` binary run as a child process, its output collected
+/// as it arrives; waiting never blocks a thread of the test's task pool.
+final class SlipwayRun: Sendable {
+    private let process: Process
+    private let output = CollectedOutput()
+
+    init(_ arguments: [String], home: String) throws {
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: BuiltBinary.slipway)
+        process.arguments = arguments
+        process.environment = ["PATH": "/usr/bin:/bin", "HOME": home]
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        out.fileHandleForReading.readabilityHandler = { [output] handle in output.append(handle.availableData, error: false) }
+        err.fileHandleForReading.readabilityHandler = { [output] handle in output.append(handle.availableData, error: true) }
+        try process.run()
+    }
+
+    var stdout: String { output.text(error: false) }
+    var stderr: String { output.text(error: true) }
+
+    /// The exit status once the process ends and its pipes are drained; nil
+    /// (after killing it) when it is still running at the deadline.
+    func exitCode(within deadline: Duration = .seconds(60)) async -> Int32? {
+        let ended = await eventually(within: deadline) { !self.process.isRunning }
+        guard ended else {
+            process.terminate()
+            return nil
+        }
+        _ = await eventually(within: .seconds(5)) { self.pipesDrained }
+        return process.terminationStatus
+    }
+
+    private var pipesDrained: Bool {
+        [process.standardOutput, process.standardError].allSatisfy { pipe in
+            guard let pipe = pipe as? Pipe else { return true }
+            var pending: CInt = 0
+            return ioctl(pipe.fileHandleForReading.fileDescriptor, UInt(FIONREAD), &pending) == 0 && pending == 0
+        }
+    }
+
+    static func run(_ arguments: [String], home: String) async throws -> (code: Int32?, stdout: String, stderr: String) {
+        let run = try SlipwayRun(arguments, home: home)
+        let code = await run.exitCode()
+        return (code, run.stdout, run.stderr)
+    }
+}
+
+/// What a child process wrote, appended from the pipes' reading threads.
+final class CollectedOutput: Sendable {
+    private let bytes = Mutex<(stdout: Data, stderr: Data)>((Data(), Data()))
+
+    func append(_ data: Data, error: Bool) {
+        bytes.withLock { error ? $0.stderr.append(data) : $0.stdout.append(data) }
+    }
+
+    func text(error: Bool) -> String {
+        bytes.withLock { String(decoding: error ? $0.stderr : $0.stdout, as: UTF8.self) }
+    }
+}
+
+@Suite("slipway ps, stop, start, restart, kill, down and logs: the built binary against a real socket")
+struct ControlCommandLineTests {
+    @Test("ps prints the table and docker compose JSON; -p and --state-dir work before the subcommand")
+    func ps() async throws {
+        let served = try await ServedProject.start()
+        served.project.update("web") {
+            $0.health = .healthy
+            $0.publishers = [PortPublisher(url: "127.0.0.1", targetPort: 8000, publishedPort: 8003)]
+        }
+        served.project.update("db") { $0.state = .exited; $0.exitCode = 1; $0.pid = nil }
+        let state = served.endpoint.stateDirectory.path
+
+        let table = try await SlipwayRun.run(["-p", "demo", "--state-dir", state, "ps"], home: served.directory.path)
+        #expect(table.code == 0)
+        let lines = table.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.count == 2)
+        #expect(lines.first?.hasPrefix("NAME") == true)
+        #expect(lines.last?.contains("demo-web-1") == true)
+        #expect(lines.last?.contains("127.0.0.1:8003->8000/tcp") == true)
+
+        let json = try await SlipwayRun.run(["ps", "-a", "--format", "json", "-p", "demo", "--state-dir", state], home: served.directory.path)
+        #expect(json.code == 0)
+        let records = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
+        #expect(records.map { $0["Service"] as? String } == ["db", "web"])
+        #expect(records.first?["State"] as? String == "exited")
+        #expect(records.first?["ExitCode"] as? Int == 1)
+        #expect(records.last?["Health"] as? String == "healthy")
+        await served.close()
+    }
+
+    @Test("stop, start, restart and kill print one line per instance; an unknown service exits 1 with its name")
+    func actions() async throws {
+        let served = try await ServedProject.start()
+        let project = ["-p", "demo", "--state-dir", served.endpoint.stateDirectory.path]
+        let home = served.directory.path
+
+        let stop = try await SlipwayRun.run(["stop", "-t", "3", "web"] + project, home: home)
+        #expect(stop.code == 0)
+        #expect(stop.stderr == " ✔ demo-web-1  Stopped\n")
+        let start = try await SlipwayRun.run(["start"] + project, home: home)
+        #expect(start.stderr.contains("✔ demo-db-1   Started"))
+        let restart = try await SlipwayRun.run(["restart", "db"] + project, home: home)
+        #expect(restart.stderr == " ✔ demo-db-1  Restarted\n")
+        let kill = try await SlipwayRun.run(["kill", "-s", "TERM", "db"] + project, home: home)
+        #expect(kill.stderr == " ✔ demo-db-1  Killed\n")
+        let unknown = try await SlipwayRun.run(["stop", "cache"] + project, home: home)
+        #expect(unknown.code == 1)
+        #expect(unknown.stderr == "error: no such service: cache\n")
+
+        #expect(served.project.requests.filter { if case .status = $0 { false } else { true } } == [
+            .stop(services: ["web"], timeout: .seconds(3)), .start(services: []), .restart(services: ["db"], timeout: nil),
+            .kill(services: ["db"], signal: SIGTERM), .stop(services: ["cache"], timeout: nil),
+        ])
+        await served.close()
+    }
+
+    @Test("without a supervisor every control command says so and exits 1; a bad signal is a usage error")
+    func noSupervisor() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let state = directory.path + "/state"
+        let project = ["-p", "shop", "--state-dir", state]
+        for command in [["ps"], ["stop"], ["start"], ["restart", "web"], ["kill"], ["down"]] {
+            let run = try await SlipwayRun.run(command + project, home: directory.path)
+            #expect(run.code == 1, "\(command)")
+            #expect(run.stderr.hasPrefix("error: no supervisor is running for project shop (state directory \(state))"), "\(command)")
+        }
+        let badSignal = try await SlipwayRun.run(["kill", "-s", "SIGNOPE"] + project, home: directory.path)
+        #expect(badSignal.code == 2)
+    }
+
+    @Test("logs reads the files without a supervisor: merged, --tail, --since, -t, plain when not a terminal")
+    func logs() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let state = StateDirectory(path: directory.path + "/state")
+        try state.prepare()
+        let db = try LogRecordWriter(path: state.logFile(service: "db"))
+        let web = try LogRecordWriter(path: state.logFile(service: "web"))
+        let base = LogTimestamp(seconds: 1_764_178_000)
+        db.append("db one", stream: .out, at: base)
+        web.append("web one", stream: .err, at: base.adding(nanoseconds: 1_000_000_000))
+        db.append("db two", stream: .out, at: base.adding(nanoseconds: 2_000_000_000))
+        let project = ["-p", "demo", "--state-dir", state.path]
+
+        let all = try await SlipwayRun.run(["logs"] + project, home: directory.path)
+        #expect(all.code == 0)
+        #expect(all.stdout == "db   | db one\nweb  | web one\ndb   | db two\n")
+        let tail = try await SlipwayRun.run(["logs", "--tail", "1", "-t"] + project, home: directory.path)
+        #expect(tail.stdout == "web  | 2025-11-26T17:26:41.000000000Z web one\ndb   | 2025-11-26T17:26:42.000000000Z db two\n")
+        let since = try await SlipwayRun.run(["logs", "--since", "1764178001", "db"] + project, home: directory.path)
+        #expect(since.stdout == "db   | db two\n")
+        let missing = try await SlipwayRun.run(["logs", "cache"] + project, home: directory.path)
+        #expect(missing.code == 1)
+        #expect(missing.stderr.hasPrefix("error: no logs for service cache"))
+    }
+
+    @Test("logs -f shows new lines as they are written and ends when the supervisor goes away")
+    func follow() async throws {
+        let served = try await ServedProject.start()
+        let state = served.endpoint.stateDirectory
+        let web = try LogRecordWriter(path: state.logFile(service: "web"))
+        web.append("before", stream: .out)
+        let following = try SlipwayRun(["logs", "-f", "-p", "demo", "--state-dir", state.path], home: served.directory.path)
+        #expect(await eventually { following.stdout.contains("web  | before\n") })
+        web.append("after", stream: .out)
+        #expect(await eventually { following.stdout.contains("web  | after\n") })
+        await served.server.shutdown()
+        #expect(await following.exitCode() == 0)
+        #expect(following.stdout == "web  | before\nweb  | after\n")
+        await served.close()
+    }
+}

@@ -1,0 +1,126 @@
+import ComposeKit
+import Testing
+@testable import SlipwayRuntime
+
+@Suite("InstanceEnvironment")
+struct EnvironmentTests {
+    private let inherited = ["PATH": "/usr/bin:/bin", "HOME": "/home/dev", "FOO": "from-shell", "GONE": "from-shell",
+                             "PORT": "5000", "PORT_1234": "1", "PORTAL": "kept"]
+
+    @Test("supervisor environment, then env files in order, then environment, bare unset keys removed")
+    func precedence() throws {
+        let directory = try HealthTestDirectory()
+        try directory.write("FOO=file-one\nA=1\nONLY_ONE=x\nKEPT=first\nexport SHARED=one\n", to: "one.env")
+        try directory.write("A=2\nB=${FOO}\nC=${ONLY_ONE}\nKEPT\nUNSET_BARE\n", to: "two.env")
+        var service = Service(name: "web")
+        service.envFiles = [EnvFileReference(path: directory.file("one.env")), EnvFileReference(path: directory.file("two.env"))]
+        service.environment = ["SHARED": "from-environment", "GONE": nil, "EMPTY": ""]
+
+        let environment = try InstanceEnvironment.build(for: service, ports: [:], dependencies: [:], inherited: inherited)
+        #expect(environment["PATH"] == "/usr/bin:/bin")
+        #expect(environment["HOME"] == "/home/dev")
+        #expect(environment["FOO"] == "file-one")
+        #expect(environment["A"] == "2")
+        #expect(environment["B"] == "from-shell", "the supervisor's environment wins inside an env file, as in compose")
+        #expect(environment["C"] == "x", "earlier files resolve what the environment lacks")
+        #expect(environment["KEPT"] == "first", "a bare key without a value changes nothing")
+        #expect(environment["UNSET_BARE"] == nil)
+        #expect(environment["SHARED"] == "from-environment")
+        #expect(environment["EMPTY"] == "")
+        #expect(environment["GONE"] == nil)
+        #expect(environment["PORTAL"] == "kept")
+    }
+
+    @Test("PORT and PORT_<T> name the instance's private ports and win over every other source")
+    func instancePorts() throws {
+        var service = Service(name: "web")
+        service.ports = [PortMapping(target: 8000, published: 8003)]
+        service.expose = [9000, 8000]
+        service.environment = ["PORT": "3000"]
+        let environment = try InstanceEnvironment.build(
+            for: service, ports: [8000: 41001, 9000: 41002], dependencies: [:], inherited: inherited)
+        #expect(environment["PORT"] == "41001")
+        #expect(environment["PORT_8000"] == "41001")
+        #expect(environment["PORT_9000"] == "41002")
+        #expect(environment["PORT_1234"] == nil, "an inherited PORT_<T> is not this instance's")
+    }
+
+    @Test("a service without ports keeps no inherited PORT")
+    func noPorts() throws {
+        let environment = try InstanceEnvironment.build(for: Service(name: "worker"), ports: [:], dependencies: [:], inherited: inherited)
+        #expect(environment["PORT"] == nil)
+    }
+
+    @Test("each dependency with ports is announced by its stable address")
+    func dependencyAddresses() throws {
+        var service = Service(name: "web")
+        service.dependsOn = ["auth-service": Dependency(), "db.main": Dependency(condition: .serviceHealthy),
+                             "migrate": Dependency(condition: .serviceCompletedSuccessfully)]
+        let addresses = [
+            "auth-service": ServiceAddress(ports: [PortBinding(target: 8001, port: 42001)]),
+            "db.main": ServiceAddress(ports: [PortBinding(target: 5432, port: 42002), PortBinding(target: 9187, port: 42003)]),
+            "unrelated": ServiceAddress(ports: [PortBinding(target: 80, port: 42004)]),
+        ]
+        let environment = try InstanceEnvironment.build(for: service, ports: [:], dependencies: addresses, inherited: [:])
+        let announced = environment.filter { $0.key.contains("_SERVICE_") }
+        #expect(announced == [
+            "AUTH_SERVICE_SERVICE_HOST": "127.0.0.1", "AUTH_SERVICE_SERVICE_PORT": "42001",
+            "AUTH_SERVICE_SERVICE_PORT_8001": "42001",
+            "DB_MAIN_SERVICE_HOST": "127.0.0.1", "DB_MAIN_SERVICE_PORT": "42002",
+            "DB_MAIN_SERVICE_PORT_5432": "42002", "DB_MAIN_SERVICE_PORT_9187": "42003",
+        ])
+    }
+
+    @Test("ServiceAddress orders ports as the service declares them")
+    func addressOrder() {
+        var db = Service(name: "db")
+        db.ports = [PortMapping(target: 9187)]
+        db.expose = [5432]
+        let address = ServiceAddress(service: db, portsByTarget: [5432: 2, 9187: 1])
+        #expect(address.ports == [PortBinding(target: 9187, port: 1), PortBinding(target: 5432, port: 2)])
+    }
+
+    @Test("a missing required env file is an error naming it; a missing optional one is skipped")
+    func missingEnvFiles() throws {
+        let directory = try HealthTestDirectory()
+        var service = Service(name: "api")
+        service.envFiles = [EnvFileReference(path: directory.file("absent.env"), required: false)]
+        #expect(try InstanceEnvironment.build(for: service, ports: [:], dependencies: [:], inherited: [:]) == [:])
+
+        service.envFiles = [EnvFileReference(path: directory.file("absent.env"))]
+        let error = #expect(throws: InstanceEnvironmentError.self) {
+            try InstanceEnvironment.build(for: service, ports: [:], dependencies: [:], inherited: [:])
+        }
+        #expect(error == .missingEnvFile(service: "api", path: directory.file("absent.env")))
+        #expect(error?.description.contains(directory.file("absent.env")) == true)
+    }
+
+    @Test("a malformed env file is an error naming the file and line")
+    func malformedEnvFile() throws {
+        let directory = try HealthTestDirectory()
+        try directory.write("GOOD=1\nBAD KEY=2\n", to: "bad.env")
+        var service = Service(name: "api")
+        service.envFiles = [EnvFileReference(path: directory.file("bad.env"))]
+        let error = #expect(throws: InstanceEnvironmentError.self) {
+            try InstanceEnvironment.build(for: service, ports: [:], dependencies: [:], inherited: [:])
+        }
+        let message = try #require(error?.description)
+        #expect(message.contains(directory.file("bad.env")) && message.contains("line 2"), "\(message)")
+    }
+
+    @Test("a probe run in the built environment sees the injected addresses")
+    func probeSeesEnvironment() async throws {
+        var service = Service(name: "web")
+        service.expose = [8000]
+        service.dependsOn = ["db": Dependency()]
+        let environment = try InstanceEnvironment.build(
+            for: service, ports: [8000: 43001],
+            dependencies: ["db": ServiceAddress(ports: [PortBinding(target: 5432, port: 43002)])],
+            inherited: ["PATH": "/usr/bin:/bin"])
+        let probe = HealthProbe(check: .shell("echo $PORT $DB_SERVICE_HOST:$DB_SERVICE_PORT"), timeout: .seconds(10),
+                                environment: environment)
+        let result = await probe.run()
+        #expect(result.isHealthy)
+        #expect(result.output == "43001 127.0.0.1:43002")
+    }
+}
