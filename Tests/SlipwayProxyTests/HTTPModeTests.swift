@@ -190,6 +190,24 @@ struct HTTPModeTests {
         }
     }
 
+    @Test("an instance that does not accept within the connect timeout: 504 naming the service")
+    func connectTimeout() async throws {
+        try await ProxyFixture.with { fixture in
+            let blackhole = try UnacceptingListener()
+            let listener = try await fixture.listen(
+                .http, service: "billing", upstream: Upstream(instance: "blue", port: blackhole.port),
+                limits: ProxyLimits(connectTimeout: .milliseconds(200))
+            )
+            let client = try await HTTPTestClient.connect(port: listener.boundPort, group: fixture.group)
+            let response = try await client.request(.GET, "/")
+            #expect(response.status == .gatewayTimeout)
+            #expect(response.body.contains("\"billing\""))
+            #expect(await fixture.proxy.stats().instance("blue")?.errors[.connectTimeout] == 1)
+            await client.close()
+            withExtendedLifetime(blackhole) {}
+        }
+    }
+
     @Test("a request head larger than the limit is refused with 400")
     func headerLimit() async throws {
         try await ProxyFixture.with { fixture in
