@@ -47,14 +47,16 @@ final class ListenerState {
         upstream?.instance == instance
     }
 
-    /// Routes new traffic to `next`; idle pooled connections to the previous instance are closed
+    /// Routes new traffic to `next`; idle pooled connections to the previous upstream are closed
     /// so that, once its in-flight requests end, nothing of the listener points at it any more.
     func switchUpstream(to next: Upstream?) -> Upstream? {
         let previous = upstream
         upstream = nil
         currentTraffic = nil
         currentPool = nil
-        if let previous, previous.instance != next?.instance {
+        // An instance given a new address (restarted on another port) must not get requests on
+        // pooled connections to its old one.
+        if let previous, previous != next {
             pools.removeValue(forKey: previous.instance)?.closeIdle()
         }
         if let next {
