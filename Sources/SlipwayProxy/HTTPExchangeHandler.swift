@@ -1,11 +1,10 @@
 import NIOCore
-import NIOHTTP1
 
 /// Serves one HTTP client connection: routes each request to the instance that is current when
 /// its head arrives, streams both bodies with backpressure, and answers 502/504 itself when the
 /// instance cannot.
 final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler, UpstreamReceiver {
-    typealias InboundIn = HTTPServerRequestPart
+    typealias InboundIn = ByteBuffer
     typealias OutboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
@@ -17,7 +16,8 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler, 
     private var pendingRead = false
     private var upstreamNeedsFlush = false
     /// Parts of pipelined requests, held until the response before them is complete.
-    private var queued = CircularBuffer<HTTPServerRequestPart>()
+    private var queued = CircularBuffer<ClientRequestEvent>()
+    private var parser: ClientRequestParser
     /// One timer watches the response deadline of whichever exchange is current.
     private var responseTimer: Scheduled<Void>?
     /// Set after the proxy answered a request itself: the rest of that request is read and dropped.
@@ -26,6 +26,7 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler, 
     init(state: ListenerState, headReadDeadline: HeadReadDeadline) {
         self.state = state
         self.headReadDeadline = headReadDeadline
+        parser = ClientRequestParser(maxHeadBytes: state.config.limits.maxHeaderBytes)
     }
 
     var clientIsWritable: Bool { context?.channel.isWritable ?? false }
@@ -42,16 +43,38 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler, 
     // MARK: client → proxy
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let part = Self.unwrapInboundIn(data)
-        if !queued.isEmpty || exchange?.requestEnded == true {
-            queued.append(part)
-            return
+        var events: [ClientRequestEvent] = []
+        var refusal: ClientRequestError?
+        do {
+            try parser.feed(Self.unwrapInboundIn(data)) { events.append($0) }
+        } catch {
+            refusal = error
         }
-        handle(part)
+        for event in events {
+            if !queued.isEmpty || exchange?.requestEnded == true {
+                queued.append(event)
+            } else {
+                handle(event)
+            }
+        }
+        if let refusal { refuse(refusal, context: context) }
     }
 
-    private func handle(_ part: HTTPServerRequestPart) {
-        switch part {
+    /// A request the proxy will not forward gets a 400 (or 431 for an oversized head) when no
+    /// response is under way, and the connection is closed: where the next request starts is unknown.
+    private func refuse(_ error: ClientRequestError, context: ChannelHandlerContext) {
+        guard exchange == nil, queued.isEmpty else {
+            context.close(promise: nil)
+            return
+        }
+        let status = error == .headTooLarge ? "431 Request Header Fields Too Large" : "400 Bad Request"
+        let response = "HTTP/1.1 \(status)\r\nconnection: close\r\ncontent-length: 0\r\n\r\n"
+        context.writeAndFlush(Self.wrapOutboundOut(context.channel.allocator.buffer(string: response))).assumeIsolated()
+            .whenComplete { _ in context.close(promise: nil) }
+    }
+
+    private func handle(_ event: ClientRequestEvent) {
+        switch event {
         case .head(let head):
             headReadDeadline.headReceived()
             startExchange(head)
@@ -59,8 +82,8 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler, 
             guard !discardingRequest, let exchange else { return }
             exchange.bytesIn += Int64(buffer.readableBytes)
             exchange.traffic.stats.bytesIn += Int64(buffer.readableBytes)
-            forward(.body(.byteBuffer(buffer)), of: exchange)
-        case .end(let trailers):
+            forward(buffer, of: exchange)
+        case .end:
             if discardingRequest {
                 discardingRequest = false
                 headReadDeadline.exchangeEnded()
@@ -68,7 +91,6 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler, 
             }
             guard let exchange else { return }
             exchange.requestEnded = true
-            forward(.end(trailers), of: exchange)
             if exchange.connection != nil { armResponseTimeout(exchange) }
         }
     }
@@ -76,8 +98,8 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler, 
     /// Once a response is complete, the pipelined requests behind it go ahead, and reading resumes
     /// when none is left waiting.
     private func processQueued() {
-        while exchange?.requestEnded != true, let part = queued.popFirst() {
-            handle(part)
+        while exchange?.requestEnded != true, let event = queued.popFirst() {
+            handle(event)
         }
         flushUpstream()
         if queued.isEmpty { resumeReading() }
@@ -96,7 +118,7 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler, 
     }
 
     func read(context: ChannelHandlerContext) {
-        if !queued.isEmpty {
+        if !queued.isEmpty || parser.isHolding {
             pendingRead = true
         } else if let exchange, exchange.connection.map({ !$0.channel.isWritable }) ?? true {
             pendingRead = true
@@ -123,51 +145,44 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler, 
         context.fireChannelInactive()
     }
 
-    /// A request the decoder cannot parse (or whose head is over the size limit) gets a 400 when
-    /// no response is under way; the decoder closes the connection right after.
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        if error is HTTPParserError, exchange == nil {
-            let response = "HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n"
-            context.writeAndFlush(Self.wrapOutboundOut(context.channel.allocator.buffer(string: response)), promise: nil)
-        }
         context.close(promise: nil)
     }
 
-    private func startExchange(_ head: HTTPRequestHead) {
+    private func startExchange(_ head: ClientRequestHead) {
         guard let upstream = state.upstream else {
             state.noUpstream += 1
             let response = LocalResponse.noInstance(service: state.config.serviceName)
             discardingRequest = true
-            respond(response, keepAlive: head.isKeepAlive)
-            log(method: head.method, target: head.uri, instance: nil, status: 502, started: .now(), error: nil)
+            respond(response, keepAlive: head.keepAlive && !head.isUpgrade)
+            log(method: head.method, target: head.target, instance: nil, status: 502, started: .now(), error: nil)
             return
         }
         let traffic = state.traffic(for: upstream.instance)
         traffic.begin()
         traffic.stats.requests += 1
-        let isUpgrade = ForwardedHeaders.isUpgrade(head)
-        let upstreamHead = ForwardedHeaders.upstreamRequestHead(
-            from: head, clientAddress: clientAddress, upgrade: isUpgrade
-        )
         let exchange = Exchange(
-            upstream: upstream, traffic: traffic, head: head, upstreamHead: upstreamHead, isUpgrade: isUpgrade
+            upstream: upstream,
+            traffic: traffic,
+            head: head,
+            upstreamHead: RequestHeadRewriter.rewrite(head, clientAddress: clientAddress)
         )
         self.exchange = exchange
-        acquireConnection(for: exchange, reuse: !isUpgrade)
+        acquireConnection(for: exchange, reuse: !head.isUpgrade)
     }
 
-    private func forward(_ part: HTTPClientRequestPart, of exchange: Exchange) {
+    private func forward(_ body: ByteBuffer, of exchange: Exchange) {
         guard let connection = exchange.connection else {
-            exchange.pendingParts.append(part)
+            exchange.pendingBody.append(body)
             return
         }
-        write(part, to: connection, of: exchange)
+        write(body, to: connection, of: exchange)
         upstreamNeedsFlush = true
     }
 
-    private func write(_ part: HTTPClientRequestPart, to connection: UpstreamConnection, of exchange: Exchange) {
-        if case .body(let body) = part { exchange.bodyBytesWritten += Int64(body.readableBytes) }
-        connection.write(part)
+    private func write(_ body: ByteBuffer, to connection: UpstreamConnection, of exchange: Exchange) {
+        exchange.bodyBytesWritten += Int64(body.readableBytes)
+        connection.write(body)
     }
 
     // MARK: proxy → upstream
@@ -203,10 +218,7 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler, 
         let connection = UpstreamConnection(channel: channel)
         connection.pool = pool
         do {
-            try channel.pipeline.syncOperations.addHandlers([
-                HTTPRequestEncoder(configuration: HTTPForwarder.passThroughFraming),
-                connection,
-            ])
+            try channel.pipeline.syncOperations.addHandler(connection)
         } catch {
             channel.close(promise: nil)
             fail(exchange, kind: .connectFailed)
@@ -220,10 +232,10 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler, 
         exchange.connection = connection
         exchange.reusedConnection = reused
         connection.receiver = self
-        connection.writeHead(exchange.upstreamHead, dechunk: !exchange.clientSupportsChunking)
-        let parts = exchange.pendingParts
-        exchange.pendingParts = []
-        for part in parts { write(part, to: connection, of: exchange) }
+        connection.writeHead(exchange.upstreamHead, isHeadRequest: exchange.isHeadRequest, dechunk: !exchange.clientSupportsChunking)
+        let body = exchange.pendingBody
+        exchange.pendingBody = []
+        for part in body { write(part, to: connection, of: exchange) }
         connection.flush()
         if exchange.requestEnded { armResponseTimeout(exchange) }
         upstreamBecameWritable()
@@ -320,7 +332,6 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler, 
         exchange.connection = nil
         if exchange.mayRetry && !partialResponse {
             exchange.retried = true
-            exchange.pendingParts = exchange.requestEnded ? [.end(nil)] : []
             acquireConnection(for: exchange, reuse: false)
             return
         }
@@ -404,7 +415,7 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler, 
     }
 
     private func log(
-        method: HTTPMethod, target: String, instance: InstanceID?, status: Int, started: NIODeadline,
+        method: String, target: String, instance: InstanceID?, status: Int, started: NIODeadline,
         error: ProxyErrorKind?, bytesIn: Int64 = 0, bytesOut: Int64 = 0
     ) {
         guard let accessLog = state.accessLog else { return }
@@ -413,7 +424,7 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler, 
             service: state.config.serviceName,
             instance: instance,
             client: clientAddress ?? "",
-            method: method.rawValue,
+            method: method,
             target: target,
             status: status,
             bytesIn: bytesIn,
@@ -444,6 +455,10 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler, 
                 method: exchange.method, target: exchange.target, instance: exchange.upstream.instance,
                 status: 101, started: exchange.started, error: nil
             )
+            if let held = self.parser.takeHeldBytes() {
+                exchange.traffic.stats.bytesIn += Int64(held.readableBytes)
+                connection.channel.writeAndFlush(held, promise: nil)
+            }
             UpgradeTunnel.install(client: client, upstream: connection.channel, traffic: traffic)
         }
     }

@@ -1,10 +1,9 @@
 import NIOCore
-import NIOHTTP1
 
 /// Turns an upgraded HTTP exchange (WebSocket and the like) into a byte tunnel.
 ///
-/// Both pipelines lose their HTTP handlers and are glued together. The client's decoder goes
-/// last, so the bytes it still holds (sent right after the upgrade request) reach the glue.
+/// Both pipelines lose their HTTP handlers and are glued together; bytes the client sent right
+/// after its upgrade request were held by the exchange and already went to the instance.
 enum UpgradeTunnel {
     static func install(client: any Channel, upstream: any Channel, traffic: InstanceTraffic) {
         let (clientSide, upstreamSide) = GlueHandler.matchedPair(
@@ -18,9 +17,7 @@ enum UpgradeTunnel {
             try upstreamPipeline.addHandler(upstreamSide)
             try remove(HTTPExchangeHandler.self, from: clientPipeline)
             try remove(UpstreamConnection.self, from: upstreamPipeline)
-            try remove(HTTPRequestEncoder.self, from: upstreamPipeline)
             try remove(HeadReadDeadline.self, from: clientPipeline)
-            try remove(ByteToMessageHandler<HTTPRequestDecoder>.self, from: clientPipeline)
         } catch {
             client.close(promise: nil)
             upstream.close(promise: nil)

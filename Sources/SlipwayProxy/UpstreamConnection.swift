@@ -1,5 +1,4 @@
 import NIOCore
-import NIOHTTP1
 
 /// What an upstream HTTP connection reports to the exchange currently using it.
 protocol UpstreamReceiver: AnyObject {
@@ -14,14 +13,14 @@ protocol UpstreamReceiver: AnyObject {
 
 /// One keep-alive HTTP/1.1 connection to an instance; the last handler of its pipeline.
 ///
-/// Requests go out through NIO's encoder; responses come in as raw bytes that
+/// Requests go out as the bytes the exchange prepared; responses come in as raw bytes that
 /// `UpstreamResponseParser` only delimits, so the exchange can pass them on without decoding
 /// and re-encoding every header. While parked in the pool, the connection takes itself out of
 /// the pool when the instance closes it.
 final class UpstreamConnection: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
-    typealias OutboundIn = HTTPClientRequestPart
-    typealias OutboundOut = HTTPClientRequestPart
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
 
     let channel: any Channel
     // Strong on purpose: a weak reference gives the exchange handler a side table, which slows
@@ -45,13 +44,13 @@ final class UpstreamConnection: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     /// Sends a request head; `dechunk` asks for a chunked response body as plain data.
-    func writeHead(_ head: HTTPRequestHead, dechunk: Bool) {
-        parser.requestSent(isHeadRequest: head.method == .HEAD, dechunk: dechunk)
-        context?.write(Self.wrapOutboundOut(.head(head)), promise: nil)
+    func writeHead(_ head: ByteBuffer, isHeadRequest: Bool, dechunk: Bool) {
+        parser.requestSent(isHeadRequest: isHeadRequest, dechunk: dechunk)
+        context?.write(Self.wrapOutboundOut(head), promise: nil)
     }
 
-    func write(_ part: HTTPClientRequestPart) {
-        context?.write(Self.wrapOutboundOut(part), promise: nil)
+    func write(_ body: ByteBuffer) {
+        context?.write(Self.wrapOutboundOut(body), promise: nil)
     }
 
     func flush() {

@@ -77,7 +77,7 @@ struct UpstreamResponseParser {
     }
 
     private mutating func readHead(from buffer: inout ByteBuffer, emit: (UpstreamResponseEvent) -> Void) throws {
-        if pendingHead == nil && buffer.readableBytes >= 4, let end = Self.headEnd(in: buffer, from: 0) {
+        if pendingHead == nil && buffer.readableBytes >= 4, let end = HeadBoundary.end(in: buffer, from: 0) {
             let raw = buffer.readSlice(length: end)!
             try headComplete(raw, emit: emit)
             return
@@ -86,7 +86,7 @@ struct UpstreamResponseParser {
         let searchFrom = max(0, scannedHeadBytes - 3)
         pending.writeImmutableBuffer(buffer)
         buffer.moveReaderIndex(to: buffer.writerIndex)
-        guard let end = Self.headEnd(in: pending, from: searchFrom) else {
+        guard let end = HeadBoundary.end(in: pending, from: searchFrom) else {
             guard pending.readableBytes <= maxHeadBytes else {
                 throw UpstreamResponseError(description: "the instance sent a response head over \(maxHeadBytes) bytes")
             }
@@ -127,25 +127,5 @@ struct UpstreamResponseParser {
         _ = expectations.popFirst()
         state = .head
         emit(.end)
-    }
-
-    /// The length of the head including its final CRLF CRLF, if the buffer holds all of it.
-    private static func headEnd(in buffer: ByteBuffer, from start: Int) -> Int? {
-        buffer.withUnsafeReadableBytes { bytes -> Int? in
-            var index = start
-            while index + 3 < bytes.count {
-                if bytes[index + 3] != UInt8(ascii: "\n") {
-                    index += bytes[index + 3] == UInt8(ascii: "\r") ? 1 : 4
-                    continue
-                }
-                if bytes[index] == UInt8(ascii: "\r") && bytes[index + 1] == UInt8(ascii: "\n")
-                    && bytes[index + 2] == UInt8(ascii: "\r")
-                {
-                    return index + 4
-                }
-                index += 1
-            }
-            return nil
-        }
     }
 }

@@ -106,7 +106,10 @@ struct HTTPModeTests {
             let size = 32 * 1024 * 1024 + 17
             #expect(try await client.request(.POST, "/upload", bodySize: size).body == "\(size)")
             #expect(try await client.request(.POST, "/upload", bodySize: 300_001, chunked: true).body == "300001")
-            #expect(await fixture.proxy.stats().instance("blue")?.bytesIn == Int64(size + 300_001))
+            // Counted as forwarded: the chunked upload's framing is part of it.
+            let bytesIn = await fixture.proxy.stats().instance("blue")?.bytesIn ?? 0
+            #expect(bytesIn > Int64(size + 300_001))
+            #expect(bytesIn < Int64(size + 300_001 + 1024))
             await client.close()
             try await backend.stop()
         }
@@ -208,7 +211,7 @@ struct HTTPModeTests {
         }
     }
 
-    @Test("a request head larger than the limit is refused with 400")
+    @Test("a request head larger than the limit is refused with 431")
     func headerLimit() async throws {
         try await ProxyFixture.with { fixture in
             let backend = try await HTTPTestBackend.start(name: "blue", group: fixture.group)
@@ -218,7 +221,7 @@ struct HTTPModeTests {
             let client = try await TCPTestClient.connect(port: listener.boundPort, group: fixture.group)
             try await client.send("GET /name HTTP/1.1\r\nhost: a\r\nx-big: \(String(repeating: "a", count: 4096))\r\n\r\n")
             #expect(try await eventually { client.sawEndOfInput })
-            #expect(client.text.hasPrefix("HTTP/1.1 400 Bad Request"))
+            #expect(client.text.hasPrefix("HTTP/1.1 431 Request Header Fields Too Large"))
             #expect(backend.counters.requests == 0)
             await client.close()
             try await backend.stop()
