@@ -2,14 +2,16 @@ import NIOCore
 
 /// Closes a connection on which nothing was read or written for the idle timeout.
 ///
-/// Unlike `IdleStateHandler`, it makes no promise per write and keeps one timer per timeout
-/// period rather than per event: a busy connection only updates a timestamp.
+/// Unlike `IdleStateHandler` it makes no promise per write and reads no clock per event: reads
+/// and writes only set a flag, and a timer every timeout period closes the connection if the
+/// flag stayed unset for a whole period. A silent connection is therefore closed between one
+/// and two timeouts after its last byte.
 final class IdleTimeout: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = NIOAny
     typealias OutboundIn = NIOAny
 
     private let timeout: TimeAmount
-    private var lastActivity = NIODeadline.uptimeNanoseconds(0)
+    private var sawActivity = false
     private var timer: Scheduled<Void>?
 
     init(timeout: Duration) {
@@ -17,8 +19,7 @@ final class IdleTimeout: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
-        lastActivity = context.eventLoop.now
-        arm(context: context, at: lastActivity + timeout)
+        arm(context: context)
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
@@ -33,24 +34,24 @@ final class IdleTimeout: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        lastActivity = context.eventLoop.now
+        sawActivity = true
         context.fireChannelRead(data)
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        lastActivity = context.eventLoop.now
+        sawActivity = true
         context.write(data, promise: promise)
     }
 
-    private func arm(context: ChannelHandlerContext, at deadline: NIODeadline) {
-        timer = context.eventLoop.assumeIsolated().scheduleTask(deadline: deadline) {
+    private func arm(context: ChannelHandlerContext) {
+        timer = context.eventLoop.assumeIsolated().scheduleTask(in: timeout) {
             self.timer = nil
-            let due = self.lastActivity + self.timeout
-            if due <= context.eventLoop.now {
+            guard self.sawActivity else {
                 context.close(promise: nil)
-            } else {
-                self.arm(context: context, at: due)
+                return
             }
+            self.sawActivity = false
+            self.arm(context: context)
         }
     }
 }
