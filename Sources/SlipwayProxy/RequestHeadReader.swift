@@ -27,28 +27,28 @@ enum RequestHeadReader {
                 line[..<colon].allSatisfy(isTokenByte)
             else { throw .malformed("a malformed header line") }
             let name = UnsafeRawBufferPointer(rebasing: line[..<colon])
-            let value = trimmed(UnsafeRawBufferPointer(rebasing: line[(colon + 1)...]))
+            let value = HeaderBytes.trimmed(UnsafeRawBufferPointer(rebasing: line[(colon + 1)...]))
             guard !value.contains(0) else { throw .malformed("a NUL in a header value") }
-            if ResponseHeadReader.equalsIgnoringCase(name, "content-length") {
-                guard let length = decimal(value), contentLength == nil || contentLength == length else {
+            if HeaderBytes.equalsIgnoringCase(name, "content-length") {
+                guard let length = HeaderBytes.decimal(value), contentLength == nil || contentLength == length else {
                     throw .malformed("an invalid Content-Length")
                 }
                 contentLength = length
-            } else if ResponseHeadReader.equalsIgnoringCase(name, "transfer-encoding") {
+            } else if HeaderBytes.equalsIgnoringCase(name, "transfer-encoding") {
                 guard transferEncoding == nil else { throw .malformed("repeated Transfer-Encoding") }
                 transferEncoding = value
-            } else if ResponseHeadReader.equalsIgnoringCase(name, "connection") {
-                if containsToken(value, "close") { close = true }
-                if containsToken(value, "keep-alive") { close = false }
-                if containsToken(value, "upgrade") { connectionUpgrade = true }
-            } else if ResponseHeadReader.equalsIgnoringCase(name, "upgrade") {
+            } else if HeaderBytes.equalsIgnoringCase(name, "connection") {
+                if HeaderBytes.containsToken(value, "close") { close = true }
+                if HeaderBytes.containsToken(value, "keep-alive") { close = false }
+                if HeaderBytes.containsToken(value, "upgrade") { connectionUpgrade = true }
+            } else if HeaderBytes.equalsIgnoringCase(name, "upgrade") {
                 upgradeHeader = true
             }
             start = end + 2
         }
         let framing: RequestFraming
         if let transferEncoding {
-            guard minor == 1, contentLength == nil, endsWithChunked(transferEncoding) else {
+            guard minor == 1, contentLength == nil, HeaderBytes.lastTokenIs(transferEncoding, "chunked") else {
                 throw .malformed("a Transfer-Encoding the proxy cannot delimit")
             }
             framing = .chunked
@@ -104,29 +104,4 @@ enum RequestHeadReader {
         }
     }
 
-    private static func trimmed(_ value: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
-        var start = value.startIndex
-        var end = value.endIndex
-        while start < end && (value[start] == UInt8(ascii: " ") || value[start] == UInt8(ascii: "\t")) { start += 1 }
-        while end > start && (value[end - 1] == UInt8(ascii: " ") || value[end - 1] == UInt8(ascii: "\t")) { end -= 1 }
-        return UnsafeRawBufferPointer(rebasing: value[start..<end])
-    }
-
-    private static func decimal(_ value: UnsafeRawBufferPointer) -> Int? {
-        guard !value.isEmpty, value.count <= 18, value.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") })
-        else { return nil }
-        return value.reduce(0) { $0 * 10 + Int($1 - UInt8(ascii: "0")) }
-    }
-
-    private static func endsWithChunked(_ value: UnsafeRawBufferPointer) -> Bool {
-        let codings = value.split(separator: UInt8(ascii: ","))
-        guard let last = codings.last else { return false }
-        return ResponseHeadReader.equalsIgnoringCase(trimmed(UnsafeRawBufferPointer(rebasing: last)), "chunked")
-    }
-
-    static func containsToken(_ value: UnsafeRawBufferPointer, _ token: StaticString) -> Bool {
-        value.split(separator: UInt8(ascii: ",")).contains {
-            ResponseHeadReader.equalsIgnoringCase(trimmed(UnsafeRawBufferPointer(rebasing: $0)), token)
-        }
-    }
 }

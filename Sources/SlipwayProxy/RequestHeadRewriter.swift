@@ -24,12 +24,12 @@ enum RequestHeadRewriter {
                 let line = UnsafeRawBufferPointer(rebasing: bytes[start..<(end + 2)])
                 let colon = line.firstIndex(of: UInt8(ascii: ":"))!
                 let name = UnsafeRawBufferPointer(rebasing: line[line.startIndex..<colon])
-                let value = trimmed(UnsafeRawBufferPointer(rebasing: line[(colon + 1)..<(line.endIndex - 2)]))
-                if ResponseHeadReader.equalsIgnoringCase(name, "host") { host = value }
-                if ResponseHeadReader.equalsIgnoringCase(name, "x-forwarded-for") { forwardedFor = value }
-                if ResponseHeadReader.equalsIgnoringCase(name, "upgrade") { upgrade = value }
-                if ResponseHeadReader.equalsIgnoringCase(name, "connection") {
-                    named += value.split(separator: UInt8(ascii: ",")).map { trimmed(UnsafeRawBufferPointer(rebasing: $0)) }
+                let value = HeaderBytes.trimmed(UnsafeRawBufferPointer(rebasing: line[(colon + 1)..<(line.endIndex - 2)]))
+                if HeaderBytes.equalsIgnoringCase(name, "host") { host = value }
+                if HeaderBytes.equalsIgnoringCase(name, "x-forwarded-for") { forwardedFor = value }
+                if HeaderBytes.equalsIgnoringCase(name, "upgrade") { upgrade = value }
+                if HeaderBytes.equalsIgnoringCase(name, "connection") {
+                    named += value.split(separator: UInt8(ascii: ",")).map { HeaderBytes.trimmed(UnsafeRawBufferPointer(rebasing: $0)) }
                 }
                 lines.append((name, line))
                 start = end + 2
@@ -63,16 +63,9 @@ enum RequestHeadRewriter {
     }
 
     private static func isDropped(_ name: UnsafeRawBufferPointer, named: [UnsafeRawBufferPointer]) -> Bool {
-        hopByHop.contains { ResponseHeadReader.equalsIgnoringCase(name, $0) }
-            || replaced.contains { ResponseHeadReader.equalsIgnoringCase(name, $0) }
-            || named.contains { token in token.count == name.count && zip(token, name).allSatisfy { $0 | 0x20 == $1 | 0x20 } }
+        hopByHop.contains { HeaderBytes.equalsIgnoringCase(name, $0) }
+            || replaced.contains { HeaderBytes.equalsIgnoringCase(name, $0) }
+            || named.contains { HeaderBytes.equalsIgnoringCase(name, $0) }
     }
 
-    private static func trimmed(_ value: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
-        var start = value.startIndex
-        var end = value.endIndex
-        while start < end && (value[start] == UInt8(ascii: " ") || value[start] == UInt8(ascii: "\t")) { start += 1 }
-        while end > start && (value[end - 1] == UInt8(ascii: " ") || value[end - 1] == UInt8(ascii: "\t")) { end -= 1 }
-        return UnsafeRawBufferPointer(rebasing: value[start..<end])
-    }
 }

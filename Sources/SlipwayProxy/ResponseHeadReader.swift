@@ -20,18 +20,18 @@ enum ResponseHeadReader {
                 let line = UnsafeRawBufferPointer(rebasing: bytes[lineStart..<max(lineStart, lineEnd - 1)])
                 if let colon = line.firstIndex(of: UInt8(ascii: ":")) {
                     let name = UnsafeRawBufferPointer(rebasing: line[..<colon])
-                    let value = trimmed(UnsafeRawBufferPointer(rebasing: line[(colon + 1)...]))
-                    if equalsIgnoringCase(name, "content-length") {
-                        guard let length = decimal(value), contentLength == nil || contentLength == length else {
+                    let value = HeaderBytes.trimmed(UnsafeRawBufferPointer(rebasing: line[(colon + 1)...]))
+                    if HeaderBytes.equalsIgnoringCase(name, "content-length") {
+                        guard let length = HeaderBytes.decimal(value), contentLength == nil || contentLength == length else {
                             throw UpstreamResponseError(description: "the instance sent an invalid Content-Length")
                         }
                         contentLength = length
-                    } else if equalsIgnoringCase(name, "transfer-encoding") {
+                    } else if HeaderBytes.equalsIgnoringCase(name, "transfer-encoding") {
                         transferEncoding = true
-                        chunked = endsWithIgnoringCase(value, "chunked")
-                    } else if equalsIgnoringCase(name, "connection") {
-                        if containsToken(value, "close") { close = true }
-                        if containsToken(value, "keep-alive") { close = false }
+                        chunked = HeaderBytes.lastTokenIs(value, "chunked")
+                    } else if HeaderBytes.equalsIgnoringCase(name, "connection") {
+                        if HeaderBytes.containsToken(value, "close") { close = true }
+                        if HeaderBytes.containsToken(value, "keep-alive") { close = false }
                     }
                 }
                 lineStart = lineEnd + 1
@@ -67,46 +67,4 @@ enum ResponseHeadReader {
         return nil
     }
 
-    private static func trimmed(_ value: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
-        var start = value.startIndex
-        var end = value.endIndex
-        while start < end && (value[start] == UInt8(ascii: " ") || value[start] == UInt8(ascii: "\t")) { start += 1 }
-        while end > start && (value[end - 1] == UInt8(ascii: " ") || value[end - 1] == UInt8(ascii: "\t")) { end -= 1 }
-        return UnsafeRawBufferPointer(rebasing: value[start..<end])
-    }
-
-    private static func decimal(_ value: UnsafeRawBufferPointer) -> Int? {
-        guard !value.isEmpty, value.count <= 18 else { return nil }
-        var result = 0
-        for byte in value {
-            guard let digit = digit(byte) else { return nil }
-            result = result * 10 + digit
-        }
-        return result
-    }
-
-    static func equalsIgnoringCase(_ bytes: UnsafeRawBufferPointer, _ lowercase: StaticString) -> Bool {
-        guard bytes.count == lowercase.utf8CodeUnitCount else { return false }
-        let expected = UnsafeRawBufferPointer(start: lowercase.utf8Start, count: lowercase.utf8CodeUnitCount)
-        for index in 0..<bytes.count where bytes[index] | 0x20 != expected[index] | 0x20 {
-            return false
-        }
-        return true
-    }
-
-    private static func endsWithIgnoringCase(_ bytes: UnsafeRawBufferPointer, _ suffix: StaticString) -> Bool {
-        let count = suffix.utf8CodeUnitCount
-        guard bytes.count >= count else { return false }
-        return equalsIgnoringCase(UnsafeRawBufferPointer(rebasing: bytes[(bytes.count - count)...]), suffix)
-    }
-
-    private static func containsToken(_ value: UnsafeRawBufferPointer, _ token: StaticString) -> Bool {
-        var start = value.startIndex
-        while start <= value.endIndex {
-            let end = value[start...].firstIndex(of: UInt8(ascii: ",")) ?? value.endIndex
-            if equalsIgnoringCase(trimmed(UnsafeRawBufferPointer(rebasing: value[start..<end])), token) { return true }
-            start = end + 1
-        }
-        return false
-    }
 }

@@ -56,9 +56,9 @@ enum ResponseHeadRewriter {
             let named = connectionTokens(bytes, lines: lines)
             let drop = lines.map { line -> Bool in
                 let name = headerName(bytes, line)
-                return hopByHop.contains { ResponseHeadReader.equalsIgnoringCase(name, $0) }
-                    || (dropTransferEncoding && ResponseHeadReader.equalsIgnoringCase(name, "transfer-encoding"))
-                    || named.contains { equalsIgnoringCase(name, $0) }
+                return hopByHop.contains { HeaderBytes.equalsIgnoringCase(name, $0) }
+                    || (dropTransferEncoding && HeaderBytes.equalsIgnoringCase(name, "transfer-encoding"))
+                    || named.contains { HeaderBytes.equalsIgnoringCase(name, $0) }
             }
             let versionIsCurrent = bytes[7] == UInt8(ascii: "1")
             if versionIsCurrent && extra.isEmpty && !drop.contains(true) { return raw }
@@ -94,23 +94,21 @@ enum ResponseHeadRewriter {
     }
 
     /// Header names listed in Connection headers, which are hop-by-hop too (RFC 9110 §7.6.1).
-    private static func connectionTokens(_ bytes: UnsafeRawBufferPointer, lines: [Range<Int>]) -> [[UInt8]] {
-        var tokens: [[UInt8]] = []
-        for line in lines where ResponseHeadReader.equalsIgnoringCase(headerName(bytes, line), "connection") {
+    private static func connectionTokens(_ bytes: UnsafeRawBufferPointer, lines: [Range<Int>]) -> [UnsafeRawBufferPointer] {
+        var tokens: [UnsafeRawBufferPointer] = []
+        for line in lines where HeaderBytes.equalsIgnoringCase(headerName(bytes, line), "connection") {
             let colon = bytes[line].firstIndex(of: UInt8(ascii: ":"))! + 1
-            let value = bytes[colon..<line.upperBound].split(separator: UInt8(ascii: ","))
-            for token in value {
-                let trimmed = token.filter { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "\t") && $0 != UInt8(ascii: "\r") && $0 != UInt8(ascii: "\n") }
-                let lowered = trimmed.map { $0 | 0x20 }
-                if lowered != Array("close".utf8) && lowered != Array("keep-alive".utf8) && !lowered.isEmpty {
-                    tokens.append(lowered)
+            // Instances may end lines with a bare LF; neither LF nor CR belongs to the value.
+            var end = line.upperBound
+            while end > colon && (bytes[end - 1] == UInt8(ascii: "\n") || bytes[end - 1] == UInt8(ascii: "\r")) { end -= 1 }
+            let value = HeaderBytes.trimmed(UnsafeRawBufferPointer(rebasing: bytes[colon..<end]))
+            for token in value.split(separator: UInt8(ascii: ",")) {
+                let name = HeaderBytes.trimmed(UnsafeRawBufferPointer(rebasing: token))
+                if !name.isEmpty && !HeaderBytes.equalsIgnoringCase(name, "close") && !HeaderBytes.equalsIgnoringCase(name, "keep-alive") {
+                    tokens.append(name)
                 }
             }
         }
         return tokens
-    }
-
-    private static func equalsIgnoringCase(_ name: UnsafeRawBufferPointer, _ lowered: [UInt8]) -> Bool {
-        name.count == lowered.count && zip(name, lowered).allSatisfy { $0 | 0x20 == $1 }
     }
 }
