@@ -97,6 +97,56 @@ struct HTTPModeTests {
         }
     }
 
+    @Test("a request with both Content-Length and Transfer-Encoding is refused with 400, never forwarded")
+    func ambiguousFramingRefused() async throws {
+        try await ProxyFixture.with { fixture in
+            let backend = try await HTTPTestBackend.start(name: "blue", group: fixture.group)
+            let listener = try await fixture.listen(.http, upstream: backend.upstream("blue"))
+            let client = try await TCPTestClient.connect(port: listener.boundPort, group: fixture.group)
+            try await client.send(
+                "POST /upload HTTP/1.1\r\nhost: a\r\ncontent-length: 4\r\ntransfer-encoding: chunked\r\n\r\n0\r\n\r\nGET /name HTTP/1.1\r\n\r\n"
+            )
+            #expect(try await eventually { client.sawEndOfInput })
+            #expect(client.text.hasPrefix("HTTP/1.1 400 Bad Request"))
+            #expect(backend.counters.requests == 0)
+            await client.close()
+            try await backend.stop()
+        }
+    }
+
+    @Test("a HEAD response carries no body, and the connection serves the next request")
+    func headRequest() async throws {
+        try await ProxyFixture.with { fixture in
+            let backend = try await HTTPTestBackend.start(name: "blue", group: fixture.group)
+            let listener = try await fixture.listen(.http, upstream: backend.upstream("blue"))
+            let client = try await HTTPTestClient.connect(port: listener.boundPort, group: fixture.group)
+            let head = try await client.request(.HEAD, "/name")
+            #expect(head.status == .ok)
+            #expect(head.headers["content-length"] == ["4"])
+            #expect(head.bodyBytes == 0)
+            #expect(try await client.request(.GET, "/name").body == "blue")
+            await client.close()
+            try await backend.stop()
+        }
+    }
+
+    @Test("an upgrade the instance declines gets its answer, then the connection closes")
+    func declinedUpgrade() async throws {
+        try await ProxyFixture.with { fixture in
+            let backend = try await HTTPTestBackend.start(name: "blue", group: fixture.group)
+            let listener = try await fixture.listen(.http, upstream: backend.upstream("blue"))
+            let client = try await TCPTestClient.connect(port: listener.boundPort, group: fixture.group)
+            try await client.send("GET /name HTTP/1.1\r\nhost: a\r\nconnection: upgrade\r\nupgrade: websocket\r\n\r\n")
+            #expect(try await eventually { client.sawEndOfInput })
+            #expect(client.text.hasPrefix("HTTP/1.1 200 OK"))
+            #expect(client.text.hasSuffix("\r\n\r\nblue"))
+            #expect(client.text.lowercased().contains("connection: close"))
+            #expect(try await eventually { await fixture.proxy.stats().instance("blue")?.active == 0 })
+            await client.close()
+            try await backend.stop()
+        }
+    }
+
     @Test("request bodies stream to the instance with content-length and chunked framing")
     func uploads() async throws {
         try await ProxyFixture.with { fixture in
