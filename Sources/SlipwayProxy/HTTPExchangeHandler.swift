@@ -22,6 +22,11 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler, 
     private var responseTimer: Scheduled<Void>?
     /// Set after the proxy answered a request itself: the rest of that request is read and dropped.
     private var discardingRequest = false
+    /// The client closed its sending side: requests already read are answered, then the connection closes.
+    private var clientInputClosed = false
+
+    /// Whether the response being finished is the last this connection will carry.
+    private var isLastResponse: Bool { clientInputClosed && queued.isEmpty }
 
     init(state: ListenerState, headReadDeadline: HeadReadDeadline) {
         self.state = state
@@ -147,6 +152,26 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler, 
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         context.close(promise: nil)
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        guard let event = event as? ChannelEvent, case .inputClosed = event else {
+            context.fireUserInboundEventTriggered(event)
+            return
+        }
+        clientInputClosed = true
+        if let exchange, !exchange.requestEnded {
+            context.close(promise: nil)
+        } else if exchange == nil && queued.isEmpty {
+            closeAfterPendingWrites(context: context)
+        }
+    }
+
+    private func closeAfterPendingWrites(context: ChannelHandlerContext) {
+        let empty = context.channel.allocator.buffer(capacity: 0)
+        context.writeAndFlush(Self.wrapOutboundOut(empty)).assumeIsolated().whenComplete { _ in
+            context.close(promise: nil)
+        }
     }
 
     private func startExchange(_ head: ClientRequestHead) {
@@ -360,7 +385,7 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler, 
                 connection.close()
             }
         }
-        let closeClient = exchange.closeClientAfter || !exchange.clientKeepAlive || !exchange.requestEnded
+        let closeClient = exchange.closeClientAfter || !exchange.clientKeepAlive || !exchange.requestEnded || isLastResponse
         if !exchange.requestEnded { discardingRequest = true }
         finish(exchange, error: nil)
         endResponse(thenClose: closeClient, context: context)
@@ -375,7 +400,7 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler, 
         exchange.status = Int(response.status.code)
         if !exchange.requestEnded { discardingRequest = true }
         finish(exchange, error: kind)
-        respond(response, keepAlive: exchange.clientKeepAlive && exchange.requestEnded)
+        respond(response, keepAlive: exchange.clientKeepAlive && exchange.requestEnded && !isLastResponse)
         processQueued()
     }
 
@@ -404,13 +429,10 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler, 
     }
 
     private func endResponse(thenClose close: Bool, context: ChannelHandlerContext) {
-        guard close else {
+        if close {
+            closeAfterPendingWrites(context: context)
+        } else {
             context.flush()
-            return
-        }
-        let empty = context.channel.allocator.buffer(capacity: 0)
-        context.writeAndFlush(Self.wrapOutboundOut(empty)).assumeIsolated().whenComplete { _ in
-            context.close(promise: nil)
         }
     }
 

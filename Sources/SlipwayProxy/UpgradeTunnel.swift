@@ -13,6 +13,8 @@ enum UpgradeTunnel {
         do {
             let clientPipeline = client.pipeline.syncOperations
             let upstreamPipeline = upstream.pipeline.syncOperations
+            // A tunnel ends when either side ends: no half-open WebSocket waiting for the idle timeout.
+            try client.syncOptions?.setOption(.allowRemoteHalfClosure, value: false)
             try clientPipeline.addHandler(clientSide)
             try upstreamPipeline.addHandler(upstreamSide)
             try remove(HTTPExchangeHandler.self, from: clientPipeline)

@@ -147,6 +147,22 @@ struct HTTPModeTests {
         }
     }
 
+    @Test("a client that closes its sending side after its requests still gets every answer")
+    func clientHalfClose() async throws {
+        try await ProxyFixture.with { fixture in
+            let backend = try await HTTPTestBackend.start(name: "blue", group: fixture.group)
+            let listener = try await fixture.listen(.http, upstream: backend.upstream("blue"))
+            let client = try await TCPTestClient.connect(port: listener.boundPort, group: fixture.group)
+            try await client.send("GET /name HTTP/1.1\r\nhost: a\r\n\r\nGET /upload HTTP/1.1\r\nhost: a\r\n\r\n")
+            try await client.shutdownOutput()
+            #expect(try await eventually { client.sawEndOfInput })
+            #expect(client.text.components(separatedBy: "HTTP/1.1 200 OK").count == 3)
+            #expect(client.text.hasSuffix("\r\n\r\n0"))
+            await client.close()
+            try await backend.stop()
+        }
+    }
+
     @Test("request bodies stream to the instance with content-length and chunked framing")
     func uploads() async throws {
         try await ProxyFixture.with { fixture in
