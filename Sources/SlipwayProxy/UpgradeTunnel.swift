@@ -20,6 +20,9 @@ enum UpgradeTunnel {
             try remove(HTTPExchangeHandler.self, from: clientPipeline)
             try remove(UpstreamConnection.self, from: upstreamPipeline)
             try remove(HeadReadDeadline.self, from: clientPipeline)
+            // The exchange handler held the client's reads back while the upgrade was pending.
+            client.read()
+            upstream.read()
         } catch {
             client.close(promise: nil)
             upstream.close(promise: nil)
