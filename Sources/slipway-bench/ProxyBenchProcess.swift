@@ -43,7 +43,7 @@ final class ProxyBenchProcess {
         let deadline = Date().addingTimeInterval(30)
         while Date() < deadline {
             guard process.isRunning else { throw ProxyBenchError.exitedEarly(name) }
-            if LoopbackPort.acceptsConnections(port) { return }
+            if ProxyLoopbackPort.acceptsConnections(port) { return }
             usleep(20_000)
         }
         stop()
