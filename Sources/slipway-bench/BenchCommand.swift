@@ -5,6 +5,8 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "slipway-bench",
         abstract: "Slipway's benchmarks, each printing its figure beside its peer's.",
-        subcommands: [ProxyBenchCommand.self, ReadinessBenchCommand.self, ConfigBenchCommand.self]
+        subcommands: [
+            ProxyBenchCommand.self, ReadinessBenchCommand.self, ConfigBenchCommand.self, SupervisorRSSBenchCommand.self,
+        ]
     )
 }

@@ -1,32 +1,21 @@
-import ArgumentParser
 import SlipwayRuntime
 
-/// `slipway __shim`: the per-instance shim the supervisor starts (hidden).
-struct ShimCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "__shim",
-        abstract: "Run one service instance for a supervisor (internal).",
-        shouldDisplay: false
-    )
-
-    func run() throws {
-        InstanceShim.run()
-    }
-}
-
-/// `slipway __exec-as USER PROGRAM ARGV...`: drop root to USER, then exec (hidden).
-struct ExecAsCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "__exec-as",
-        abstract: "Switch user, then run a program (internal).",
-        shouldDisplay: false
-    )
-
-    @Argument var user: String
-    @Argument var executable: String
-    @Argument(parsing: .captureForPassthrough) var arguments: [String] = []
-
-    func run() throws {
-        UserSwitch.execute(user: user, executable: executable, arguments: arguments)
+/// The hidden modes the supervisor starts `slipway` in. They are dispatched
+/// before argument parsing, because the program a shim or `__exec-as` runs
+/// has arguments of its own (`-p 5432`) that must reach it untouched.
+///
+/// - `slipway __shim`: one service instance's shim (spec on descriptor 3).
+/// - `slipway __exec-as USER PROGRAM ARGV...`: drop root to USER, then exec.
+enum HiddenMode {
+    static func runIfRequested(_ arguments: [String]) {
+        guard arguments.count > 1 else { return }
+        switch arguments[1] {
+        case "__shim":
+            InstanceShim.run()
+        case "__exec-as" where arguments.count >= 5:
+            UserSwitch.execute(user: arguments[2], executable: arguments[3], arguments: Array(arguments[4...]))
+        default:
+            return
+        }
     }
 }

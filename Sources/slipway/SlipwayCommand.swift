@@ -9,14 +9,15 @@ struct SlipwayCommand: AsyncParsableCommand {
         discussion: "Global options (-f, -p, --profile, --env-file, --project-directory, --state-dir) go before or after the subcommand.",
         version: "0.1.0",
         subcommands: [
-            ConfigCommand.self, PsCommand.self, LogsCommand.self, StopCommand.self, StartCommand.self,
-            RestartCommand.self, KillCommand.self, DownCommand.self, ProxyCommand.self, ShimCommand.self, ExecAsCommand.self,
+            ConfigCommand.self, UpCommand.self, PsCommand.self, LogsCommand.self, StopCommand.self, StartCommand.self,
+            RestartCommand.self, KillCommand.self, DownCommand.self, ProxyCommand.self,
         ]
     )
 
     /// Parses with global options moved behind the subcommand, runs, and maps
     /// every failure to a documented exit code (docs/exit-codes.md).
     static func main() async {
+        HiddenMode.runIfRequested(Swift.CommandLine.arguments)
         let arguments = GlobalArgumentOrder.reorder(
             Array(Swift.CommandLine.arguments.dropFirst()),
             subcommands: configuration.subcommands.map { $0._commandName }

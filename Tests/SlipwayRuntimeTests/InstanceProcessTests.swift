@@ -20,7 +20,7 @@ struct InstanceProcessTests {
     @Test func capturesOutputAndExitCode() async throws {
         let lines = CollectedLines()
         let process = try await InstanceProcess.launch(request("echo $GREETING; pwd; printf 'no newline' >&2; exit 3"), output: lines)
-        let status = await process.waitForExit()
+        let status = await process.waitForExit().status
         #expect(status == .exited(3))
         #expect(lines.all == ["hello", "/tmp", "no newline"])
     }
@@ -28,7 +28,7 @@ struct InstanceProcessTests {
     @Test func keepsVeryLongLines() async throws {
         let lines = CollectedLines()
         let process = try await InstanceProcess.launch(request("head -c 100000 /dev/zero | tr '\\\\0' x; echo; echo after"), output: lines)
-        #expect(await process.waitForExit() == .exited(0))
+        #expect(await process.waitForExit().status == .exited(0))
         #expect(lines.all.joined().count == 100_000 + "after".count)
         #expect(lines.all.last == "after")
     }
@@ -49,8 +49,23 @@ struct InstanceProcessTests {
         let leader = process.leader.pid
         #expect(await eventually { groupMembers(leader).count >= 2 })
         process.stop()
-        #expect(await process.waitForExit() == .signalled(SIGTERM))
+        #expect(await process.waitForExit().status == .signalled(SIGTERM))
         #expect(await eventually { groupMembers(leader).isEmpty })
+    }
+
+    @Test func stopAlsoEndsDescendantsThatLeftTheGroup() async throws {
+        let lines = CollectedLines()
+        let process = try await InstanceProcess.launch(request("setsid sleep 1000 & echo $!; wait"), output: lines)
+        #expect(await eventually { !lines.all.isEmpty })
+        let escaped = try #require(lines.all.first.flatMap { Int32($0) })
+        let identity = try #require(ProcessIdentity.of(pid: escaped))
+        let leftTheGroup = await eventually { ProcessStat.read(pid: escaped)?.session == escaped }
+        process.stop()
+        _ = await process.waitForExit()
+        let gone = await eventually { !identity.isAlive }
+        if !gone { kill(escaped, SIGKILL) }
+        #expect(leftTheGroup)
+        #expect(gone)
     }
 
     @Test func stopEscalatesToKillAfterTheGracePeriod() async throws {
@@ -61,7 +76,7 @@ struct InstanceProcessTests {
         )
         #expect(await eventually { lines.all.contains("ready") })
         process.stop()
-        #expect(await process.waitForExit() == .signalled(SIGKILL))
+        #expect(await process.waitForExit().status == .signalled(SIGKILL))
         #expect(lines.all.contains("ignoring"))
     }
 
@@ -73,7 +88,7 @@ struct InstanceProcessTests {
         )
         #expect(await eventually { lines.all.contains("ready") })
         process.stop()
-        #expect(await process.waitForExit() == .exited(0))
+        #expect(await process.waitForExit().status == .exited(0))
         #expect(lines.all.contains("got-int"))
     }
 
@@ -91,7 +106,7 @@ struct InstanceProcessTests {
         asNobody.user = "nobody"
         let lines = CollectedLines()
         let process = try await InstanceProcess.launch(asNobody, output: lines)
-        #expect(await process.waitForExit() == .exited(0))
+        #expect(await process.waitForExit().status == .exited(0))
         let nobody = try #require(getpwnam("nobody"))
         #expect(lines.all == ["\(nobody.pointee.pw_uid)", "\(nobody.pointee.pw_gid)"])
     }

@@ -85,4 +85,16 @@ struct ServiceLogTests {
         #expect(log.lastLines.first == "line 6")
         #expect(log.lastLines.count == ServiceLog.keptLines)
     }
+
+    @Test func notesGoToTheFileButNotToTheLastLines() throws {
+        let temporary = try TemporaryDirectory()
+        defer { temporary.remove() }
+        let path = temporary.path + "/web.log"
+        let log = ServiceLog(service: "web", path: path, terminal: nil, prefixWidth: 3, style: .cyan)
+        log.receive("listening")
+        log.note("✔ web  Healthy  0.2s")
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(text == "listening\n[slipway] ✔ web  Healthy  0.2s\n")
+        #expect(log.lastLines == ["listening"])
+    }
 }

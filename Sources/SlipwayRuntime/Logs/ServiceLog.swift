@@ -33,6 +33,12 @@ public final class ServiceLog: LineSink {
         }
     }
 
+    /// A line from Slipway itself (health transitions, exits, restarts), kept
+    /// in the log file only, so the file tells the whole story of the service.
+    public func note(_ text: String) {
+        if file >= 0 { writeFully(file, "[slipway] " + text + "\n") }
+    }
+
     /// The last lines the service wrote (up to `keptLines`).
     public var lastLines: [String] {
         recent.withLock { $0 }

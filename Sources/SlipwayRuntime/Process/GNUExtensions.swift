@@ -7,6 +7,10 @@ enum GNUExtensions {
     typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, CInt) -> CInt
     typealias ChangeDirectory = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>) -> CInt
     typealias Pipe2 = @convention(c) (UnsafeMutablePointer<CInt>, CInt) -> CInt
+    /// prctl is variadic in C; on x86-64 and arm64 a call with five integer
+    /// arguments through this fixed signature passes them exactly as the
+    /// variadic convention does (prctl reads them as unsigned longs).
+    typealias Prctl = @convention(c) (CInt, UInt, UInt, UInt, UInt) -> CInt
 
     /// `POSIX_SPAWN_SETSID` from <spawn.h> (glibc ≥ 2.26).
     static let spawnSetSession: CInt = 0x80
@@ -14,6 +18,9 @@ enum GNUExtensions {
     static let addCloseFrom: CloseFrom = symbol("posix_spawn_file_actions_addclosefrom_np")
     static let addChangeDirectory: ChangeDirectory = symbol("posix_spawn_file_actions_addchdir_np")
     static let pipe2: Pipe2 = symbol("pipe2")
+    static let prctl: Prctl = symbol("prctl")
+    /// `PR_SET_CHILD_SUBREAPER` from <linux/prctl.h>.
+    static let setChildSubreaper: CInt = 36
 
     private static func symbol<F>(_ name: String) -> F {
         guard let address = dlsym(nil, name) else {

@@ -1,29 +1,5 @@
 import Glibc
 
-/// What to start and how: the argument of `ProcessSpawner.spawn`.
-struct SpawnRequest {
-    /// Absolute path of the program.
-    var executable: String
-    /// argv, including argv[0].
-    var arguments: [String]
-    /// `KEY=value` entries.
-    var environment: [String]
-    var workingDirectory: String?
-    /// Child descriptor → parent descriptor it becomes a copy of. Every other
-    /// descriptor is closed in the child.
-    var descriptors: [CInt: CInt]
-    /// A new session (and so a new process group led by the child).
-    var newSession: Bool = false
-    /// A new process group without a new session.
-    var newProcessGroup: Bool = false
-}
-
-struct SpawnError: Error, CustomStringConvertible {
-    var executable: String
-    var code: CInt
-    var description: String { "cannot start \(executable): \(String(cString: strerror(code)))" }
-}
-
 /// `posix_spawn` (a vfork+exec, safe in a multi-threaded process, unlike fork).
 enum ProcessSpawner {
     static func spawn(_ request: SpawnRequest) throws(SpawnError) -> pid_t {
@@ -92,12 +68,4 @@ enum ProcessSpawner {
         let code = posix_spawnattr_setflags(&attributes, Int16(flags))
         guard code == 0 else { throw SpawnError(executable: request.executable, code: code) }
     }
-}
-
-/// A NULL-terminated `char *[]` valid for the duration of `body`.
-func withCStrings<R>(_ strings: [String], _ body: ([UnsafeMutablePointer<CChar>?]) -> R) -> R {
-    var pointers = strings.map { strdup($0) }
-    pointers.append(nil)
-    defer { pointers.forEach { free($0) } }
-    return body(pointers)
 }

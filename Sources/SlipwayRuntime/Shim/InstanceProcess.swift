@@ -3,72 +3,15 @@ import Glibc
 import NIOCore
 import NIOPosix
 
-/// Receives a service's output one line at a time (on an event-loop thread).
-public protocol LineSink: Sendable {
-    func receive(_ line: String)
-}
-
-/// What the supervisor asks a shim to run.
-public struct InstanceLaunchRequest: Sendable {
-    /// The `slipway` binary that provides `__shim` (and `__exec-as`).
-    public var shimExecutable: String
-    /// Absolute path of the service's program.
-    public var executable: String
-    public var arguments: [String]
-    public var environment: [String: String]
-    public var workingDirectory: String?
-    /// Switch to this user (only meaningful when the supervisor is root).
-    public var user: String?
-    public var stopSignal: Int32
-    public var stopGracePeriod: Duration
-
-    public init(
-        shimExecutable: String, executable: String, arguments: [String], environment: [String: String],
-        workingDirectory: String? = nil, user: String? = nil, stopSignal: Int32 = SIGTERM,
-        stopGracePeriod: Duration = .seconds(10)
-    ) {
-        self.shimExecutable = shimExecutable
-        self.executable = executable
-        self.arguments = arguments
-        self.environment = environment
-        self.workingDirectory = workingDirectory
-        self.user = user
-        self.stopSignal = stopSignal
-        self.stopGracePeriod = stopGracePeriod
-    }
-
-    var spec: ShimSpec {
-        var program = executable
-        var argv = arguments
-        if let user {
-            program = shimExecutable
-            argv = [shimExecutable, "__exec-as", user, executable] + arguments
-        }
-        return ShimSpec(
-            executable: program,
-            arguments: argv,
-            environment: environment.map { "\($0.key)=\($0.value)" }.sorted(),
-            workingDirectory: workingDirectory,
-            stopSignal: stopSignal,
-            stopGraceMilliseconds: Int(stopGracePeriod.components.seconds * 1000
-                + stopGracePeriod.components.attoseconds / 1_000_000_000_000_000)
-        )
-    }
-}
-
-public struct LaunchError: Error, CustomStringConvertible {
-    public var description: String
-}
-
 /// One running instance as the supervisor sees it: its shim, the leader of
 /// its process group, and the way to stop it.
 public final class InstanceProcess: Sendable {
     public let shim: ProcessIdentity
     public let leader: ProcessIdentity
     private let control: any Channel
-    private let exit: EventLoopFuture<ExitStatus>
+    private let exit: EventLoopFuture<InstanceEnding>
 
-    private init(shim: ProcessIdentity, leader: ProcessIdentity, control: any Channel, exit: EventLoopFuture<ExitStatus>) {
+    private init(shim: ProcessIdentity, leader: ProcessIdentity, control: any Channel, exit: EventLoopFuture<InstanceEnding>) {
         self.shim = shim
         self.leader = leader
         self.control = control
@@ -113,7 +56,7 @@ public final class InstanceProcess: Sendable {
     ) async throws -> InstanceProcess {
         let loop = group.next()
         let started = loop.makePromise(of: ProcessIdentity.self)
-        let ended = loop.makePromise(of: ExitStatus.self)
+        let ended = loop.makePromise(of: InstanceEnding.self)
         let outputClosed = loop.makePromise(of: Void.self)
         _ = try await NIOPipeBootstrap(group: loop)
             .channelInitializer { channel in
@@ -139,8 +82,8 @@ public final class InstanceProcess: Sendable {
         let specLine = String(decoding: try JSONEncoder().encode(request.spec), as: UTF8.self) + "\n"
         try await control.writeAndFlush(ByteBuffer(string: specLine)).get()
         let leader = try await started.futureResult.get()
-        let exit = ended.futureResult.flatMap { status in
-            outputClosed.futureResult.or(timeout: .seconds(1), on: loop).map { status }
+        let exit = ended.futureResult.flatMap { ending in
+            outputClosed.futureResult.or(timeout: .seconds(1), on: loop).map { ending }
         }
         return InstanceProcess(shim: shim, leader: leader, control: control, exit: exit)
     }
@@ -155,25 +98,12 @@ public final class InstanceProcess: Sendable {
         send(.signal(number))
     }
 
-    /// The service's exit status, once it has exited and its output is read.
-    public func waitForExit() async -> ExitStatus {
-        (try? await exit.get()) ?? .signalled(SIGKILL)
+    /// How the instance ended, once its output is read.
+    public func waitForExit() async -> InstanceEnding {
+        (try? await exit.get()) ?? InstanceEnding(status: .signalled(SIGKILL), shimLost: true)
     }
 
     private func send(_ command: ShimCommand) {
         control.writeAndFlush(ByteBuffer(string: command.line), promise: nil)
-    }
-}
-
-extension EventLoopFuture where Value == Void {
-    /// Succeeds when this future completes or when `timeout` has passed, whichever is first.
-    func or(timeout: TimeAmount, on loop: any EventLoop) -> EventLoopFuture<Void> {
-        let promise = loop.makePromise(of: Void.self)
-        let task = loop.scheduleTask(in: timeout) { promise.succeed() }
-        hop(to: loop).whenComplete { _ in
-            task.cancel()
-            promise.succeed()
-        }
-        return promise.futureResult
     }
 }

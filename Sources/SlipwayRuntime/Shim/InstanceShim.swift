@@ -21,6 +21,7 @@ public enum InstanceShim {
             report(.failed("the shim received no instance specification"))
             exit(2)
         }
+        InstanceTree.adoptOrphans()
         let leader: pid_t
         do {
             leader = try ProcessSpawner.spawn(SpawnRequest(
@@ -40,12 +41,13 @@ public enum InstanceShim {
         let identity = ProcessIdentity.of(pid: leader) ?? ProcessIdentity(pid: leader, startTime: 0)
         report(.started(identity))
 
-        Thread.detachNewThread { reportExit(of: leader) }
-        let stopper = GroupStopper(group: leader, signal: spec.stopSignal, graceMilliseconds: spec.stopGraceMilliseconds)
+        let tree = InstanceTree(leader: leader)
+        Thread.detachNewThread { reportExit(of: tree) }
+        let stopper = GroupStopper(tree: tree, signal: spec.stopSignal, graceMilliseconds: spec.stopGraceMilliseconds)
         while let line = commands.nextLine() {
             switch ShimCommand(line: line[...]) {
             case .stop: stopper.stop()
-            case let .signal(number): killpg(leader, number)
+            case let .signal(number): tree.signal(number)
             case nil: continue
             }
         }
@@ -53,13 +55,24 @@ public enum InstanceShim {
         while true { pause() }
     }
 
-    /// Waits for the leader without reaping it: as long as the zombie exists its
-    /// pid cannot be reused, so the SIGKILL to the rest of its group can never
-    /// reach an unrelated process group.
-    private static func reportExit(of leader: pid_t) -> Never {
+    /// Reaps adopted orphans as they exit, and waits for the leader without
+    /// reaping it: as long as its zombie exists its pid cannot be reused, so
+    /// the SIGKILL to the rest of its group can never reach an unrelated
+    /// process group.
+    private static func reportExit(of tree: InstanceTree) -> Never {
         var info = siginfo_t()
-        while waitid(P_PID, id_t(leader), &info, WEXITED | WNOWAIT) < 0, errno == EINTR {}
-        killpg(leader, SIGKILL)
+        while true {
+            if waitid(P_ALL, 0, &info, WEXITED | WNOWAIT) != 0 {
+                if errno == EINTR { continue }
+                // No child left to wait for: the leader cannot be reported.
+                tree.signal(SIGKILL)
+                _exit(1)
+            }
+            let pid = info._sifields._sigchld.si_pid
+            if pid == tree.leader { break }
+            waitpid(pid, nil, 0)
+        }
+        tree.signal(SIGKILL)
         let value = info._sifields._sigchld.si_status
         report(.ended(info.si_code == CLD_EXITED ? .exited(value) : .signalled(value)))
         _exit(0)
@@ -67,34 +80,5 @@ public enum InstanceShim {
 
     private static func report(_ event: ShimEvent) {
         writeFully(ShimDescriptor.events, event.line)
-    }
-}
-
-/// stop_signal to the whole group, then SIGKILL once the grace period is over.
-/// Used from the shim's main thread only.
-final class GroupStopper {
-    private let group: pid_t
-    private let signal: Int32
-    private let graceMilliseconds: Int
-    private var stopping = false
-
-    init(group: pid_t, signal: Int32, graceMilliseconds: Int) {
-        self.group = group
-        self.signal = signal
-        self.graceMilliseconds = graceMilliseconds
-    }
-
-    func stop() {
-        guard !stopping else { return }
-        stopping = true
-        killpg(group, signal)
-        let group = self.group
-        let grace = graceMilliseconds
-        Thread.detachNewThread {
-            var delay = timespec(tv_sec: grace / 1000, tv_nsec: (grace % 1000) * 1_000_000)
-            var remaining = timespec()
-            while nanosleep(&delay, &remaining) < 0, errno == EINTR { delay = remaining }
-            killpg(group, SIGKILL)
-        }
     }
 }

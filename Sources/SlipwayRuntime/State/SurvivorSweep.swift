@@ -18,18 +18,25 @@ public struct SurvivorSweep: Sendable {
     /// Kills every survivor, waits (up to `deadline`) for them to be gone, and
     /// clears the records; returns the number of processes it ended.
     @discardableResult
+    /// Blocks while it waits: call it off Swift concurrency's pool
+    /// (`DedicatedThread`), or from a command about to exit.
     public func run(deadline: Duration = .seconds(5)) -> Int {
         let records = store.all()
-        var ended = Set<Int32>()
-        for record in records {
-            if record.shim.isAlive, kill(record.shim.pid, SIGKILL) == 0 { ended.insert(record.shim.pid) }
-            for member in Self.survivors(of: record.leader) where kill(member.pid, SIGKILL) == 0 {
-                ended.insert(member.pid)
-            }
-        }
+        let ended = records.reduce(0) { $0 + end($1) }
         waitUntilGone(records, deadline: deadline)
         records.forEach(store.remove)
-        return ended.count
+        return ended
+    }
+
+    /// SIGKILL to what is left of one recorded instance; returns how many processes it signalled.
+    @discardableResult
+    public func end(_ record: ProcessRecord) -> Int {
+        var ended = 0
+        if record.shim.isAlive, kill(record.shim.pid, SIGKILL) == 0 { ended += 1 }
+        for member in Self.survivors(of: record.leader) where kill(member.pid, SIGKILL) == 0 {
+            ended += 1
+        }
+        return ended
     }
 
     static func survivors(of leader: ProcessIdentity) -> [ProcessStat] {

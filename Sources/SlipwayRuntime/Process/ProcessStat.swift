@@ -1,0 +1,47 @@
+import Glibc
+
+/// The fields of `/proc/PID/stat` Slipway uses.
+struct ProcessStat {
+    var pid: Int32
+    var state: Character
+    var parent: Int32
+    var processGroup: Int32
+    var session: Int32
+    var startTime: UInt64
+
+    static func read(pid: Int32) -> ProcessStat? {
+        guard let text = SmallFile.read("/proc/\(pid)/stat") else { return nil }
+        return parse(pid: pid, text)
+    }
+
+    /// The command name (field 2) is in parentheses and may itself contain
+    /// spaces or parentheses, so fields are counted from the last `)`.
+    static func parse(pid: Int32, _ text: String) -> ProcessStat? {
+        guard let close = text.lastIndex(of: ")") else { return nil }
+        let fields = text[text.index(after: close)...].split(separator: " ")
+        // fields[0] is field 3 (state); field N is fields[N - 3].
+        guard fields.count > 19,
+              let state = fields[0].first,
+              let parent = Int32(fields[1]),
+              let group = Int32(fields[2]),
+              let session = Int32(fields[3]),
+              let start = UInt64(fields[19])
+        else { return nil }
+        return ProcessStat(
+            pid: pid, state: state, parent: parent, processGroup: group, session: session, startTime: start)
+    }
+
+    /// Every process currently visible in /proc.
+    static func all() -> [ProcessStat] {
+        guard let dir = opendir("/proc") else { return [] }
+        defer { closedir(dir) }
+        var result: [ProcessStat] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+            }
+            if let pid = Int32(name), let stat = read(pid: pid) { result.append(stat) }
+        }
+        return result
+    }
+}

@@ -1,0 +1,49 @@
+import Glibc
+
+/// What the supervisor asks a shim to run.
+public struct InstanceLaunchRequest: Sendable {
+    /// The `slipway` binary that provides `__shim` (and `__exec-as`).
+    public var shimExecutable: String
+    /// Absolute path of the service's program.
+    public var executable: String
+    public var arguments: [String]
+    public var environment: [String: String]
+    public var workingDirectory: String?
+    /// Switch to this user (only meaningful when the supervisor is root).
+    public var user: String?
+    public var stopSignal: Int32
+    public var stopGracePeriod: Duration
+
+    public init(
+        shimExecutable: String, executable: String, arguments: [String], environment: [String: String],
+        workingDirectory: String? = nil, user: String? = nil, stopSignal: Int32 = SIGTERM,
+        stopGracePeriod: Duration = .seconds(10)
+    ) {
+        self.shimExecutable = shimExecutable
+        self.executable = executable
+        self.arguments = arguments
+        self.environment = environment
+        self.workingDirectory = workingDirectory
+        self.user = user
+        self.stopSignal = stopSignal
+        self.stopGracePeriod = stopGracePeriod
+    }
+
+    var spec: ShimSpec {
+        var program = executable
+        var argv = arguments
+        if let user {
+            program = shimExecutable
+            argv = [shimExecutable, "__exec-as", user, executable] + arguments
+        }
+        return ShimSpec(
+            executable: program,
+            arguments: argv,
+            environment: environment.map { "\($0.key)=\($0.value)" }.sorted(),
+            workingDirectory: workingDirectory,
+            stopSignal: stopSignal,
+            stopGraceMilliseconds: Int(stopGracePeriod.components.seconds * 1000
+                + stopGracePeriod.components.attoseconds / 1_000_000_000_000_000)
+        )
+    }
+}

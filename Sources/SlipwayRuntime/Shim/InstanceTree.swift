@@ -1,0 +1,36 @@
+import Glibc
+
+/// Everything one shim answers for: the service's process group, plus any
+/// descendant that left it (`setsid`, a daemon's double fork). As child
+/// subreaper the shim inherits such orphans instead of init, so it can still
+/// find them through the parent links in /proc.
+struct InstanceTree: Sendable {
+    let leader: pid_t
+
+    /// Orphaned descendants become children of this process, not of init.
+    static func adoptOrphans() {
+        _ = GNUExtensions.prctl(GNUExtensions.setChildSubreaper, 1, 0, 0, 0)
+    }
+
+    /// `number` to the leader's group and to every descendant outside it.
+    func signal(_ number: Int32) {
+        killpg(leader, number)
+        for pid in escapedDescendants() { kill(pid, number) }
+    }
+
+    /// Descendants of this shim that are not in the leader's process group.
+    private func escapedDescendants() -> [pid_t] {
+        let processes = ProcessStat.all().filter { $0.state != "Z" }
+        var children: [pid_t: [ProcessStat]] = [:]
+        for process in processes { children[process.parent, default: []].append(process) }
+        var found: [pid_t] = []
+        var pending = [getpid()]
+        while let parent = pending.popLast() {
+            for child in children[parent] ?? [] {
+                pending.append(child.pid)
+                if child.processGroup != leader { found.append(child.pid) }
+            }
+        }
+        return found
+    }
+}

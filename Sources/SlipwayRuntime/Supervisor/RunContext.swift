@@ -1,0 +1,21 @@
+import Glibc
+import SlipwayProxy
+
+/// What every service runner of one supervisor shares.
+struct RunContext: Sendable {
+    var shimExecutable: String
+    var state: StateDirectory
+    var records: ProcessRecordStore
+    var events: AsyncStream<ServiceEvent>.Continuation
+    var ports: PortAllocator
+    var probes: ProbeLimiter
+    var proxy: ReverseProxy
+    var endpoints: ServiceEndpoints
+    /// The supervisor's own environment, which services inherit (PATH, HOME, …).
+    var baseEnvironment: [String: String]
+    /// Told when a service starts a replacement instance, so dependents
+    /// with `restart: true` follow.
+    var instanceRestarted: @Sendable (String) -> Void
+    /// Only root can honour `user:`.
+    var canSwitchUser: Bool = geteuid() == 0
+}

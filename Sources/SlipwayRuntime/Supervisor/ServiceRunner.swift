@@ -1,0 +1,306 @@
+import ComposeKit
+import Glibc
+import SlipwayProxy
+
+/// Runs one service for the life of the supervisor: starts an instance,
+/// watches its health, restarts it as its policy says, stops it on request.
+actor ServiceRunner {
+    let service: Service
+    private let context: RunContext
+    let log: ServiceLog
+    private(set) var facts: ServiceFacts
+    private var instance: InstanceProcess?
+    private var monitor: HealthMonitor?
+    private var instanceNumber = 0
+    private var privatePortsInUse: [Int] = []
+    private var stopRequested = false
+    private var restartBecauseUnhealthy = false
+    private var restartBecauseOfDependency = false
+    private var restarts: RestartPolicyEvaluator
+    private var healthySince: ContinuousClock.Instant?
+    private var lifecycle: Task<Void, Never>?
+    private var backoff: Task<Void, Never>?
+    private var watchers: [CheckedContinuation<Void, Never>] = []
+    private var began = ContinuousClock.now
+
+    init(service: Service, context: RunContext, log: ServiceLog) {
+        self.service = service
+        self.context = context
+        self.log = log
+        facts = ServiceFacts(hasHealthCheck: service.slipway.healthPath != nil || service.healthcheck?.isActive == true)
+        restarts = RestartPolicyEvaluator(rule: RestartRule(service: service))
+    }
+
+    // MARK: - Control
+
+    /// Starts the first instance; returns once it runs or could not start.
+    func start() async {
+        guard lifecycle == nil, !stopRequested else { return }
+        began = .now
+        lifecycle = Task { await self.runLifecycle() }
+        await waitUntil { $0.launched || $0.launchFailure != nil || $0.finished }
+    }
+
+    /// Stops the instance (stop_signal, grace, SIGKILL) and any further restart;
+    /// returns once its processes are gone.
+    func stop() async {
+        if !stopRequested, let instance {
+            began = .now
+            emit(.stopping)
+            instance.stop()
+        }
+        stopRequested = true
+        backoff?.cancel()
+        await lifecycle?.value
+        if lifecycle == nil { facts.finished = true }
+        changed()
+    }
+
+    /// SIGKILL to the whole group, for a forced stop.
+    func kill() {
+        stopRequested = true
+        backoff?.cancel()
+        instance?.signal(SIGKILL)
+    }
+
+    /// Waits until `condition` is met or can no longer be met (or the caller is cancelled).
+    func verdict(for condition: Dependency.Condition) async -> ServiceFacts.Verdict {
+        await waitUntil { $0.verdict(for: condition) != nil }
+        return facts.verdict(for: condition) ?? .failed(reason: "was not waited for: the bring-up was aborted")
+    }
+
+    /// Returns once no instance runs and none will be started again.
+    func waitUntilFinished() async {
+        await waitUntil { $0.finished }
+    }
+
+    func warn(_ message: String) {
+        emit(.warning(message))
+    }
+
+    /// `depends_on.<dependency>.restart: true`: the dependency was restarted,
+    /// so the running instance is stopped and started again at once.
+    func restart(becauseOf dependency: String) {
+        guard !stopRequested, let instance else { return }
+        restartBecauseOfDependency = true
+        emit(.warning("restarts because \(dependency) restarted"))
+        instance.stop()
+    }
+
+    // MARK: - Lifecycle
+
+    private func runLifecycle() async {
+        while !stopRequested {
+            guard let process = await launch() else { break }
+            let startedAt = ContinuousClock.now
+            let ending = await process.waitForExit()
+            let status = ending.status
+            await instanceEnded(process, shimLost: ending.shimLost)
+            facts.lastExit = status
+            if stopRequested { break }
+            if restartBecauseOfDependency {
+                restartBecauseOfDependency = false
+                continue
+            }
+            guard let delay = restartDelay(after: status, ranFor: .now - startedAt) else {
+                emit(status.isSuccess ? .completed : .exited(status))
+                break
+            }
+            emit(.restarting(attempt: restarts.restartCount, delay: delay))
+            changed()
+            await sleepUnlessStopped(delay)
+        }
+        facts.finished = true
+        if stopRequested && facts.launched { emit(.stopped) }
+        changed()
+    }
+
+    private func launch() async -> InstanceProcess? {
+        instanceNumber += 1
+        emit(.starting)
+        do {
+            let ports = try context.ports.allocate(service.containerPorts.count)
+            let privatePorts = Dictionary(uniqueKeysWithValues: zip(service.containerPorts, ports))
+            let request: InstanceLaunchRequest
+            let process: InstanceProcess
+            do {
+                request = try launchRequest(privatePorts: privatePorts)
+                process = try await InstanceProcess.launch(request, output: log)
+            } catch {
+                context.ports.release(ports)
+                throw error
+            }
+            instance = process
+            privatePortsInUse = ports
+            // A stop that arrived while the shim was starting found no instance to stop.
+            if stopRequested { process.stop() }
+            context.records.save(record(process))
+            await route(to: privatePorts)
+            facts.launched = true
+            emit(.started)
+            if instanceNumber > 1 { context.instanceRestarted(service.name) }
+            watchHealth(process, privatePorts: privatePorts, environment: request.environment)
+            changed()
+            return process
+        } catch let UpError.cannotStart(_, reason) {
+            fail(reason)
+        } catch {
+            fail("\(error)")
+        }
+        return nil
+    }
+
+    private func fail(_ reason: String) {
+        facts.launchFailure = reason
+        emit(.failedToStart(reason: reason))
+        changed()
+    }
+
+    private func launchRequest(privatePorts: [Int: Int]) throws -> InstanceLaunchRequest {
+        let arguments = try ServiceCommand.arguments(for: service)
+        let user = switchedUser()
+        var environment = try InstanceEnvironment.build(
+            for: service, ports: privatePorts, dependencies: context.endpoints.addresses,
+            inherited: context.baseEnvironment)
+        let owner = try user.map(account)
+        environment["SLIPWAY_DATA_DIR"] = try ServiceDataDirectory(
+            state: context.state, service: service.name, owner: owner).path
+        guard let executable = ExecutableLookup.resolve(
+            arguments[0], environment: environment, workingDirectory: service.workingDir)
+        else {
+            throw UpError.cannotStart(service: service.name, reason: "\(arguments[0]): executable file not found in $PATH")
+        }
+        return InstanceLaunchRequest(
+            shimExecutable: context.shimExecutable, executable: executable, arguments: arguments,
+            environment: environment, workingDirectory: service.workingDir ?? nil, user: user,
+            stopSignal: service.stopSignal.flatMap(SignalName.number) ?? SIGTERM,
+            stopGracePeriod: service.stopGracePeriod)
+    }
+
+    /// The `user:` to switch to, or nil: without root the service runs as
+    /// the supervisor's user, which the first start says once.
+    private func switchedUser() -> String? {
+        guard let wanted = service.user else { return nil }
+        if context.canSwitchUser { return wanted }
+        if instanceNumber == 1 { emit(.warning("runs as the current user, not \(wanted): switching user needs root")) }
+        return nil
+    }
+
+    private func account(_ user: String) throws(UpError) -> Account {
+        do {
+            return try Account(resolving: user)
+        } catch {
+            throw UpError.cannotStart(service: service.name, reason: "user \(user): \(error.message)")
+        }
+    }
+
+    private func record(_ process: InstanceProcess) -> ProcessRecord {
+        ProcessRecord(service: service.name, instance: instanceNumber, shim: process.shim, leader: process.leader)
+    }
+
+    private var instanceID: InstanceID { "\(service.name)-\(instanceNumber)" }
+
+    private func route(to privatePorts: [Int: Int]) async {
+        for (target, keys) in context.endpoints.listeners[service.name] ?? [:] {
+            guard let port = privatePorts[target] else { continue }
+            for key in keys {
+                _ = try? await context.proxy.setUpstream(Upstream(instance: instanceID, port: port), for: key)
+            }
+        }
+    }
+
+    private func instanceEnded(_ process: InstanceProcess, shimLost: Bool) async {
+        await monitor?.stop()
+        monitor = nil
+        instance = nil
+        if shimLost {
+            emit(.warning("its shim was killed; ending what is left of the instance"))
+            SurvivorSweep(store: context.records).end(record(process))
+        }
+        context.records.remove(record(process))
+        context.ports.release(privatePortsInUse)
+        privatePortsInUse = []
+    }
+
+    // MARK: - Health
+
+    private func watchHealth(_ process: InstanceProcess, privatePorts: [Int: Int], environment: [String: String]) {
+        let primary = service.containerPorts.first.flatMap { privatePorts[$0] }
+        guard let plan = try? HealthCheckPlan(service: service, primaryPort: primary) else { return }
+        let monitor = HealthMonitor(
+            plan: plan, environment: environment, workingDirectory: service.workingDir, limiter: context.probes)
+        self.monitor = monitor
+        Task {
+            await monitor.start()
+            for await transition in monitor.transitions {
+                self.healthChanged(transition, of: process)
+            }
+        }
+    }
+
+    private func healthChanged(_ transition: HealthTransition, of process: InstanceProcess) {
+        guard instance === process else { return }
+        switch transition.to {
+        case .healthy:
+            facts.healthy = true
+            facts.lastHealthFailure = nil
+            healthySince = healthySince ?? .now
+            emit(.healthy)
+        case .unhealthy:
+            healthySince = nil
+            facts.lastHealthFailure = transition.probe.reason
+            emit(.unhealthy(reason: transition.probe.reason))
+            if service.slipway.restartOnUnhealthy {
+                restartBecauseUnhealthy = true
+                process.stop()
+            }
+        case .starting:
+            break
+        }
+        changed()
+    }
+
+    // MARK: - Restart
+
+    private func restartDelay(after status: ExitStatus, ranFor duration: Duration) -> Duration? {
+        let stable = facts.hasHealthCheck ? healthySince.map { ContinuousClock.now - $0 } ?? .zero : duration
+        let exit = InstanceExit(
+            cause: restartBecauseUnhealthy ? .unhealthy : .exited(code: status.code), stopRequested: stopRequested,
+            ranFor: stable)
+        restartBecauseUnhealthy = false
+        healthySince = nil
+        guard case let .restart(_, delay) = restarts.decide(after: exit, at: .now) else { return nil }
+        return delay
+    }
+
+    private func sleepUnlessStopped(_ delay: Duration) async {
+        let task = Task { _ = try? await Task.sleep(for: delay) }
+        backoff = task
+        await task.value
+        backoff = nil
+    }
+
+    // MARK: - Events and waiting
+
+    private func emit(_ kind: ServiceEvent.Kind) {
+        let event = ServiceEvent(service: service.name, kind: kind, elapsed: .now - began)
+        if let line = ProgressLine(nameWidth: 0, colours: false).render(event) { log.note(line) }
+        context.events.yield(event)
+    }
+
+    private func changed() {
+        let waiting = watchers
+        watchers = []
+        waiting.forEach { $0.resume() }
+    }
+
+    private func waitUntil(_ predicate: (ServiceFacts) -> Bool) async {
+        while !predicate(facts), !Task.isCancelled {
+            await withTaskCancellationHandler {
+                await withCheckedContinuation { watchers.append($0) }
+            } onCancel: {
+                Task { await self.changed() }
+            }
+        }
+    }
+}
