@@ -1,44 +1,48 @@
 import NIOCore
-import NIOHTTP1
 
 /// One request in flight through the proxy, from its head arriving to its response ending.
 final class Exchange {
     let upstream: Upstream
     let traffic: InstanceTraffic
-    let upstreamHead: HTTPRequestHead
-    let method: HTTPMethod
+    /// The head as the instance gets it.
+    let upstreamHead: ByteBuffer
+    let method: String
     let target: String
-    let clientVersion: HTTPVersion
+    let isHeadRequest: Bool
+    let clientSupportsChunking: Bool
     let clientKeepAlive: Bool
     let isUpgrade: Bool
     let started: NIODeadline
 
     var connection: UpstreamConnection?
-    /// Parts that arrived from the client while no upstream connection was attached yet.
-    var pendingParts: [HTTPClientRequestPart] = []
+    /// Body bytes that arrived from the client while no upstream connection was attached yet.
+    var pendingBody: [ByteBuffer] = []
     var reusedConnection = false
     var retried = false
     var requestEnded = false
     var responseStarted = false
     var upstreamKeepAlive = false
     var closeClientAfter = false
-    /// The instance accepted an upgrade; once its 101 ends, the connection becomes a tunnel.
+    var bodyFraming = ClientBodyFraming.verbatim
+    /// The instance accepted an upgrade; the connection becomes a tunnel.
     var switchingProtocols = false
     var status = 0
     var bodyBytesWritten: Int64 = 0
     var bytesIn: Int64 = 0
     var bytesOut: Int64 = 0
-    var responseTimeout: Scheduled<Void>?
+    /// When the instance must have started its response; set once the request is fully sent.
+    var responseDeadline: NIODeadline?
 
-    init(upstream: Upstream, traffic: InstanceTraffic, head: HTTPRequestHead, upstreamHead: HTTPRequestHead, isUpgrade: Bool) {
+    init(upstream: Upstream, traffic: InstanceTraffic, head: ClientRequestHead, upstreamHead: ByteBuffer) {
         self.upstream = upstream
         self.traffic = traffic
         self.upstreamHead = upstreamHead
         self.method = head.method
-        self.target = head.uri
-        self.clientVersion = head.version
-        self.clientKeepAlive = head.isKeepAlive && !isUpgrade
-        self.isUpgrade = isUpgrade
+        self.target = head.target
+        self.isHeadRequest = head.isHeadRequest
+        self.clientSupportsChunking = head.supportsChunking
+        self.clientKeepAlive = head.keepAlive && !head.isUpgrade
+        self.isUpgrade = head.isUpgrade
         self.started = .now()
     }
 

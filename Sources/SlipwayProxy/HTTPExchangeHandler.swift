@@ -1,13 +1,12 @@
 import NIOCore
-import NIOHTTP1
 
 /// Serves one HTTP client connection: routes each request to the instance that is current when
 /// its head arrives, streams both bodies with backpressure, and answers 502/504 itself when the
 /// instance cannot.
 final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler, UpstreamReceiver {
-    typealias InboundIn = HTTPServerRequestPart
-    typealias OutboundIn = HTTPServerResponsePart
-    typealias OutboundOut = HTTPServerResponsePart
+    typealias InboundIn = ByteBuffer
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
 
     private let state: ListenerState
     private let headReadDeadline: HeadReadDeadline
@@ -16,12 +15,23 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler, 
     private var exchange: Exchange?
     private var pendingRead = false
     private var upstreamNeedsFlush = false
+    /// Parts of pipelined requests, held until the response before them is complete.
+    private var queued = CircularBuffer<ClientRequestEvent>()
+    private var parser: ClientRequestParser
+    /// One timer watches the response deadline of whichever exchange is current.
+    private var responseTimer: Scheduled<Void>?
     /// Set after the proxy answered a request itself: the rest of that request is read and dropped.
     private var discardingRequest = false
+    /// The client closed its sending side: requests already read are answered, then the connection closes.
+    private var clientInputClosed = false
+
+    /// Whether the response being finished is the last this connection will carry.
+    private var isLastResponse: Bool { clientInputClosed && queued.isEmpty }
 
     init(state: ListenerState, headReadDeadline: HeadReadDeadline) {
         self.state = state
         self.headReadDeadline = headReadDeadline
+        parser = ClientRequestParser(maxHeadBytes: state.config.limits.maxHeaderBytes)
     }
 
     var clientIsWritable: Bool { context?.channel.isWritable ?? false }
@@ -38,7 +48,38 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler, 
     // MARK: client → proxy
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        switch Self.unwrapInboundIn(data) {
+        var events: [ClientRequestEvent] = []
+        var refusal: ClientRequestError?
+        do {
+            try parser.feed(Self.unwrapInboundIn(data)) { events.append($0) }
+        } catch {
+            refusal = error
+        }
+        for event in events {
+            if !queued.isEmpty || exchange?.requestEnded == true {
+                queued.append(event)
+            } else {
+                handle(event)
+            }
+        }
+        if let refusal { refuse(refusal, context: context) }
+    }
+
+    /// A request the proxy will not forward gets a 400 (or 431 for an oversized head) when no
+    /// response is under way, and the connection is closed: where the next request starts is unknown.
+    private func refuse(_ error: ClientRequestError, context: ChannelHandlerContext) {
+        guard exchange == nil, queued.isEmpty else {
+            context.close(promise: nil)
+            return
+        }
+        let status = error == .headTooLarge ? "431 Request Header Fields Too Large" : "400 Bad Request"
+        let response = "HTTP/1.1 \(status)\r\nconnection: close\r\ncontent-length: 0\r\n\r\n"
+        context.writeAndFlush(Self.wrapOutboundOut(context.channel.allocator.buffer(string: response))).assumeIsolated()
+            .whenComplete { _ in context.close(promise: nil) }
+    }
+
+    private func handle(_ event: ClientRequestEvent) {
+        switch event {
         case .head(let head):
             headReadDeadline.headReceived()
             startExchange(head)
@@ -46,8 +87,8 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler, 
             guard !discardingRequest, let exchange else { return }
             exchange.bytesIn += Int64(buffer.readableBytes)
             exchange.traffic.stats.bytesIn += Int64(buffer.readableBytes)
-            forward(.body(.byteBuffer(buffer)), of: exchange)
-        case .end(let trailers):
+            forward(buffer, of: exchange)
+        case .end:
             if discardingRequest {
                 discardingRequest = false
                 headReadDeadline.exchangeEnded()
@@ -55,21 +96,36 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler, 
             }
             guard let exchange else { return }
             exchange.requestEnded = true
-            forward(.end(trailers), of: exchange)
             if exchange.connection != nil { armResponseTimeout(exchange) }
         }
     }
 
+    /// Once a response is complete, the pipelined requests behind it go ahead, and reading resumes
+    /// when none is left waiting.
+    private func processQueued() {
+        while exchange?.requestEnded != true, let event = queued.popFirst() {
+            handle(event)
+        }
+        flushUpstream()
+        if queued.isEmpty { resumeReading() }
+    }
+
     func channelReadComplete(context: ChannelHandlerContext) {
+        flushUpstream()
+        context.fireChannelReadComplete()
+    }
+
+    private func flushUpstream() {
         if upstreamNeedsFlush {
             upstreamNeedsFlush = false
             exchange?.connection?.flush()
         }
-        context.fireChannelReadComplete()
     }
 
     func read(context: ChannelHandlerContext) {
-        if let exchange, exchange.connection.map({ !$0.channel.isWritable }) ?? true {
+        if !queued.isEmpty || parser.isHolding {
+            pendingRead = true
+        } else if let exchange, exchange.connection.map({ !$0.channel.isWritable }) ?? true {
             pendingRead = true
         } else {
             context.read()
@@ -82,9 +138,11 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler, 
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        responseTimer?.cancel()
+        responseTimer = nil
+        queued.removeAll()
         if let exchange {
             self.exchange = nil
-            exchange.responseTimeout?.cancel()
             exchange.connection?.close()
             exchange.traffic.recordError(.clientClosed)
             finish(exchange, error: .clientClosed)
@@ -96,41 +154,60 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler, 
         context.close(promise: nil)
     }
 
-    private func startExchange(_ head: HTTPRequestHead) {
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        guard let event = event as? ChannelEvent, case .inputClosed = event else {
+            context.fireUserInboundEventTriggered(event)
+            return
+        }
+        clientInputClosed = true
+        if let exchange, !exchange.requestEnded {
+            context.close(promise: nil)
+        } else if exchange == nil && queued.isEmpty {
+            closeAfterPendingWrites(context: context)
+        }
+    }
+
+    private func closeAfterPendingWrites(context: ChannelHandlerContext) {
+        let empty = context.channel.allocator.buffer(capacity: 0)
+        context.writeAndFlush(Self.wrapOutboundOut(empty)).assumeIsolated().whenComplete { _ in
+            context.close(promise: nil)
+        }
+    }
+
+    private func startExchange(_ head: ClientRequestHead) {
         guard let upstream = state.upstream else {
             state.noUpstream += 1
             let response = LocalResponse.noInstance(service: state.config.serviceName)
             discardingRequest = true
-            respond(response, keepAlive: head.isKeepAlive)
-            log(method: head.method, target: head.uri, instance: nil, status: 502, started: .now(), error: nil)
+            respond(response, keepAlive: head.keepAlive && !head.isUpgrade)
+            log(method: head.method, target: head.target, instance: nil, status: 502, started: .now(), error: nil)
             return
         }
         let traffic = state.traffic(for: upstream.instance)
         traffic.begin()
         traffic.stats.requests += 1
-        let isUpgrade = ForwardedHeaders.isUpgrade(head)
-        let upstreamHead = ForwardedHeaders.upstreamRequestHead(
-            from: head, clientAddress: clientAddress, upgrade: isUpgrade
-        )
         let exchange = Exchange(
-            upstream: upstream, traffic: traffic, head: head, upstreamHead: upstreamHead, isUpgrade: isUpgrade
+            upstream: upstream,
+            traffic: traffic,
+            head: head,
+            upstreamHead: RequestHeadRewriter.rewrite(head, clientAddress: clientAddress)
         )
         self.exchange = exchange
-        acquireConnection(for: exchange, reuse: !isUpgrade)
+        acquireConnection(for: exchange, reuse: !head.isUpgrade)
     }
 
-    private func forward(_ part: HTTPClientRequestPart, of exchange: Exchange) {
+    private func forward(_ body: ByteBuffer, of exchange: Exchange) {
         guard let connection = exchange.connection else {
-            exchange.pendingParts.append(part)
+            exchange.pendingBody.append(body)
             return
         }
-        write(part, to: connection, of: exchange)
+        write(body, to: connection, of: exchange)
         upstreamNeedsFlush = true
     }
 
-    private func write(_ part: HTTPClientRequestPart, to connection: UpstreamConnection, of exchange: Exchange) {
-        if case .body(let body) = part { exchange.bodyBytesWritten += Int64(body.readableBytes) }
-        connection.write(part)
+    private func write(_ body: ByteBuffer, to connection: UpstreamConnection, of exchange: Exchange) {
+        exchange.bodyBytesWritten += Int64(body.readableBytes)
+        connection.write(body)
     }
 
     // MARK: proxy → upstream
@@ -166,11 +243,6 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler, 
         let connection = UpstreamConnection(channel: channel)
         connection.pool = pool
         do {
-            try channel.pipeline.syncOperations.addHTTPClientHandlers(
-                leftOverBytesStrategy: .forwardBytes,
-                enableOutboundHeaderValidation: false,
-                encoderConfiguration: HTTPForwarder.passThroughFraming
-            )
             try channel.pipeline.syncOperations.addHandler(connection)
         } catch {
             channel.close(promise: nil)
@@ -185,21 +257,34 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler, 
         exchange.connection = connection
         exchange.reusedConnection = reused
         connection.receiver = self
-        connection.write(.head(exchange.upstreamHead))
-        let parts = exchange.pendingParts
-        exchange.pendingParts = []
-        for part in parts { write(part, to: connection, of: exchange) }
+        connection.writeHead(exchange.upstreamHead, isHeadRequest: exchange.isHeadRequest, dechunk: !exchange.clientSupportsChunking)
+        let body = exchange.pendingBody
+        exchange.pendingBody = []
+        for part in body { write(part, to: connection, of: exchange) }
         connection.flush()
         if exchange.requestEnded { armResponseTimeout(exchange) }
         upstreamBecameWritable()
     }
 
     private func armResponseTimeout(_ exchange: Exchange) {
-        guard !exchange.responseStarted, exchange.responseTimeout == nil, let context else { return }
-        exchange.responseTimeout = context.eventLoop.assumeIsolated().scheduleTask(
-            in: TimeAmount(state.config.limits.upstreamResponseTimeout)
-        ) {
-            guard self.exchange === exchange, !exchange.responseStarted else { return }
+        guard !exchange.responseStarted, exchange.responseDeadline == nil, let context else { return }
+        let deadline = context.eventLoop.now + TimeAmount(state.config.limits.upstreamResponseTimeout)
+        exchange.responseDeadline = deadline
+        if responseTimer == nil { scheduleResponseTimer(at: deadline, context: context) }
+    }
+
+    /// Fires at the earliest deadline it was armed for; by then a later exchange may be current,
+    /// so it checks that exchange's deadline and re-arms for it if it is still ahead.
+    private func scheduleResponseTimer(at deadline: NIODeadline, context: ChannelHandlerContext) {
+        responseTimer = context.eventLoop.assumeIsolated().scheduleTask(deadline: deadline) {
+            self.responseTimer = nil
+            guard let exchange = self.exchange, !exchange.responseStarted, let due = exchange.responseDeadline else {
+                return
+            }
+            if due > context.eventLoop.now {
+                self.scheduleResponseTimer(at: due, context: context)
+                return
+            }
             exchange.connection?.close()
             exchange.connection = nil
             self.fail(exchange, kind: .upstreamTimeout)
@@ -208,38 +293,52 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler, 
 
     // MARK: upstream → client
 
-    func upstreamResponse(_ part: HTTPClientResponsePart, from connection: UpstreamConnection) {
+    func upstreamEvent(_ event: UpstreamResponseEvent, from connection: UpstreamConnection) {
         guard let exchange, exchange.connection === connection, let context else { return }
-        switch part {
+        switch event {
         case .head(let head):
-            exchange.responseTimeout?.cancel()
-            exchange.responseStarted = true
-            exchange.status = Int(head.status.code)
-            exchange.upstreamKeepAlive = head.isKeepAlive
-            if exchange.isUpgrade && head.status == .switchingProtocols {
-                exchange.switchingProtocols = true
-                context.write(Self.wrapOutboundOut(.head(head)), promise: nil)
+            if head.isInformational {
+                context.write(Self.wrapOutboundOut(head.raw), promise: nil)
                 return
             }
-            let (clientHead, closeAfter) = ForwardedHeaders.clientResponseHead(
-                from: head,
-                requestMethod: exchange.method,
-                clientVersion: exchange.clientVersion,
+            exchange.responseStarted = true
+            exchange.status = head.status
+            exchange.upstreamKeepAlive = head.keepAlive
+            if exchange.isUpgrade && head.status == 101 {
+                exchange.switchingProtocols = true
+                context.writeAndFlush(Self.wrapOutboundOut(head.raw), promise: nil)
+                startTunnel(exchange, context: context)
+                return
+            }
+            let rewritten = ResponseHeadRewriter.rewrite(
+                head,
+                clientSupportsChunking: exchange.clientSupportsChunking,
                 clientKeepAlive: exchange.clientKeepAlive
             )
-            exchange.closeClientAfter = closeAfter
-            context.write(Self.wrapOutboundOut(.head(clientHead)), promise: nil)
+            exchange.bodyFraming = rewritten.bodyFraming
+            exchange.closeClientAfter = rewritten.closeAfter
+            context.write(Self.wrapOutboundOut(rewritten.bytes), promise: nil)
         case .body(let buffer):
             exchange.bytesOut += Int64(buffer.readableBytes)
             exchange.traffic.stats.bytesOut += Int64(buffer.readableBytes)
-            context.write(Self.wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
-        case .end(let trailers):
-            if exchange.switchingProtocols {
-                startTunnel(exchange, context: context)
-            } else {
-                complete(exchange, trailers: trailers, context: context)
+            writeBody(buffer, framing: exchange.switchingProtocols ? .verbatim : exchange.bodyFraming, context: context)
+        case .end:
+            if exchange.bodyFraming == .chunkify {
+                context.write(Self.wrapOutboundOut(context.channel.allocator.buffer(staticString: "0\r\n\r\n")), promise: nil)
             }
+            complete(exchange, context: context)
         }
+    }
+
+    private func writeBody(_ buffer: ByteBuffer, framing: ClientBodyFraming, context: ChannelHandlerContext) {
+        guard framing == .chunkify else {
+            context.write(Self.wrapOutboundOut(buffer), promise: nil)
+            return
+        }
+        guard buffer.readableBytes > 0 else { return }
+        context.write(Self.wrapOutboundOut(context.channel.allocator.buffer(string: String(buffer.readableBytes, radix: 16) + "\r\n")), promise: nil)
+        context.write(Self.wrapOutboundOut(buffer), promise: nil)
+        context.write(Self.wrapOutboundOut(context.channel.allocator.buffer(staticString: "\r\n")), promise: nil)
     }
 
     func upstreamReadComplete() {
@@ -252,14 +351,12 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler, 
         context.read()
     }
 
-    func upstreamClosed(_ connection: UpstreamConnection) {
+    func upstreamClosed(_ connection: UpstreamConnection, partialResponse: Bool) {
         guard let exchange, exchange.connection === connection else { return }
-        exchange.responseTimeout?.cancel()
-        exchange.responseTimeout = nil
+        exchange.responseDeadline = nil
         exchange.connection = nil
-        if exchange.mayRetry {
+        if exchange.mayRetry && !partialResponse {
             exchange.retried = true
-            exchange.pendingParts = exchange.requestEnded ? [.end(nil)] : []
             acquireConnection(for: exchange, reuse: false)
             return
         }
@@ -277,7 +374,7 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler, 
     // MARK: endings
 
     /// The response ended normally: the connection goes back to the pool when both sides allow it.
-    private func complete(_ exchange: Exchange, trailers: HTTPHeaders?, context: ChannelHandlerContext) {
+    private func complete(_ exchange: Exchange, context: ChannelHandlerContext) {
         self.exchange = nil
         if let connection = exchange.connection {
             connection.receiver = nil
@@ -288,10 +385,11 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler, 
                 connection.close()
             }
         }
-        let closeClient = exchange.closeClientAfter || !exchange.clientKeepAlive || !exchange.requestEnded
+        let closeClient = exchange.closeClientAfter || !exchange.clientKeepAlive || !exchange.requestEnded || isLastResponse
         if !exchange.requestEnded { discardingRequest = true }
         finish(exchange, error: nil)
-        writeEnd(trailers, thenClose: closeClient, context: context)
+        endResponse(thenClose: closeClient, context: context)
+        processQueued()
     }
 
     /// The exchange failed before any response byte: the client gets a 502 or 504 naming the service.
@@ -302,7 +400,8 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler, 
         exchange.status = Int(response.status.code)
         if !exchange.requestEnded { discardingRequest = true }
         finish(exchange, error: kind)
-        respond(response, keepAlive: exchange.clientKeepAlive && exchange.requestEnded)
+        respond(response, keepAlive: exchange.clientKeepAlive && exchange.requestEnded && !isLastResponse)
+        processQueued()
     }
 
     private func finish(_ exchange: Exchange, error: ProxyErrorKind?) {
@@ -314,7 +413,6 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler, 
         )
         exchange.traffic.end()
         if !discardingRequest { headReadDeadline.exchangeEnded() }
-        resumeReading()
     }
 
     /// Reads held back for the exchange's upstream must not stay held once it is gone.
@@ -326,23 +424,20 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler, 
 
     private func respond(_ response: LocalResponse, keepAlive: Bool) {
         guard let context else { return }
-        context.write(Self.wrapOutboundOut(.head(response.head(keepAlive: keepAlive))), promise: nil)
-        context.write(Self.wrapOutboundOut(.body(.byteBuffer(response.body(allocator: context.channel.allocator)))), promise: nil)
-        writeEnd(nil, thenClose: !keepAlive, context: context)
+        context.write(Self.wrapOutboundOut(response.bytes(keepAlive: keepAlive, allocator: context.channel.allocator)), promise: nil)
+        endResponse(thenClose: !keepAlive, context: context)
     }
 
-    private func writeEnd(_ trailers: HTTPHeaders?, thenClose close: Bool, context: ChannelHandlerContext) {
-        guard close else {
-            context.writeAndFlush(Self.wrapOutboundOut(.end(trailers)), promise: nil)
-            return
-        }
-        context.writeAndFlush(Self.wrapOutboundOut(.end(trailers))).assumeIsolated().whenComplete { _ in
-            context.close(promise: nil)
+    private func endResponse(thenClose close: Bool, context: ChannelHandlerContext) {
+        if close {
+            closeAfterPendingWrites(context: context)
+        } else {
+            context.flush()
         }
     }
 
     private func log(
-        method: HTTPMethod, target: String, instance: InstanceID?, status: Int, started: NIODeadline,
+        method: String, target: String, instance: InstanceID?, status: Int, started: NIODeadline,
         error: ProxyErrorKind?, bytesIn: Int64 = 0, bytesOut: Int64 = 0
     ) {
         guard let accessLog = state.accessLog else { return }
@@ -351,7 +446,7 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler, 
             service: state.config.serviceName,
             instance: instance,
             client: clientAddress ?? "",
-            method: method.rawValue,
+            method: method,
             target: target,
             status: status,
             bytesIn: bytesIn,
@@ -363,25 +458,29 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler, 
 
     // MARK: upgrade
 
-    /// Called while the upstream decoder is still delivering the 101 response, so the pipelines
-    /// are rebuilt on the next turn of the loop; both decoders hold any early bytes until then.
+    /// The upstream pipeline is still delivering the 101 response, so the pipelines are rebuilt
+    /// on the next turn of the loop; bytes of the new protocol that arrive before then are passed
+    /// on by `upstreamEvent`, and the client's decoder holds whatever the client sends.
     private func startTunnel(_ exchange: Exchange, context: ChannelHandlerContext) {
-        guard let connection = exchange.connection else { return }
-        connection.receiver = nil
-        exchange.connection = nil
-        self.exchange = nil
-        context.writeAndFlush(Self.wrapOutboundOut(.end(nil)), promise: nil)
-        let traffic = exchange.traffic
-        context.channel.closeFuture.assumeIsolated().whenComplete { _ in
-            traffic.stats.latency.record(microseconds: exchange.elapsedMicroseconds)
-            traffic.end()
-        }
-        log(
-            method: exchange.method, target: exchange.target, instance: exchange.upstream.instance,
-            status: 101, started: exchange.started, error: nil
-        )
         let client = context.channel
         context.eventLoop.assumeIsolated().execute {
+            guard self.exchange === exchange, let connection = exchange.connection, client.isActive else { return }
+            connection.receiver = nil
+            exchange.connection = nil
+            self.exchange = nil
+            let traffic = exchange.traffic
+            client.closeFuture.assumeIsolated().whenComplete { _ in
+                traffic.stats.latency.record(microseconds: exchange.elapsedMicroseconds)
+                traffic.end()
+            }
+            self.log(
+                method: exchange.method, target: exchange.target, instance: exchange.upstream.instance,
+                status: 101, started: exchange.started, error: nil
+            )
+            if let held = self.parser.takeHeldBytes() {
+                exchange.traffic.stats.bytesIn += Int64(held.readableBytes)
+                connection.channel.writeAndFlush(held, promise: nil)
+            }
             UpgradeTunnel.install(client: client, upstream: connection.channel, traffic: traffic)
         }
     }

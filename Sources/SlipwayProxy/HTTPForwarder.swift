@@ -1,36 +1,15 @@
 import NIOCore
-import NIOHTTP1
 
-/// Builds the pipeline of an accepted client connection in HTTP mode.
+/// Builds the pipeline of an accepted client connection in HTTP mode. Requests and responses
+/// stay bytes end to end: small parsers find where messages end and the head rewriters change
+/// only what crosses the proxy differently.
 enum HTTPForwarder {
-    /// The proxy forwards framing headers as they came (re-framing only what it must, in
-    /// `ForwardedHeaders`), so the encoders must not second-guess them.
-    static var passThroughFraming: HTTPRequestEncoder.Configuration {
-        var configuration = HTTPRequestEncoder.Configuration()
-        configuration.automaticallySetFramingHeaders = false
-        return configuration
-    }
-
     static func start(client: any Channel, state: ListenerState) throws {
         let limits = state.config.limits
-        var decoderLimits = NIOHTTPDecoderLimitConfiguration()
-        decoderLimits.maxHeaderListSize = limits.maxHeaderBytes
-        decoderLimits.maxHeaderFieldSize = limits.maxHeaderBytes
-        var encoderConfiguration = HTTPResponseEncoder.Configuration()
-        encoderConfiguration.automaticallySetFramingHeaders = false
         let headReadDeadline = HeadReadDeadline(timeout: limits.headerReadTimeout)
-        let pipeline = client.pipeline.syncOperations
-        try pipeline.addHandlers([
-            IdleStateHandler(allTimeout: TimeAmount(limits.idleTimeout)),
-            IdleConnectionCloser(),
+        try client.pipeline.syncOperations.addHandlers([
+            IdleTimeout(timeout: limits.idleTimeout),
             headReadDeadline,
-            HTTPResponseEncoder(configuration: encoderConfiguration),
-            ByteToMessageHandler(HTTPRequestDecoder(
-                leftOverBytesStrategy: .forwardBytes,
-                limitConfiguration: decoderLimits
-            )),
-            HTTPServerPipelineHandler(),
-            HTTPServerProtocolErrorHandler(),
             HTTPExchangeHandler(state: state, headReadDeadline: headReadDeadline),
         ])
     }

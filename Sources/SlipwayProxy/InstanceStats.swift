@@ -8,9 +8,10 @@ public struct InstanceStats: Sendable, Hashable {
     /// Connections (TCP) or requests (HTTP) in flight right now.
     public var active: Int = 0
     public var errors: [ProxyErrorKind: Int] = [:]
-    /// Bytes read from clients and sent on to the instance.
+    /// Bytes read from clients and sent on to the instance (HTTP mode: request bodies as
+    /// forwarded, chunk framing included; heads are not counted).
     public var bytesIn: Int64 = 0
-    /// Bytes read from the instance and sent on to clients.
+    /// Bytes read from the instance and sent on to clients (HTTP mode: response bodies likewise).
     public var bytesOut: Int64 = 0
     /// HTTP mode: time from request head to response end. TCP mode: time to connect to the instance.
     public var latency = LatencyHistogram()

@@ -16,6 +16,9 @@ final class ListenerState {
     private var traffic: [InstanceID: InstanceTraffic] = [:]
     private var pools: [InstanceID: UpstreamPool] = [:]
     private var clients: [ObjectIdentifier: any Channel] = [:]
+    /// The current instance's entries, kept at hand so routing a request needs no dictionary lookup.
+    private var currentTraffic: InstanceTraffic?
+    private var currentPool: UpstreamPool?
 
     init(config: ListenerConfig, eventLoop: any EventLoop, accessLog: AccessLogSink?) {
         self.config = config
@@ -24,6 +27,7 @@ final class ListenerState {
     }
 
     func traffic(for instance: InstanceID) -> InstanceTraffic {
+        if let current = currentTraffic, current.stats.instance == instance { return current }
         if let existing = traffic[instance] { return existing }
         let created = InstanceTraffic(instance: instance)
         traffic[instance] = created
@@ -31,6 +35,7 @@ final class ListenerState {
     }
 
     func pool(for instance: InstanceID) -> UpstreamPool {
+        if let current = currentPool, instance == upstream?.instance { return current }
         if let existing = pools[instance] { return existing }
         let created = UpstreamPool()
         pools[instance] = created
@@ -42,14 +47,23 @@ final class ListenerState {
         upstream?.instance == instance
     }
 
-    /// Routes new traffic to `next`; idle pooled connections to the previous instance are closed
+    /// Routes new traffic to `next`; idle pooled connections to the previous upstream are closed
     /// so that, once its in-flight requests end, nothing of the listener points at it any more.
     func switchUpstream(to next: Upstream?) -> Upstream? {
         let previous = upstream
-        upstream = next
-        if let previous, previous.instance != next?.instance {
+        upstream = nil
+        currentTraffic = nil
+        currentPool = nil
+        // An instance given a new address (restarted on another port) must not get requests on
+        // pooled connections to its old one.
+        if let previous, previous != next {
             pools.removeValue(forKey: previous.instance)?.closeIdle()
         }
+        if let next {
+            currentTraffic = traffic(for: next.instance)
+            currentPool = pool(for: next.instance)
+        }
+        upstream = next
         return previous
     }
 

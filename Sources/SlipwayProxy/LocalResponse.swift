@@ -30,15 +30,12 @@ struct LocalResponse {
         }
     }
 
-    func head(keepAlive: Bool) -> HTTPResponseHead {
-        var headers = HTTPHeaders()
-        headers.add(name: "content-type", value: "text/plain; charset=utf-8")
-        headers.add(name: "content-length", value: String(message.utf8.count))
-        if !keepAlive { headers.add(name: "connection", value: "close") }
-        return HTTPResponseHead(version: .http1_1, status: status, headers: headers)
-    }
-
-    func body(allocator: ByteBufferAllocator) -> ByteBuffer {
-        allocator.buffer(string: message)
+    /// The whole response, head and body, as it goes on the wire.
+    func bytes(keepAlive: Bool, allocator: ByteBufferAllocator) -> ByteBuffer {
+        var head = "HTTP/1.1 \(status.code) \(status.reasonPhrase)\r\n"
+        head += "content-type: text/plain; charset=utf-8\r\n"
+        head += "content-length: \(message.utf8.count)\r\n"
+        if !keepAlive { head += "connection: close\r\n" }
+        return allocator.buffer(string: head + "\r\n" + message)
     }
 }

@@ -2,7 +2,8 @@
 public struct ProxyLimits: Sendable, Hashable {
     /// Client connections open at once on one listener; further connections are closed on accept.
     public var maxConnections: Int
-    /// A client connection with no byte read or written for this long is closed.
+    /// A client connection with no byte read or written for this long is closed (checked once
+    /// per period, so it goes between one and two periods after its last byte).
     public var idleTimeout: Duration
     /// HTTP mode: the largest request head (request line and headers) accepted; larger ones get a 400.
     public var maxHeaderBytes: Int

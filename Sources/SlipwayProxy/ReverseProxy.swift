@@ -132,7 +132,9 @@ public actor ReverseProxy {
             .serverChannelOption(.backlog, value: 4096)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
-            .childChannelOption(.allowRemoteHalfClosure, value: config.mode == .tcp)
+            // TCP mode passes half-closes through; HTTP mode still answers a client that sent its
+            // request and then closed its sending side.
+            .childChannelOption(.allowRemoteHalfClosure, value: true)
             .childChannelOption(.autoRead, value: config.mode == .http)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {

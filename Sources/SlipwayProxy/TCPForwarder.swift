@@ -6,10 +6,7 @@ enum TCPForwarder {
     /// Called on the listener's event loop while the client channel is being initialised.
     /// The client channel starts with auto-read off, so nothing is read before the upstream is there.
     static func start(client: any Channel, state: ListenerState) throws {
-        try client.pipeline.syncOperations.addHandlers([
-            IdleStateHandler(allTimeout: TimeAmount(state.config.limits.idleTimeout)),
-            IdleConnectionCloser(),
-        ])
+        try client.pipeline.syncOperations.addHandler(IdleTimeout(timeout: state.config.limits.idleTimeout))
         guard let upstream = state.upstream else {
             state.noUpstream += 1
             client.close(promise: nil)

@@ -1,10 +1,9 @@
 import NIOCore
-import NIOHTTP1
 
 /// Turns an upgraded HTTP exchange (WebSocket and the like) into a byte tunnel.
 ///
-/// Both pipelines lose their HTTP handlers and are glued together. The encoders go first, so
-/// bytes the decoders still hold (sent right after the upgrade) reach the glue unframed.
+/// Both pipelines lose their HTTP handlers and are glued together; bytes the client sent right
+/// after its upgrade request were held by the exchange and already went to the instance.
 enum UpgradeTunnel {
     static func install(client: any Channel, upstream: any Channel, traffic: InstanceTraffic) {
         let (clientSide, upstreamSide) = GlueHandler.matchedPair(
@@ -14,17 +13,16 @@ enum UpgradeTunnel {
         do {
             let clientPipeline = client.pipeline.syncOperations
             let upstreamPipeline = upstream.pipeline.syncOperations
+            // A tunnel ends when either side ends: no half-open WebSocket waiting for the idle timeout.
+            try client.syncOptions?.setOption(.allowRemoteHalfClosure, value: false)
             try clientPipeline.addHandler(clientSide)
             try upstreamPipeline.addHandler(upstreamSide)
             try remove(HTTPExchangeHandler.self, from: clientPipeline)
-            try remove(HTTPServerPipelineHandler.self, from: clientPipeline)
-            try remove(HTTPServerProtocolErrorHandler.self, from: clientPipeline)
-            try remove(HTTPResponseEncoder.self, from: clientPipeline)
             try remove(UpstreamConnection.self, from: upstreamPipeline)
-            try remove(HTTPRequestEncoder.self, from: upstreamPipeline)
             try remove(HeadReadDeadline.self, from: clientPipeline)
-            try remove(ByteToMessageHandler<HTTPRequestDecoder>.self, from: clientPipeline)
-            try remove(ByteToMessageHandler<HTTPResponseDecoder>.self, from: upstreamPipeline)
+            // The exchange handler held the client's reads back while the upgrade was pending.
+            client.read()
+            upstream.read()
         } catch {
             client.close(promise: nil)
             upstream.close(promise: nil)

@@ -1,29 +1,35 @@
 import NIOCore
-import NIOHTTP1
 
 /// What an upstream HTTP connection reports to the exchange currently using it.
 protocol UpstreamReceiver: AnyObject {
     var clientIsWritable: Bool { get }
-    func upstreamResponse(_ part: HTTPClientResponsePart, from connection: UpstreamConnection)
+    func upstreamEvent(_ event: UpstreamResponseEvent, from connection: UpstreamConnection)
     func upstreamReadComplete()
     func upstreamBecameWritable()
-    func upstreamClosed(_ connection: UpstreamConnection)
+    /// The connection closed or failed before the exchange's response was complete.
+    /// `partialResponse` tells whether any byte of that response had arrived.
+    func upstreamClosed(_ connection: UpstreamConnection, partialResponse: Bool)
 }
 
 /// One keep-alive HTTP/1.1 connection to an instance; the last handler of its pipeline.
 ///
-/// It hands response parts to the exchange that borrowed it and, while parked in the pool,
-/// takes itself out of the pool when the instance closes it.
+/// Requests go out as the bytes the exchange prepared; responses come in as raw bytes that
+/// `UpstreamResponseParser` only delimits, so the exchange can pass them on without decoding
+/// and re-encoding every header. While parked in the pool, the connection takes itself out of
+/// the pool when the instance closes it.
 final class UpstreamConnection: ChannelDuplexHandler, RemovableChannelHandler {
-    typealias InboundIn = HTTPClientResponsePart
-    typealias OutboundIn = HTTPClientRequestPart
-    typealias OutboundOut = HTTPClientRequestPart
+    typealias InboundIn = ByteBuffer
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
 
     let channel: any Channel
-    weak var receiver: (any UpstreamReceiver)?
-    weak var pool: UpstreamPool?
+    // Strong on purpose: a weak reference gives the exchange handler a side table, which slows
+    // every retain and release of it. The exchange sets it to nil when it lets go.
+    var receiver: (any UpstreamReceiver)?
+    var pool: UpstreamPool?
     private var context: ChannelHandlerContext?
     private var pendingRead = false
+    private var parser = UpstreamResponseParser()
 
     init(channel: any Channel) {
         self.channel = channel
@@ -37,8 +43,14 @@ final class UpstreamConnection: ChannelDuplexHandler, RemovableChannelHandler {
         self.context = nil
     }
 
-    func write(_ part: HTTPClientRequestPart) {
-        context?.write(Self.wrapOutboundOut(part), promise: nil)
+    /// Sends a request head; `dechunk` asks for a chunked response body as plain data.
+    func writeHead(_ head: ByteBuffer, isHeadRequest: Bool, dechunk: Bool) {
+        parser.requestSent(isHeadRequest: isHeadRequest, dechunk: dechunk)
+        context?.write(Self.wrapOutboundOut(head), promise: nil)
+    }
+
+    func write(_ body: ByteBuffer) {
+        context?.write(Self.wrapOutboundOut(body), promise: nil)
     }
 
     func flush() {
@@ -59,12 +71,28 @@ final class UpstreamConnection: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        guard let receiver else {
+        guard receiver != nil else {
             // Bytes on an idle connection mean it is out of step; it cannot be reused.
             context.close(promise: nil)
             return
         }
-        receiver.upstreamResponse(Self.unwrapInboundIn(data), from: self)
+        var events: [UpstreamResponseEvent] = []
+        var malformed = false
+        do {
+            try parser.feed(Self.unwrapInboundIn(data)) { events.append($0) }
+        } catch {
+            malformed = true
+        }
+        deliver(events)
+        if malformed { context.close(promise: nil) }
+    }
+
+    /// Events are collected first and delivered after parsing, because delivering one can
+    /// start the next exchange on this connection, which tells the parser about its request.
+    private func deliver(_ events: [UpstreamResponseEvent]) {
+        for event in events {
+            receiver?.upstreamEvent(event, from: self)
+        }
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
@@ -72,12 +100,16 @@ final class UpstreamConnection: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        var events: [UpstreamResponseEvent] = []
+        try? parser.endOfInput { events.append($0) }
+        deliver(events)
         if let receiver {
             self.receiver = nil
-            receiver.upstreamClosed(self)
+            receiver.upstreamClosed(self, partialResponse: !parser.isIdle)
         } else {
             pool?.remove(self)
         }
+        pool = nil
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {

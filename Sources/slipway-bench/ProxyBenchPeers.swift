@@ -5,7 +5,7 @@ struct ProxyBenchPeers {
     let directory: String
 
     func startBackend() throws -> ProxyBenchProcess {
-        let port = LoopbackPort.free()
+        let port = ProxyLoopbackPort.free()
         return try nginx(
             name: "backend",
             port: port,
@@ -14,7 +14,7 @@ struct ProxyBenchPeers {
     }
 
     func start(_ target: ProxyBenchTarget, backendPort: Int) throws -> ProxyBenchProcess {
-        let port = LoopbackPort.free()
+        let port = ProxyLoopbackPort.free()
         switch target {
         case .backend:
             return try startBackend()

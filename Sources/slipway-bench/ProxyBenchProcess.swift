@@ -43,7 +43,7 @@ final class ProxyBenchProcess {
         let deadline = Date().addingTimeInterval(30)
         while Date() < deadline {
             guard process.isRunning else { throw ProxyBenchError.exitedEarly(name) }
-            if LoopbackPort.acceptsConnections(port) { return }
+            if ProxyLoopbackPort.acceptsConnections(port) { return }
             usleep(20_000)
         }
         stop()
@@ -52,21 +52,5 @@ final class ProxyBenchProcess {
 
     private static func fileName(_ name: String) -> String {
         name.replacingOccurrences(of: " ", with: "-").filter { $0.isLetter || $0 == "-" }
-    }
-}
-
-enum ProxyBenchError: Error, CustomStringConvertible {
-    case exitedEarly(String)
-    case notListening(String, Int)
-    case missingTool(String)
-    case wrkOutput(String)
-
-    var description: String {
-        switch self {
-        case .exitedEarly(let name): "\(name) exited right after starting; see its log in the run directory"
-        case .notListening(let name, let port): "\(name) did not accept connections on port \(port) within 30 s"
-        case .missingTool(let tool): "\(tool) is not installed or not on PATH"
-        case .wrkOutput(let output): "could not read wrk's output:\n\(output)"
-        }
     }
 }

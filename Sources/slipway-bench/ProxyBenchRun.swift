@@ -14,7 +14,7 @@ struct ProxyBenchRun: AsyncParsableCommand {
     var duration = 10
 
     @Option(help: "Rounds; each round runs every target once, alternating the order between rounds.")
-    var rounds = 3
+    var rounds = 5
 
     @Option(help: "wrk connections.")
     var connections = 64

@@ -40,6 +40,43 @@ struct SwitchAndDrainTests {
         }
     }
 
+    @Test("an instance moved to a new address is reached there, not on pooled connections to the old one")
+    func sameInstanceNewAddress() async throws {
+        try await ProxyFixture.with { fixture in
+            let first = try await HTTPTestBackend.start(name: "first-port", group: fixture.group)
+            let second = try await HTTPTestBackend.start(name: "second-port", group: fixture.group)
+            let listener = try await fixture.listen(.http, upstream: first.upstream("web-1"))
+            let client = try await HTTPTestClient.connect(port: listener.boundPort, group: fixture.group)
+            #expect(try await client.request(.GET, "/name").body == "first-port")
+            try await fixture.proxy.setUpstream(second.upstream("web-1"), for: listener.key)
+            #expect(try await client.request(.GET, "/name").body == "second-port")
+            await client.close()
+            try await first.stop()
+            try await second.stop()
+        }
+    }
+
+    @Test("removing a listener stops accepting and closes its connections")
+    func removeListener() async throws {
+        try await ProxyFixture.with { fixture in
+            let backend = try await TCPTestServer.start(group: fixture.group) { EchoHandler() }
+            let listener = try await fixture.listen(.tcp, upstream: Upstream(instance: "blue", port: backend.port))
+            let client = try await TCPTestClient.connect(port: listener.boundPort, group: fixture.group)
+            try await client.send("a")
+            #expect(try await eventually { client.text == "a" })
+            await fixture.proxy.removeListener(listener.key)
+            #expect(try await eventually { client.sawEndOfInput })
+            await #expect(throws: (any Error).self) {
+                try await TCPTestClient.connect(port: listener.boundPort, group: fixture.group)
+            }
+            await #expect(throws: ProxyError.unknownListener(listener.key)) {
+                try await fixture.proxy.setUpstream(nil, for: listener.key)
+            }
+            await client.close()
+            try await backend.stop()
+        }
+    }
+
     @Test("a drain waits for the old instance's request in flight, which completes there")
     func drainWaitsForInFlightRequest() async throws {
         try await ProxyFixture.with { fixture in

@@ -55,6 +55,22 @@ struct TCPModeTests {
         }
     }
 
+    @Test("an upstream that does not accept within the connect timeout closes the client, counted as connectTimeout")
+    func connectTimeout() async throws {
+        try await ProxyFixture.with { fixture in
+            let blackhole = try UnacceptingListener()
+            let listener = try await fixture.listen(
+                .tcp, upstream: Upstream(instance: "blue", port: blackhole.port),
+                limits: ProxyLimits(connectTimeout: .milliseconds(200))
+            )
+            let client = try await TCPTestClient.connect(port: listener.boundPort, group: fixture.group)
+            #expect(try await eventually { client.sawEndOfInput })
+            #expect(await fixture.proxy.stats().instance("blue")?.errors[.connectTimeout] == 1)
+            await client.close()
+            withExtendedLifetime(blackhole) {}
+        }
+    }
+
     @Test("with no upstream set, a client is closed and counted on the listener")
     func noUpstream() async throws {
         try await ProxyFixture.with { fixture in

@@ -79,3 +79,32 @@ final class UpgradeEchoHandler: ChannelInboundHandler {
         context.writeAndFlush(Self.wrapOutboundOut(context.channel.allocator.buffer(string: response)), promise: nil)
     }
 }
+
+/// Answers `/chunked` with a chunked body and trailer, `/close` with an HTTP/1.0 body that ends
+/// when it closes the connection, anything else with a small content-length body.
+final class FramingVariantsHandler: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+    private var reader = RawRequestReader()
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        for head in reader.append(Self.unwrapInboundIn(data)) {
+            let path = head.split(separator: " ").dropFirst().first ?? ""
+            switch path {
+            case "/chunked":
+                write("HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n4\r\nabcd\r\n3\r\nefg\r\n0\r\nx-sum: 7\r\n\r\n", context)
+            case "/close":
+                context.writeAndFlush(Self.wrapOutboundOut(context.channel.allocator.buffer(string: "HTTP/1.0 200 OK\r\n\r\nuntil-close"))).assumeIsolated().whenComplete { _ in
+                    context.close(promise: nil)
+                }
+                return
+            default:
+                write("HTTP/1.1 200 OK\r\ncontent-length: 5\r\n\r\nplain", context)
+            }
+        }
+    }
+
+    private func write(_ text: String, _ context: ChannelHandlerContext) {
+        context.writeAndFlush(Self.wrapOutboundOut(context.channel.allocator.buffer(string: text)), promise: nil)
+    }
+}

@@ -3,7 +3,7 @@ import Glibc
 #endif
 
 /// Loopback ports for the benchmark's processes.
-enum LoopbackPort {
+enum ProxyLoopbackPort {
     /// A port the system reports free: bound once to port 0, then released.
     static func free() -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)

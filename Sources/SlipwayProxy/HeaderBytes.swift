@@ -1,0 +1,44 @@
+/// Byte-level helpers for reading header lines without turning them into strings.
+enum HeaderBytes {
+    static func trimmed(_ value: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
+        var start = value.startIndex
+        var end = value.endIndex
+        while start < end && (value[start] == UInt8(ascii: " ") || value[start] == UInt8(ascii: "\t")) { start += 1 }
+        while end > start && (value[end - 1] == UInt8(ascii: " ") || value[end - 1] == UInt8(ascii: "\t")) { end -= 1 }
+        return UnsafeRawBufferPointer(rebasing: value[start..<end])
+    }
+
+    /// A non-negative decimal of at most 18 digits, nothing else.
+    static func decimal(_ value: UnsafeRawBufferPointer) -> Int? {
+        guard !value.isEmpty, value.count <= 18, value.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") })
+        else { return nil }
+        return value.reduce(0) { $0 * 10 + Int($1 - UInt8(ascii: "0")) }
+    }
+
+    /// Compares with a lowercase ASCII name made of letters, digits and `-`.
+    static func equalsIgnoringCase(_ bytes: UnsafeRawBufferPointer, _ lowercase: StaticString) -> Bool {
+        guard bytes.count == lowercase.utf8CodeUnitCount else { return false }
+        let expected = UnsafeRawBufferPointer(start: lowercase.utf8Start, count: lowercase.utf8CodeUnitCount)
+        for index in 0..<bytes.count where bytes[index] | 0x20 != expected[index] | 0x20 {
+            return false
+        }
+        return true
+    }
+
+    static func equalsIgnoringCase(_ bytes: UnsafeRawBufferPointer, _ other: UnsafeRawBufferPointer) -> Bool {
+        bytes.count == other.count && zip(bytes, other).allSatisfy { $0 | 0x20 == $1 | 0x20 }
+    }
+
+    /// Whether a comma-separated header value lists `token`.
+    static func containsToken(_ value: UnsafeRawBufferPointer, _ token: StaticString) -> Bool {
+        value.split(separator: UInt8(ascii: ",")).contains {
+            equalsIgnoringCase(trimmed(UnsafeRawBufferPointer(rebasing: $0)), token)
+        }
+    }
+
+    /// Whether the last entry of a comma-separated value is `token` (the final transfer coding).
+    static func lastTokenIs(_ value: UnsafeRawBufferPointer, _ token: StaticString) -> Bool {
+        guard let last = value.split(separator: UInt8(ascii: ",")).last else { return false }
+        return equalsIgnoringCase(trimmed(UnsafeRawBufferPointer(rebasing: last)), token)
+    }
+}

@@ -1,0 +1,4 @@
+/// An instance's response that the proxy cannot pass on.
+struct UpstreamResponseError: Error, CustomStringConvertible {
+    var description: String
+}

@@ -1,0 +1,101 @@
+import NIOCore
+@testable import SlipwayProxy
+import Testing
+
+@Suite("ClientRequestParser, RequestHeadReader and RequestHeadRewriter")
+struct RequestParsingTests {
+    private enum Seen: Equatable {
+        case head(String, String, RequestFraming, keepAlive: Bool, upgrade: Bool)
+        case body(String)
+        case end
+    }
+
+    private func parse(_ parts: [String], maxHeadBytes: Int = 1024) throws(ClientRequestError) -> [Seen] {
+        var parser = ClientRequestParser(maxHeadBytes: maxHeadBytes)
+        var seen: [Seen] = []
+        for part in parts {
+            try parser.feed(ByteBuffer(string: part)) { event in
+                switch event {
+                case .head(let head):
+                    seen.append(.head(head.method, head.target, head.framing, keepAlive: head.keepAlive, upgrade: head.isUpgrade))
+                case .body(let body): seen.append(.body(String(buffer: body)))
+                case .end: seen.append(.end)
+                }
+            }
+        }
+        return seen
+    }
+
+    @Test("pipelined requests with content-length and chunked bodies, split anywhere")
+    func pipelined() throws {
+        let stream = "POST /a HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc"
+            + "PUT /b HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nhi\r\n0\r\n\r\n"
+            + "GET /c HTTP/1.0\r\n\r\n"
+        for split in [1, 17, 50, 61, 99] {
+            let prefix = String(stream.prefix(split))
+            let seen = try parse([prefix, String(stream.dropFirst(split))])
+            let bodies = seen.compactMap { if case .body(let text) = $0 { text } else { nil } }.joined()
+            #expect(bodies == "abc2\r\nhi\r\n0\r\n\r\n")
+            #expect(seen.filter { if case .head = $0 { true } else { false } } == [
+                .head("POST", "/a", .contentLength(3), keepAlive: true, upgrade: false),
+                .head("PUT", "/b", .chunked, keepAlive: true, upgrade: false),
+                .head("GET", "/c", .none, keepAlive: false, upgrade: false),
+            ])
+            #expect(seen.filter { $0 == .end }.count == 3)
+        }
+    }
+
+    @Test("bytes after an upgrade request are held, not parsed")
+    func upgradeHolds() throws {
+        var parser = ClientRequestParser(maxHeadBytes: 1024)
+        var heads = 0
+        try parser.feed(ByteBuffer(string: "GET /ws HTTP/1.1\r\nConnection: keep-alive, Upgrade\r\nUpgrade: websocket\r\n\r\nFRAME")) {
+            if case .head(let head) = $0 { heads += 1; #expect(head.isUpgrade) }
+        }
+        try parser.feed(ByteBuffer(string: "MORE")) { _ in Issue.record("held bytes were parsed") }
+        #expect(heads == 1)
+        #expect(parser.isHolding)
+        #expect(parser.takeHeldBytes().map { String(buffer: $0) } == "FRAMEMORE")
+    }
+
+    @Test("ambiguous or malformed requests are refused", arguments: [
+        "GET / HTTP/1.1\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n",
+        "GET / HTTP/1.1\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\n",
+        "GET / HTTP/1.1\r\nContent-Length: -3\r\n\r\n",
+        "GET / HTTP/1.1\r\nTransfer-Encoding: gzip\r\n\r\n",
+        "GET / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n",
+        "GET / HTTP/1.1\r\nHost : x\r\n\r\n",
+        "GET / HTTP/1.1\r\nX-A: 1\r\n folded\r\n\r\n",
+        "GET / HTTP/1.1\nHost: x\r\n\r\n",
+        "GET  / HTTP/1.1\r\n\r\n",
+        "GET / HTTP/2.0\r\n\r\n",
+        "G@T / HTTP/1.1\r\n\r\n",
+        "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+    ])
+    func refused(request: String) {
+        #expect(throws: ClientRequestError.self) { try parse([request]) }
+    }
+
+    @Test("a head over the limit is refused as too large, even before it is complete")
+    func headTooLarge() {
+        #expect(throws: ClientRequestError.headTooLarge) { try parse(["GET / HTTP/1.1\r\nX: " + String(repeating: "a", count: 2000)]) }
+        #expect(throws: ClientRequestError.headTooLarge) { try parse(["GET / HTTP/1.1\r\nX: " + String(repeating: "a", count: 2000) + "\r\n\r\n"]) }
+    }
+
+    @Test("the instance's head drops hop-by-hop headers and carries the X-Forwarded headers")
+    func rewrite() throws {
+        let raw = "GET /a?b HTTP/1.0\r\nHost: shop.test:8080\r\nConnection: keep-alive, X-Secret\r\nX-Secret: 1\r\n"
+            + "Keep-Alive: timeout=5\r\nX-Forwarded-For: 1.2.3.4\r\nX-Forwarded-Proto: https\r\nAccept: */*\r\n\r\n"
+        let head = try RequestHeadReader.read(ByteBuffer(string: raw))
+        let rewritten = String(buffer: RequestHeadRewriter.rewrite(head, clientAddress: "127.0.0.1"))
+        #expect(rewritten == "GET /a?b HTTP/1.1\r\nHost: shop.test:8080\r\nAccept: */*\r\n"
+            + "x-forwarded-for: 1.2.3.4, 127.0.0.1\r\nx-forwarded-proto: http\r\nx-forwarded-host: shop.test:8080\r\n\r\n")
+    }
+
+    @Test("an upgrade request keeps its Upgrade and Connection: upgrade")
+    func rewriteUpgrade() throws {
+        let head = try RequestHeadReader.read(ByteBuffer(string: "GET /ws HTTP/1.1\r\nHost: a\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n"))
+        let rewritten = String(buffer: RequestHeadRewriter.rewrite(head, clientAddress: nil))
+        #expect(rewritten == "GET /ws HTTP/1.1\r\nHost: a\r\nconnection: upgrade\r\nupgrade: websocket\r\nx-forwarded-proto: http\r\nx-forwarded-host: a\r\n\r\n")
+    }
+}
