@@ -119,6 +119,8 @@ public actor Supervisor {
         } catch {
             throw UpError.stateDirectory(error.description)
         }
+        // A stop that came while binding has already shut down what it found.
+        guard !stopping else { return await server.shutdown() }
         control = server
         serving = Task { await server.run() }
     }
