@@ -15,18 +15,22 @@ final class GlueHandler: ChannelDuplexHandler {
     private var pendingRead = false
     /// Counts the bytes this side reads, for the instance's stats.
     private let countBytes: (Int) -> Void
+    /// Told when either side goes away, before the other side is closed.
+    private let ended: () -> Void
 
-    private init(countBytes: @escaping (Int) -> Void) {
+    private init(countBytes: @escaping (Int) -> Void, ended: @escaping () -> Void) {
         self.countBytes = countBytes
+        self.ended = ended
     }
 
     /// A pair: the first goes on the client channel, the second on the upstream channel.
     static func matchedPair(
         clientBytesRead: @escaping (Int) -> Void,
-        upstreamBytesRead: @escaping (Int) -> Void
+        upstreamBytesRead: @escaping (Int) -> Void,
+        ended: @escaping () -> Void
     ) -> (GlueHandler, GlueHandler) {
-        let client = GlueHandler(countBytes: clientBytesRead)
-        let upstream = GlueHandler(countBytes: upstreamBytesRead)
+        let client = GlueHandler(countBytes: clientBytesRead, ended: ended)
+        let upstream = GlueHandler(countBytes: upstreamBytesRead, ended: ended)
         client.partner = upstream
         upstream.partner = client
         return (client, upstream)
@@ -79,6 +83,7 @@ final class GlueHandler: ChannelDuplexHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        ended()
         partner?.partnerCloseFull()
     }
 

@@ -469,10 +469,10 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler, 
             exchange.connection = nil
             self.exchange = nil
             let traffic = exchange.traffic
-            client.closeFuture.assumeIsolated().whenComplete { _ in
+            let lease = TrafficLease(continuing: traffic) {
                 traffic.stats.latency.record(microseconds: exchange.elapsedMicroseconds)
-                traffic.end()
             }
+            client.closeFuture.assumeIsolated().whenComplete { _ in lease.end() }
             self.log(
                 method: exchange.method, target: exchange.target, instance: exchange.upstream.instance,
                 status: 101, started: exchange.started, error: nil
@@ -481,7 +481,7 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler, 
                 exchange.traffic.stats.bytesIn += Int64(held.readableBytes)
                 connection.channel.writeAndFlush(held, promise: nil)
             }
-            UpgradeTunnel.install(client: client, upstream: connection.channel, traffic: traffic)
+            UpgradeTunnel.install(client: client, upstream: connection.channel, traffic: traffic, ended: lease.end)
         }
     }
 }

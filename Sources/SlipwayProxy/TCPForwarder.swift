@@ -13,10 +13,10 @@ enum TCPForwarder {
             return
         }
         let traffic = state.traffic(for: upstream.instance)
-        traffic.begin()
+        let lease = TrafficLease(traffic)
         traffic.stats.connections += 1
         traffic.track(client)
-        client.closeFuture.assumeIsolated().whenComplete { _ in traffic.end() }
+        client.closeFuture.assumeIsolated().whenComplete { _ in lease.end() }
 
         let started = NIODeadline.now()
         UpstreamConnector.connect(
@@ -29,22 +29,24 @@ enum TCPForwarder {
             switch result {
             case .success(let upstreamChannel):
                 traffic.stats.latency.record(microseconds: (NIODeadline.now() - started).nanoseconds / 1000)
-                glue(client: client, upstream: upstreamChannel, traffic: traffic)
+                glue(client: client, upstream: upstreamChannel, traffic: traffic, lease: lease)
             case .failure(let error):
                 traffic.recordError(UpstreamConnector.errorKind(of: error))
+                lease.end()
                 client.close(promise: nil)
             }
         }
     }
 
-    private static func glue(client: any Channel, upstream: any Channel, traffic: InstanceTraffic) {
+    private static func glue(client: any Channel, upstream: any Channel, traffic: InstanceTraffic, lease: TrafficLease) {
         guard client.isActive else {
             upstream.close(promise: nil)
             return
         }
         let (clientSide, upstreamSide) = GlueHandler.matchedPair(
             clientBytesRead: { traffic.stats.bytesIn += Int64($0) },
-            upstreamBytesRead: { traffic.stats.bytesOut += Int64($0) }
+            upstreamBytesRead: { traffic.stats.bytesOut += Int64($0) },
+            ended: lease.end
         )
         do {
             try client.pipeline.syncOperations.addHandler(clientSide)
@@ -52,6 +54,7 @@ enum TCPForwarder {
             try client.syncOptions?.setOption(.autoRead, value: true)
             try upstream.syncOptions?.setOption(.autoRead, value: true)
         } catch {
+            lease.end()
             client.close(promise: nil)
             upstream.close(promise: nil)
         }

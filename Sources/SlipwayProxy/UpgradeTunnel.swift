@@ -5,10 +5,11 @@ import NIOCore
 /// Both pipelines lose their HTTP handlers and are glued together; bytes the client sent right
 /// after its upgrade request were held by the exchange and already went to the instance.
 enum UpgradeTunnel {
-    static func install(client: any Channel, upstream: any Channel, traffic: InstanceTraffic) {
+    static func install(client: any Channel, upstream: any Channel, traffic: InstanceTraffic, ended: @escaping () -> Void) {
         let (clientSide, upstreamSide) = GlueHandler.matchedPair(
             clientBytesRead: { traffic.stats.bytesIn += Int64($0) },
-            upstreamBytesRead: { traffic.stats.bytesOut += Int64($0) }
+            upstreamBytesRead: { traffic.stats.bytesOut += Int64($0) },
+            ended: ended
         )
         do {
             let clientPipeline = client.pipeline.syncOperations
@@ -24,6 +25,7 @@ enum UpgradeTunnel {
             client.read()
             upstream.read()
         } catch {
+            ended()
             client.close(promise: nil)
             upstream.close(promise: nil)
         }
