@@ -18,6 +18,7 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler, 
     /// Parts of pipelined requests, held until the response before them is complete.
     private var queued = CircularBuffer<ClientRequestEvent>()
     private var parser: ClientRequestParser
+    private var parsedEvents: [ClientRequestEvent] = []
     /// One timer watches the response deadline of whichever exchange is current.
     private var responseTimer: Scheduled<Void>?
     /// Set after the proxy answered a request itself: the rest of that request is read and dropped.
@@ -48,7 +49,10 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler, 
     // MARK: client → proxy
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        var events: [ClientRequestEvent] = []
+        // Taken out of the property so it stays uniquely owned: its storage is reused, not
+        // allocated again on every read.
+        var events = parsedEvents
+        parsedEvents = []
         var refusal: ClientRequestError?
         do {
             try parser.feed(Self.unwrapInboundIn(data)) { events.append($0) }
@@ -62,6 +66,8 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler, 
                 handle(event)
             }
         }
+        events.removeAll(keepingCapacity: true)
+        parsedEvents = events
         if let refusal { refuse(refusal, context: context) }
     }
 
