@@ -15,6 +15,9 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler, 
     private var exchange: Exchange?
     private var pendingRead = false
     private var upstreamNeedsFlush = false
+    /// Response bytes were written to the client since its last flush: a response that ended
+    /// was flushed already, so the upstream's read-complete need not flush the client again.
+    private var clientNeedsFlush = false
     /// Parts of pipelined requests, held until the response before them is complete.
     private var queued = CircularBuffer<ClientRequestEvent>()
     private var parser: ClientRequestParser
@@ -303,6 +306,7 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler, 
         guard let exchange, exchange.connection === connection, let context else { return }
         switch event {
         case .head(let head):
+            clientNeedsFlush = true
             if head.isInformational {
                 context.write(Self.wrapOutboundOut(head.raw), promise: nil)
                 return
@@ -325,6 +329,7 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler, 
             exchange.closeClientAfter = rewritten.closeAfter
             context.write(Self.wrapOutboundOut(rewritten.bytes), promise: nil)
         case .body(let buffer):
+            clientNeedsFlush = true
             exchange.bytesOut += Int64(buffer.readableBytes)
             exchange.traffic.stats.bytesOut += Int64(buffer.readableBytes)
             writeBody(buffer, framing: exchange.switchingProtocols ? .verbatim : exchange.bodyFraming, context: context)
@@ -348,6 +353,8 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler, 
     }
 
     func upstreamReadComplete() {
+        guard clientNeedsFlush else { return }
+        clientNeedsFlush = false
         context?.flush()
     }
 
@@ -435,6 +442,7 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler, 
     }
 
     private func endResponse(thenClose close: Bool, context: ChannelHandlerContext) {
+        clientNeedsFlush = false
         if close {
             closeAfterPendingWrites(context: context)
         } else {
