@@ -4,9 +4,9 @@ import NIOCore
 /// glues the two channels together.
 enum TCPForwarder {
     /// Called on the listener's event loop while the client channel is being initialised.
-    /// The client channel starts with auto-read off, so nothing is read before the upstream is there.
-    static func start(client: any Channel, state: ListenerState) throws {
-        try client.pipeline.syncOperations.addHandler(IdleTimeout(timeout: state.config.limits.idleTimeout))
+    /// The client channel starts with auto-read off, so nothing is read before the upstream is there;
+    /// until then the connect timeout bounds the connection, and afterwards the glue's idle watch.
+    static func start(client: any Channel, state: ListenerState) {
         guard let upstream = state.upstream else {
             state.noUpstream += 1
             client.close(promise: nil)
@@ -29,7 +29,7 @@ enum TCPForwarder {
             switch result {
             case .success(let upstreamChannel):
                 traffic.stats.latency.record(microseconds: (NIODeadline.now() - started).nanoseconds / 1000)
-                glue(client: client, upstream: upstreamChannel, traffic: traffic, lease: lease)
+                glue(client: client, upstream: upstreamChannel, traffic: traffic, lease: lease, idleTimeout: state.config.limits.idleTimeout)
             case .failure(let error):
                 traffic.recordError(UpstreamConnector.errorKind(of: error))
                 lease.end()
@@ -38,15 +38,24 @@ enum TCPForwarder {
         }
     }
 
-    private static func glue(client: any Channel, upstream: any Channel, traffic: InstanceTraffic, lease: TrafficLease) {
+    private static func glue(
+        client: any Channel,
+        upstream: any Channel,
+        traffic: InstanceTraffic,
+        lease: TrafficLease,
+        idleTimeout: Duration
+    ) {
         guard client.isActive else {
             upstream.close(promise: nil)
             return
         }
+        let idleWatch = IdleWatch(timeout: idleTimeout)
+        idleWatch.start(closing: client)
         let (clientSide, upstreamSide) = GlueHandler.matchedPair(
             clientBytesRead: { traffic.stats.bytesIn += Int64($0) },
             upstreamBytesRead: { traffic.stats.bytesOut += Int64($0) },
-            ended: lease.end
+            ended: lease.end,
+            idleWatch: idleWatch
         )
         do {
             try client.pipeline.syncOperations.addHandler(clientSide)
