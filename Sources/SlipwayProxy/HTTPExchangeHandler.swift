@@ -10,6 +10,9 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler, 
 
     private let state: ListenerState
     private let headReadDeadline: HeadReadDeadline
+    /// Told of every byte read from the client and every response part written to it: this
+    /// handler sees all of the connection's traffic, so no idle handler of its own sits in the path.
+    private let idleWatch: IdleWatch
     private var context: ChannelHandlerContext?
     private var clientAddress: String?
     private var exchange: Exchange?
@@ -35,6 +38,7 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler, 
     init(state: ListenerState, headReadDeadline: HeadReadDeadline) {
         self.state = state
         self.headReadDeadline = headReadDeadline
+        idleWatch = IdleWatch(timeout: state.config.limits.idleTimeout)
         parser = ClientRequestParser(maxHeadBytes: state.config.limits.maxHeaderBytes)
     }
 
@@ -43,6 +47,8 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler, 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
         clientAddress = context.channel.remoteAddress?.ipAddress
+        // Runs until the client closes, through an upgrade tunnel too.
+        idleWatch.start(closing: context.channel)
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
@@ -52,6 +58,7 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler, 
     // MARK: client → proxy
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        idleWatch.noteActivity()
         // Taken out of the property so it stays uniquely owned: its storage is reused, not
         // allocated again on every read.
         var events = parsedEvents
@@ -304,6 +311,7 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler, 
 
     func upstreamEvent(_ event: UpstreamResponseEvent, from connection: UpstreamConnection) {
         guard let exchange, exchange.connection === connection, let context else { return }
+        idleWatch.noteActivity()
         switch event {
         case .head(let head):
             clientNeedsFlush = true
@@ -495,7 +503,7 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler, 
                 exchange.traffic.stats.bytesIn += Int64(held.readableBytes)
                 connection.channel.writeAndFlush(held, promise: nil)
             }
-            UpgradeTunnel.install(client: client, upstream: connection.channel, traffic: traffic, ended: lease.end)
+            UpgradeTunnel.install(client: client, upstream: connection.channel, traffic: traffic, ended: lease.end, idleWatch: self.idleWatch)
         }
     }
 }

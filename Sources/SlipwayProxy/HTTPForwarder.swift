@@ -8,7 +8,6 @@ enum HTTPForwarder {
         let limits = state.config.limits
         let headReadDeadline = HeadReadDeadline(timeout: limits.headerReadTimeout)
         try client.pipeline.syncOperations.addHandlers([
-            IdleTimeout(timeout: limits.idleTimeout),
             headReadDeadline,
             HTTPExchangeHandler(state: state, headReadDeadline: headReadDeadline),
         ])

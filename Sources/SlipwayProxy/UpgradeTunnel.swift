@@ -5,11 +5,12 @@ import NIOCore
 /// Both pipelines lose their HTTP handlers and are glued together; bytes the client sent right
 /// after its upgrade request were held by the exchange and already went to the instance.
 enum UpgradeTunnel {
-    static func install(client: any Channel, upstream: any Channel, traffic: InstanceTraffic, ended: @escaping () -> Void) {
+    static func install(client: any Channel, upstream: any Channel, traffic: InstanceTraffic, ended: @escaping () -> Void, idleWatch: IdleWatch) {
         let (clientSide, upstreamSide) = GlueHandler.matchedPair(
             clientBytesRead: { traffic.stats.bytesIn += Int64($0) },
             upstreamBytesRead: { traffic.stats.bytesOut += Int64($0) },
-            ended: ended
+            ended: ended,
+            idleWatch: idleWatch
         )
         do {
             let clientPipeline = client.pipeline.syncOperations

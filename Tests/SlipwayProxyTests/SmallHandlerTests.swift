@@ -35,17 +35,16 @@ struct SmallHandlerTests {
         #expect(!channel.isActive)
     }
 
-    @Test("IdleTimeout closes a connection silent for a whole timeout period, never one with traffic in each")
-    func idleTimeout() throws {
+    @Test("IdleWatch closes a connection silent for a whole timeout period, never one with activity in each")
+    func idleWatch() throws {
         let loop = EmbeddedEventLoop()
         let channel = EmbeddedChannel(loop: loop)
         try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
-        try channel.pipeline.syncOperations.addHandler(IdleTimeout(timeout: .seconds(10)))
-        for _ in 0..<5 {
+        let watch = IdleWatch(timeout: .seconds(10))
+        watch.start(closing: channel)
+        for _ in 0..<10 {
             loop.advanceTime(by: .seconds(6))
-            try channel.writeInbound(channel.allocator.buffer(string: "x"))
-            loop.advanceTime(by: .seconds(6))
-            try channel.writeOutbound(channel.allocator.buffer(string: "y"))
+            watch.noteActivity()
         }
         #expect(channel.isActive)
         loop.advanceTime(by: .seconds(20))
