@@ -35,9 +35,9 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler, 
     /// Whether the response being finished is the last this connection will carry.
     private var isLastResponse: Bool { clientInputClosed && queued.isEmpty }
 
-    init(state: ListenerState, headReadDeadline: HeadReadDeadline) {
+    init(state: ListenerState) {
         self.state = state
-        self.headReadDeadline = headReadDeadline
+        headReadDeadline = HeadReadDeadline(timeout: state.config.limits.headerReadTimeout)
         idleWatch = IdleWatch(timeout: state.config.limits.idleTimeout)
         parser = ClientRequestParser(maxHeadBytes: state.config.limits.maxHeaderBytes)
     }
@@ -53,12 +53,14 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler, 
 
     func handlerRemoved(context: ChannelHandlerContext) {
         self.context = nil
+        headReadDeadline.stop()
     }
 
     // MARK: client → proxy
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         idleWatch.noteActivity()
+        headReadDeadline.bytesArrived(on: context.channel)
         // Taken out of the property so it stays uniquely owned: its storage is reused, not
         // allocated again on every read.
         var events = parsedEvents

@@ -21,7 +21,6 @@ enum UpgradeTunnel {
             try upstreamPipeline.addHandler(upstreamSide)
             try remove(HTTPExchangeHandler.self, from: clientPipeline)
             try remove(UpstreamConnection.self, from: upstreamPipeline)
-            try remove(HeadReadDeadline.self, from: clientPipeline)
             // The exchange handler held the client's reads back while the upgrade was pending.
             client.read()
             upstream.read()

@@ -10,10 +10,12 @@ struct SmallHandlerTests {
     @Test("HeadReadDeadline closes a connection whose head is not complete in time")
     func headReadDeadlineFires() throws {
         let loop = EmbeddedEventLoop()
-        let channel = EmbeddedChannel(handler: HeadReadDeadline(timeout: .seconds(5)), loop: loop)
+        let channel = EmbeddedChannel(loop: loop)
         try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
-        try channel.writeInbound(channel.allocator.buffer(string: "GET / HT"))
+        let deadline = HeadReadDeadline(timeout: .seconds(5))
+        deadline.bytesArrived(on: channel)
         loop.advanceTime(by: .seconds(4))
+        deadline.bytesArrived(on: channel)
         #expect(channel.isActive)
         loop.advanceTime(by: .seconds(2))
         #expect(!channel.isActive)
@@ -22,16 +24,33 @@ struct SmallHandlerTests {
     @Test("HeadReadDeadline is disarmed by a complete head and re-armed by the next request's bytes")
     func headReadDeadlineDisarms() throws {
         let loop = EmbeddedEventLoop()
-        let deadline = HeadReadDeadline(timeout: .seconds(5))
-        let channel = EmbeddedChannel(handler: deadline, loop: loop)
+        let channel = EmbeddedChannel(loop: loop)
         try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
-        try channel.writeInbound(channel.allocator.buffer(string: "GET / HTTP/1.1\r\n\r\n"))
+        let deadline = HeadReadDeadline(timeout: .seconds(5))
+        deadline.bytesArrived(on: channel)
         deadline.headReceived()
         loop.advanceTime(by: .seconds(60))
         #expect(channel.isActive)
         deadline.exchangeEnded()
-        try channel.writeInbound(channel.allocator.buffer(string: "GET"))
+        deadline.bytesArrived(on: channel)
         loop.advanceTime(by: .seconds(6))
+        #expect(!channel.isActive)
+    }
+
+    @Test("an HTTP client whose head stays incomplete is closed by the exchange handler's head deadline")
+    func exchangeHeadDeadline() throws {
+        let loop = EmbeddedEventLoop()
+        let config = ListenerConfig(
+            key: ListenerKey(service: "api", containerPort: 80), port: 0, mode: .http, serviceName: "api",
+            limits: ProxyLimits(headerReadTimeout: .seconds(5))
+        )
+        let state = ListenerState(config: config, eventLoop: loop, accessLog: nil)
+        let channel = EmbeddedChannel(handler: HTTPExchangeHandler(state: state), loop: loop)
+        try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
+        try channel.writeInbound(channel.allocator.buffer(string: "GET / HT"))
+        loop.advanceTime(by: .seconds(4))
+        #expect(channel.isActive)
+        loop.advanceTime(by: .seconds(2))
         #expect(!channel.isActive)
     }
 
@@ -56,7 +75,7 @@ struct SmallHandlerTests {
         let loop = EmbeddedEventLoop()
         let config = ListenerConfig(key: ListenerKey(service: "api", containerPort: 80), port: 0, mode: .http, serviceName: "api")
         let state = ListenerState(config: config, eventLoop: loop, accessLog: nil)
-        let handler = HTTPExchangeHandler(state: state, headReadDeadline: HeadReadDeadline(timeout: .seconds(5)))
+        let handler = HTTPExchangeHandler(state: state)
         let channel = EmbeddedChannel(handler: handler, loop: loop)
         try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
         try channel.writeInbound(channel.allocator.buffer(string: "GET / HTTP/1.1\r\nhost: a\r\n\r\n"))
