@@ -8,7 +8,7 @@ enum ConnectionAcceptor {
     static func accept(_ channel: any Channel, state: ListenerState) throws {
         guard state.admit(channel) else { throw ConnectionLimitReached() }
         switch state.config.mode {
-        case .tcp: try TCPForwarder.start(client: channel, state: state)
+        case .tcp: TCPForwarder.start(client: channel, state: state)
         case .http: try HTTPForwarder.start(client: channel, state: state)
         }
     }

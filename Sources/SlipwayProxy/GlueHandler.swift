@@ -15,18 +15,26 @@ final class GlueHandler: ChannelDuplexHandler {
     private var pendingRead = false
     /// Counts the bytes this side reads, for the instance's stats.
     private let countBytes: (Int) -> Void
+    /// Told when either side goes away, before the other side is closed.
+    private let ended: () -> Void
+    /// Told of every read: the partner's writes are this side's reads, so reads are all the traffic.
+    private let idleWatch: IdleWatch?
 
-    private init(countBytes: @escaping (Int) -> Void) {
+    private init(countBytes: @escaping (Int) -> Void, ended: @escaping () -> Void, idleWatch: IdleWatch?) {
         self.countBytes = countBytes
+        self.ended = ended
+        self.idleWatch = idleWatch
     }
 
     /// A pair: the first goes on the client channel, the second on the upstream channel.
     static func matchedPair(
         clientBytesRead: @escaping (Int) -> Void,
-        upstreamBytesRead: @escaping (Int) -> Void
+        upstreamBytesRead: @escaping (Int) -> Void,
+        ended: @escaping () -> Void,
+        idleWatch: IdleWatch? = nil
     ) -> (GlueHandler, GlueHandler) {
-        let client = GlueHandler(countBytes: clientBytesRead)
-        let upstream = GlueHandler(countBytes: upstreamBytesRead)
+        let client = GlueHandler(countBytes: clientBytesRead, ended: ended, idleWatch: idleWatch)
+        let upstream = GlueHandler(countBytes: upstreamBytesRead, ended: ended, idleWatch: idleWatch)
         client.partner = upstream
         upstream.partner = client
         return (client, upstream)
@@ -70,6 +78,7 @@ final class GlueHandler: ChannelDuplexHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let buffer = Self.unwrapInboundIn(data)
+        idleWatch?.noteActivity()
         countBytes(buffer.readableBytes)
         partner?.partnerWrite(buffer)
     }
@@ -79,6 +88,7 @@ final class GlueHandler: ChannelDuplexHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        ended()
         partner?.partnerCloseFull()
     }
 

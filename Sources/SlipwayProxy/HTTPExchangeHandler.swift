@@ -10,14 +10,21 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler, 
 
     private let state: ListenerState
     private let headReadDeadline: HeadReadDeadline
+    /// Told of every byte read from the client and every response part written to it: this
+    /// handler sees all of the connection's traffic, so no idle handler of its own sits in the path.
+    private let idleWatch: IdleWatch
     private var context: ChannelHandlerContext?
     private var clientAddress: String?
     private var exchange: Exchange?
     private var pendingRead = false
     private var upstreamNeedsFlush = false
+    /// Response bytes were written to the client since its last flush: a response that ended
+    /// was flushed already, so the upstream's read-complete need not flush the client again.
+    private var clientNeedsFlush = false
     /// Parts of pipelined requests, held until the response before them is complete.
     private var queued = CircularBuffer<ClientRequestEvent>()
     private var parser: ClientRequestParser
+    private var parsedEvents: [ClientRequestEvent] = []
     /// One timer watches the response deadline of whichever exchange is current.
     private var responseTimer: Scheduled<Void>?
     /// Set after the proxy answered a request itself: the rest of that request is read and dropped.
@@ -28,9 +35,10 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler, 
     /// Whether the response being finished is the last this connection will carry.
     private var isLastResponse: Bool { clientInputClosed && queued.isEmpty }
 
-    init(state: ListenerState, headReadDeadline: HeadReadDeadline) {
+    init(state: ListenerState) {
         self.state = state
-        self.headReadDeadline = headReadDeadline
+        headReadDeadline = HeadReadDeadline(timeout: state.config.limits.headerReadTimeout)
+        idleWatch = IdleWatch(timeout: state.config.limits.idleTimeout)
         parser = ClientRequestParser(maxHeadBytes: state.config.limits.maxHeaderBytes)
     }
 
@@ -39,16 +47,24 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler, 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
         clientAddress = context.channel.remoteAddress?.ipAddress
+        // Runs until the client closes, through an upgrade tunnel too.
+        idleWatch.start(closing: context.channel)
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
         self.context = nil
+        headReadDeadline.stop()
     }
 
     // MARK: client → proxy
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        var events: [ClientRequestEvent] = []
+        idleWatch.noteActivity()
+        headReadDeadline.bytesArrived(on: context.channel)
+        // Taken out of the property so it stays uniquely owned: its storage is reused, not
+        // allocated again on every read.
+        var events = parsedEvents
+        parsedEvents = []
         var refusal: ClientRequestError?
         do {
             try parser.feed(Self.unwrapInboundIn(data)) { events.append($0) }
@@ -62,6 +78,8 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler, 
                 handle(event)
             }
         }
+        events.removeAll(keepingCapacity: true)
+        parsedEvents = events
         if let refusal { refuse(refusal, context: context) }
     }
 
@@ -295,8 +313,10 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler, 
 
     func upstreamEvent(_ event: UpstreamResponseEvent, from connection: UpstreamConnection) {
         guard let exchange, exchange.connection === connection, let context else { return }
+        idleWatch.noteActivity()
         switch event {
         case .head(let head):
+            clientNeedsFlush = true
             if head.isInformational {
                 context.write(Self.wrapOutboundOut(head.raw), promise: nil)
                 return
@@ -319,6 +339,7 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler, 
             exchange.closeClientAfter = rewritten.closeAfter
             context.write(Self.wrapOutboundOut(rewritten.bytes), promise: nil)
         case .body(let buffer):
+            clientNeedsFlush = true
             exchange.bytesOut += Int64(buffer.readableBytes)
             exchange.traffic.stats.bytesOut += Int64(buffer.readableBytes)
             writeBody(buffer, framing: exchange.switchingProtocols ? .verbatim : exchange.bodyFraming, context: context)
@@ -342,6 +363,8 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler, 
     }
 
     func upstreamReadComplete() {
+        guard clientNeedsFlush else { return }
+        clientNeedsFlush = false
         context?.flush()
     }
 
@@ -429,6 +452,7 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler, 
     }
 
     private func endResponse(thenClose close: Bool, context: ChannelHandlerContext) {
+        clientNeedsFlush = false
         if close {
             closeAfterPendingWrites(context: context)
         } else {
@@ -469,10 +493,10 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler, 
             exchange.connection = nil
             self.exchange = nil
             let traffic = exchange.traffic
-            client.closeFuture.assumeIsolated().whenComplete { _ in
+            let lease = TrafficLease(continuing: traffic) {
                 traffic.stats.latency.record(microseconds: exchange.elapsedMicroseconds)
-                traffic.end()
             }
+            client.closeFuture.assumeIsolated().whenComplete { _ in lease.end() }
             self.log(
                 method: exchange.method, target: exchange.target, instance: exchange.upstream.instance,
                 status: 101, started: exchange.started, error: nil
@@ -481,7 +505,7 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler, 
                 exchange.traffic.stats.bytesIn += Int64(held.readableBytes)
                 connection.channel.writeAndFlush(held, promise: nil)
             }
-            UpgradeTunnel.install(client: client, upstream: connection.channel, traffic: traffic)
+            UpgradeTunnel.install(client: client, upstream: connection.channel, traffic: traffic, ended: lease.end, idleWatch: self.idleWatch)
         }
     }
 }

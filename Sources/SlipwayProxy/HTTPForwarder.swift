@@ -5,12 +5,6 @@ import NIOCore
 /// only what crosses the proxy differently.
 enum HTTPForwarder {
     static func start(client: any Channel, state: ListenerState) throws {
-        let limits = state.config.limits
-        let headReadDeadline = HeadReadDeadline(timeout: limits.headerReadTimeout)
-        try client.pipeline.syncOperations.addHandlers([
-            IdleTimeout(timeout: limits.idleTimeout),
-            headReadDeadline,
-            HTTPExchangeHandler(state: state, headReadDeadline: headReadDeadline),
-        ])
+        try client.pipeline.syncOperations.addHandler(HTTPExchangeHandler(state: state))
     }
 }

@@ -2,14 +2,12 @@ import NIOCore
 
 /// Closes an HTTP client connection whose request head does not arrive completely within the
 /// header-read timeout of its first byte, so a slow client cannot hold a connection forever.
-/// Sits before the request decoder, where the raw bytes pass.
+/// The exchange handler reports the client's bytes and heads; the deadline is no handler of its
+/// own, so the bytes pass one handler fewer.
 ///
 /// One timer serves many requests: when it fires it re-arms for the head being read, if any,
 /// so a keep-alive connection does not schedule and cancel a timer per request.
-final class HeadReadDeadline: ChannelInboundHandler, RemovableChannelHandler {
-    typealias InboundIn = ByteBuffer
-    typealias InboundOut = ByteBuffer
-
+final class HeadReadDeadline {
     private let timeout: TimeAmount
     private var awaitingHead = true
     private var headStarted: NIODeadline?
@@ -19,18 +17,12 @@ final class HeadReadDeadline: ChannelInboundHandler, RemovableChannelHandler {
         self.timeout = TimeAmount(timeout)
     }
 
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        if awaitingHead && headStarted == nil {
-            let started = context.eventLoop.now
-            headStarted = started
-            if timer == nil { arm(context: context, at: started + timeout) }
-        }
-        context.fireChannelRead(data)
-    }
-
-    func handlerRemoved(context: ChannelHandlerContext) {
-        timer?.cancel()
-        timer = nil
+    /// Bytes arrived from the client on `channel`.
+    func bytesArrived(on channel: any Channel) {
+        guard awaitingHead && headStarted == nil else { return }
+        let started = channel.eventLoop.now
+        headStarted = started
+        if timer == nil { arm(channel, at: started + timeout) }
     }
 
     /// The exchange handler saw a complete request head.
@@ -44,15 +36,20 @@ final class HeadReadDeadline: ChannelInboundHandler, RemovableChannelHandler {
         awaitingHead = true
     }
 
-    private func arm(context: ChannelHandlerContext, at deadline: NIODeadline) {
-        timer = context.eventLoop.assumeIsolated().scheduleTask(deadline: deadline) {
+    func stop() {
+        timer?.cancel()
+        timer = nil
+    }
+
+    private func arm(_ channel: any Channel, at deadline: NIODeadline) {
+        timer = channel.eventLoop.assumeIsolated().scheduleTask(deadline: deadline) {
             self.timer = nil
             guard let started = self.headStarted else { return }
             let due = started + self.timeout
-            if due <= context.eventLoop.now {
-                context.close(promise: nil)
+            if due <= channel.eventLoop.now {
+                channel.close(promise: nil)
             } else {
-                self.arm(context: context, at: due)
+                self.arm(channel, at: due)
             }
         }
     }

@@ -17,25 +17,18 @@ enum RequestHeadRewriter {
             var forwardedFor: UnsafeRawBufferPointer?
             var upgrade: UnsafeRawBufferPointer?
             var named: [UnsafeRawBufferPointer] = []
-            var lines: [(name: UnsafeRawBufferPointer, line: UnsafeRawBufferPointer)] = []
-            var start = requestLineEnd + 2
-            while start < bytes.count - 2 {
-                let end = bytes[start...].firstIndex(of: UInt8(ascii: "\r"))!
-                let line = UnsafeRawBufferPointer(rebasing: bytes[start..<(end + 2)])
-                let colon = line.firstIndex(of: UInt8(ascii: ":"))!
-                let name = UnsafeRawBufferPointer(rebasing: line[line.startIndex..<colon])
-                let value = HeaderBytes.trimmed(UnsafeRawBufferPointer(rebasing: line[(colon + 1)..<(line.endIndex - 2)]))
+            // Two passes over the lines rather than one that stores them: the headers a Connection
+            // header names are only known at its end, and the common head needs no allocation.
+            forEachHeader(bytes, from: requestLineEnd + 2) { name, _, value in
                 if HeaderBytes.equalsIgnoringCase(name, "host") { host = value }
                 if HeaderBytes.equalsIgnoringCase(name, "x-forwarded-for") { forwardedFor = value }
                 if HeaderBytes.equalsIgnoringCase(name, "upgrade") { upgrade = value }
                 if HeaderBytes.equalsIgnoringCase(name, "connection") {
                     named += value.split(separator: UInt8(ascii: ",")).map { HeaderBytes.trimmed(UnsafeRawBufferPointer(rebasing: $0)) }
                 }
-                lines.append((name, line))
-                start = end + 2
             }
-            for (name, line) in lines where !isDropped(name, named: named) {
-                output.writeBytes(line)
+            forEachHeader(bytes, from: requestLineEnd + 2) { name, line, _ in
+                if !isDropped(name, named: named) { output.writeBytes(line) }
             }
             if head.isUpgrade, let upgrade {
                 output.writeStaticString("connection: upgrade\r\nupgrade: ")
@@ -62,10 +55,26 @@ enum RequestHeadRewriter {
         }
     }
 
+    /// Calls `body` with each header line's name, whole line (CRLF included) and trimmed value.
+    private static func forEachHeader(
+        _ bytes: UnsafeRawBufferPointer,
+        from first: Int,
+        _ body: (_ name: UnsafeRawBufferPointer, _ line: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer) -> Void
+    ) {
+        var start = first
+        while start < bytes.count - 2 {
+            let end = bytes[start...].firstIndex(of: UInt8(ascii: "\r"))!
+            let line = UnsafeRawBufferPointer(rebasing: bytes[start..<(end + 2)])
+            let colon = line.firstIndex(of: UInt8(ascii: ":"))!
+            let name = UnsafeRawBufferPointer(rebasing: line[line.startIndex..<colon])
+            body(name, line, HeaderBytes.trimmed(UnsafeRawBufferPointer(rebasing: line[(colon + 1)..<(line.endIndex - 2)])))
+            start = end + 2
+        }
+    }
+
     private static func isDropped(_ name: UnsafeRawBufferPointer, named: [UnsafeRawBufferPointer]) -> Bool {
         hopByHop.contains { HeaderBytes.equalsIgnoringCase(name, $0) }
             || replaced.contains { HeaderBytes.equalsIgnoringCase(name, $0) }
             || named.contains { HeaderBytes.equalsIgnoringCase(name, $0) }
     }
-
 }

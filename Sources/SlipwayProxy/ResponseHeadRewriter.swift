@@ -52,16 +52,17 @@ enum ResponseHeadRewriter {
 
     private static func filtered(_ raw: ByteBuffer, dropTransferEncoding: Bool, extra: String) -> ByteBuffer {
         raw.withUnsafeReadableBytes { bytes -> ByteBuffer in
+            let versionIsCurrent = bytes[7] == UInt8(ascii: "1")
+            if versionIsCurrent && extra.isEmpty && !hasHopByHopHeader(bytes, dropTransferEncoding: dropTransferEncoding) {
+                return raw
+            }
             let lines = headerLines(bytes)
             let named = connectionTokens(bytes, lines: lines)
             let drop = lines.map { line -> Bool in
                 let name = headerName(bytes, line)
-                return hopByHop.contains { HeaderBytes.equalsIgnoringCase(name, $0) }
-                    || (dropTransferEncoding && HeaderBytes.equalsIgnoringCase(name, "transfer-encoding"))
+                return isHopByHop(name, dropTransferEncoding: dropTransferEncoding)
                     || named.contains { HeaderBytes.equalsIgnoringCase(name, $0) }
             }
-            let versionIsCurrent = bytes[7] == UInt8(ascii: "1")
-            if versionIsCurrent && extra.isEmpty && !drop.contains(true) { return raw }
 
             var output = ByteBufferAllocator().buffer(capacity: raw.readableBytes + extra.utf8.count)
             output.writeStaticString("HTTP/1.1")
@@ -74,6 +75,23 @@ enum ResponseHeadRewriter {
             output.writeStaticString("\r\n")
             return output
         }
+    }
+
+    /// The common case, a head passed on as it came, is decided without allocating: a header
+    /// named by a Connection header can only be there when a Connection header is, which is hop-by-hop itself.
+    private static func hasHopByHopHeader(_ bytes: UnsafeRawBufferPointer, dropTransferEncoding: Bool) -> Bool {
+        guard var start = bytes.firstIndex(of: UInt8(ascii: "\n")).map({ $0 + 1 }) else { return false }
+        while start < bytes.count - 2 {
+            let end = bytes[start...].firstIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? bytes.count
+            if isHopByHop(headerName(bytes, start..<end), dropTransferEncoding: dropTransferEncoding) { return true }
+            start = end
+        }
+        return false
+    }
+
+    private static func isHopByHop(_ name: UnsafeRawBufferPointer, dropTransferEncoding: Bool) -> Bool {
+        hopByHop.contains { HeaderBytes.equalsIgnoringCase(name, $0) }
+            || (dropTransferEncoding && HeaderBytes.equalsIgnoringCase(name, "transfer-encoding"))
     }
 
     /// Byte ranges of the header lines, each with its CRLF; the status line and the final CRLF excluded.

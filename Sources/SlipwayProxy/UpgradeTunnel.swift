@@ -5,10 +5,12 @@ import NIOCore
 /// Both pipelines lose their HTTP handlers and are glued together; bytes the client sent right
 /// after its upgrade request were held by the exchange and already went to the instance.
 enum UpgradeTunnel {
-    static func install(client: any Channel, upstream: any Channel, traffic: InstanceTraffic) {
+    static func install(client: any Channel, upstream: any Channel, traffic: InstanceTraffic, ended: @escaping () -> Void, idleWatch: IdleWatch) {
         let (clientSide, upstreamSide) = GlueHandler.matchedPair(
             clientBytesRead: { traffic.stats.bytesIn += Int64($0) },
-            upstreamBytesRead: { traffic.stats.bytesOut += Int64($0) }
+            upstreamBytesRead: { traffic.stats.bytesOut += Int64($0) },
+            ended: ended,
+            idleWatch: idleWatch
         )
         do {
             let clientPipeline = client.pipeline.syncOperations
@@ -19,11 +21,11 @@ enum UpgradeTunnel {
             try upstreamPipeline.addHandler(upstreamSide)
             try remove(HTTPExchangeHandler.self, from: clientPipeline)
             try remove(UpstreamConnection.self, from: upstreamPipeline)
-            try remove(HeadReadDeadline.self, from: clientPipeline)
             // The exchange handler held the client's reads back while the upgrade was pending.
             client.read()
             upstream.read()
         } catch {
+            ended()
             client.close(promise: nil)
             upstream.close(promise: nil)
         }

@@ -30,6 +30,7 @@ final class UpstreamConnection: ChannelDuplexHandler, RemovableChannelHandler {
     private var context: ChannelHandlerContext?
     private var pendingRead = false
     private var parser = UpstreamResponseParser()
+    private var parsedEvents: [UpstreamResponseEvent] = []
 
     init(channel: any Channel) {
         self.channel = channel
@@ -76,7 +77,10 @@ final class UpstreamConnection: ChannelDuplexHandler, RemovableChannelHandler {
             context.close(promise: nil)
             return
         }
-        var events: [UpstreamResponseEvent] = []
+        // Taken out of the property so it stays uniquely owned: its storage is reused, not
+        // allocated again on every read.
+        var events = parsedEvents
+        parsedEvents = []
         var malformed = false
         do {
             try parser.feed(Self.unwrapInboundIn(data)) { events.append($0) }
@@ -84,6 +88,8 @@ final class UpstreamConnection: ChannelDuplexHandler, RemovableChannelHandler {
             malformed = true
         }
         deliver(events)
+        events.removeAll(keepingCapacity: true)
+        parsedEvents = events
         if malformed { context.close(promise: nil) }
     }
 

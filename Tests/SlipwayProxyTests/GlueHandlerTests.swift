@@ -21,7 +21,7 @@ struct GlueHandlerTests {
         let client = EmbeddedChannel(loop: loop)
         let upstream = EmbeddedChannel(loop: loop)
         let clientReads = ReadCounter()
-        let (clientSide, upstreamSide) = GlueHandler.matchedPair(clientBytesRead: { _ in }, upstreamBytesRead: { _ in })
+        let (clientSide, upstreamSide) = GlueHandler.matchedPair(clientBytesRead: { _ in }, upstreamBytesRead: { _ in }, ended: {})
         try client.pipeline.syncOperations.addHandlers([clientReads, clientSide])
         try upstream.pipeline.syncOperations.addHandler(upstreamSide)
         return (client, upstream, clientReads)

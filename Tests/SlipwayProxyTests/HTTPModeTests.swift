@@ -309,4 +309,21 @@ struct HTTPModeTests {
             try await backend.stop()
         }
     }
+
+    @Test("a keep-alive client that stays silent after its response is closed after the idle timeout")
+    func idleTimeout() async throws {
+        try await ProxyFixture.with { fixture in
+            let backend = try await HTTPTestBackend.start(name: "blue", group: fixture.group)
+            let listener = try await fixture.listen(
+                .http, upstream: backend.upstream("blue"), limits: ProxyLimits(idleTimeout: .milliseconds(200))
+            )
+            let client = try await TCPTestClient.connect(port: listener.boundPort, group: fixture.group)
+            try await client.send("GET /name HTTP/1.1\r\nhost: a\r\n\r\n")
+            #expect(try await eventually { client.text.hasSuffix("blue") })
+            #expect(try await eventually { client.sawEndOfInput })
+            #expect(client.text.hasPrefix("HTTP/1.1 200 OK"))
+            await client.close()
+            try await backend.stop()
+        }
+    }
 }

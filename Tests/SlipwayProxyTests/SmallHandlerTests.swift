@@ -10,10 +10,12 @@ struct SmallHandlerTests {
     @Test("HeadReadDeadline closes a connection whose head is not complete in time")
     func headReadDeadlineFires() throws {
         let loop = EmbeddedEventLoop()
-        let channel = EmbeddedChannel(handler: HeadReadDeadline(timeout: .seconds(5)), loop: loop)
+        let channel = EmbeddedChannel(loop: loop)
         try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
-        try channel.writeInbound(channel.allocator.buffer(string: "GET / HT"))
+        let deadline = HeadReadDeadline(timeout: .seconds(5))
+        deadline.bytesArrived(on: channel)
         loop.advanceTime(by: .seconds(4))
+        deadline.bytesArrived(on: channel)
         #expect(channel.isActive)
         loop.advanceTime(by: .seconds(2))
         #expect(!channel.isActive)
@@ -22,30 +24,46 @@ struct SmallHandlerTests {
     @Test("HeadReadDeadline is disarmed by a complete head and re-armed by the next request's bytes")
     func headReadDeadlineDisarms() throws {
         let loop = EmbeddedEventLoop()
-        let deadline = HeadReadDeadline(timeout: .seconds(5))
-        let channel = EmbeddedChannel(handler: deadline, loop: loop)
+        let channel = EmbeddedChannel(loop: loop)
         try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
-        try channel.writeInbound(channel.allocator.buffer(string: "GET / HTTP/1.1\r\n\r\n"))
+        let deadline = HeadReadDeadline(timeout: .seconds(5))
+        deadline.bytesArrived(on: channel)
         deadline.headReceived()
         loop.advanceTime(by: .seconds(60))
         #expect(channel.isActive)
         deadline.exchangeEnded()
-        try channel.writeInbound(channel.allocator.buffer(string: "GET"))
+        deadline.bytesArrived(on: channel)
         loop.advanceTime(by: .seconds(6))
         #expect(!channel.isActive)
     }
 
-    @Test("IdleTimeout closes a connection silent for a whole timeout period, never one with traffic in each")
-    func idleTimeout() throws {
+    @Test("an HTTP client whose head stays incomplete is closed by the exchange handler's head deadline")
+    func exchangeHeadDeadline() throws {
+        let loop = EmbeddedEventLoop()
+        let config = ListenerConfig(
+            key: ListenerKey(service: "api", containerPort: 80), port: 0, mode: .http, serviceName: "api",
+            limits: ProxyLimits(headerReadTimeout: .seconds(5))
+        )
+        let state = ListenerState(config: config, eventLoop: loop, accessLog: nil)
+        let channel = EmbeddedChannel(handler: HTTPExchangeHandler(state: state), loop: loop)
+        try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
+        try channel.writeInbound(channel.allocator.buffer(string: "GET / HT"))
+        loop.advanceTime(by: .seconds(4))
+        #expect(channel.isActive)
+        loop.advanceTime(by: .seconds(2))
+        #expect(!channel.isActive)
+    }
+
+    @Test("IdleWatch closes a connection silent for a whole timeout period, never one with activity in each")
+    func idleWatch() throws {
         let loop = EmbeddedEventLoop()
         let channel = EmbeddedChannel(loop: loop)
         try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
-        try channel.pipeline.syncOperations.addHandler(IdleTimeout(timeout: .seconds(10)))
-        for _ in 0..<5 {
+        let watch = IdleWatch(timeout: .seconds(10))
+        watch.start(closing: channel)
+        for _ in 0..<10 {
             loop.advanceTime(by: .seconds(6))
-            try channel.writeInbound(channel.allocator.buffer(string: "x"))
-            loop.advanceTime(by: .seconds(6))
-            try channel.writeOutbound(channel.allocator.buffer(string: "y"))
+            watch.noteActivity()
         }
         #expect(channel.isActive)
         loop.advanceTime(by: .seconds(20))
@@ -57,7 +75,7 @@ struct SmallHandlerTests {
         let loop = EmbeddedEventLoop()
         let config = ListenerConfig(key: ListenerKey(service: "api", containerPort: 80), port: 0, mode: .http, serviceName: "api")
         let state = ListenerState(config: config, eventLoop: loop, accessLog: nil)
-        let handler = HTTPExchangeHandler(state: state, headReadDeadline: HeadReadDeadline(timeout: .seconds(5)))
+        let handler = HTTPExchangeHandler(state: state)
         let channel = EmbeddedChannel(handler: handler, loop: loop)
         try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
         try channel.writeInbound(channel.allocator.buffer(string: "GET / HTTP/1.1\r\nhost: a\r\n\r\n"))
