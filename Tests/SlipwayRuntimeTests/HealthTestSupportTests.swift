@@ -31,7 +31,9 @@ final class HealthTestDirectory {
 /// Waiting and process checks shared by the health, restart and environment tests.
 enum HealthTesting {
     /// Polls `condition` until it holds or `deadline` passes; true when it held.
-    static func eventually(within deadline: Duration = .seconds(20), _ condition: () async -> Bool) async -> Bool {
+    /// The deadline only bounds a failing test: the whole suite runs in
+    /// parallel on two busy cores, where a probe cycle can take seconds.
+    static func eventually(within deadline: Duration = .seconds(120), _ condition: () async -> Bool) async -> Bool {
         let end = ContinuousClock.now + deadline
         while ContinuousClock.now < end {
             if await condition() { return true }
