@@ -256,8 +256,14 @@ struct ControlServerTests {
             _ = try await ControlServer.bind(endpoint: endpoint, handler: InMemoryProject(services: []))
         }
 
+        // flock forks the command and its child holds the lock until it closes it
+        // before exec; that child dies on its own schedule, after flock is reaped.
         kill(-holder, SIGKILL)
         waitpid(holder, nil, 0)
+        #expect(await eventually {
+            let probe = try? SupervisorLock(path: endpoint.lockPath)
+            return probe != nil
+        })
         let server = try await ControlServer.bind(endpoint: endpoint, handler: InMemoryProject(services: ["web"]))
         let serving = Task { await server.run() }
         #expect(try await ControlClient(endpoint: endpoint).status().instances.map(\.service) == ["web"])
