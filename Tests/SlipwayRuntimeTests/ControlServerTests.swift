@@ -295,10 +295,10 @@ struct ControlServerTests {
                 return true
             }
         }
-        #expect(await eventually { served.project.watcherCount == 1 })
+        #expect(await eventually(within: .seconds(60)) { served.project.watcherCount == 1 })
         _ = try await served.client.perform(.stop(services: ["db"], timeout: nil))
         _ = try await served.client.perform(.kill(services: ["web"], signal: SIGTERM))
-        #expect(await eventually { seen.withLock { $0.count } == 3 })
+        #expect(await eventually(within: .seconds(60)) { seen.withLock { $0.count } == 3 })
         let server = served.server
         let watchEnded: Void? = await within { await server.shutdown(); try await watching.value }
         #expect(watchEnded != nil, "the watch did not end with the server")
@@ -310,7 +310,7 @@ struct ControlServerTests {
     func watchEnds() async throws {
         let served = try await ServedProject.start()
         let ended = Task { try await served.client.watch { _ in true } }
-        #expect(await eventually { served.project.watcherCount == 1 })
+        #expect(await eventually(within: .seconds(60)) { served.project.watcherCount == 1 })
         served.project.finishWatchers()
         let watchFinished: Void? = await within { try await ended.value }
         #expect(watchFinished != nil, "the watch did not end when the supervisor finished it")
