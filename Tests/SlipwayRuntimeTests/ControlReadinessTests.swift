@@ -107,6 +107,15 @@ struct ControlReadinessTests {
         await served.close()
     }
 
+    @Test("a timeout that passes before the first status arrives still names what is not ready")
+    func timeoutBeforeFirstStatus() async throws {
+        let served = try await ServedProject.start(services: ["db", "web"])
+        served.project.update("db") { $0.health = .starting }
+        let outcome = try await ReadinessWait(client: served.client, rule: ReadinessRule(oneShots: [])).run(timeout: .zero)
+        #expect(outcome == .timedOut(waitingFor: ["demo-db-1"]))
+        await served.close()
+    }
+
     @Test("without a supervisor the wait says so")
     func waitWithoutSupervisor() async throws {
         let directory = try TemporaryDirectory()

@@ -46,7 +46,7 @@ struct HealthMonitorTests {
     @Test("retries and recovery follow a real flag-file probe through every transition")
     func retriesAndRecovery() async throws {
         let directory = try HealthTestDirectory()
-        let plan = HealthCheckPlan(check: .shell("test -f flag"), interval: .milliseconds(100), timeout: .seconds(10), retries: 2)
+        let plan = HealthCheckPlan(check: .shell("test -f flag"), interval: .milliseconds(100), timeout: .seconds(600), retries: 2)
         let monitor = HealthMonitor(plan: plan, environment: environment, workingDirectory: directory.path, limiter: ProbeLimiter())
         let log = TransitionLog()
         let following = log.follow(monitor)
@@ -104,12 +104,17 @@ struct HealthMonitorTests {
         #expect(log.all.isEmpty)
     }
 
+    /// Each failing probe records how many probes are running (marker files
+    /// it creates and removes itself). A probe killed by `stop()` would leave
+    /// its marker behind and inflate later counts, so the monitors are brought
+    /// to healthy — where they wait a one-hour interval — before they stop,
+    /// and no probe is cut short.
     @Test("the shared limiter bounds probes in flight across monitors")
     func limiterBoundsProbes() async throws {
         let directory = try HealthTestDirectory()
         let limiter = ProbeLimiter(limit: 2)
-        let script = "touch running.$$; ls running.* | wc -l >> counts.$$; sleep 0.05; rm running.$$; exit 1"
-        let plan = HealthCheckPlan(check: .shell(script), interval: .seconds(3600), timeout: .seconds(30))
+        let script = "test -f enough && exit 0; touch running.$$; ls running.* | wc -l >> counts.$$; sleep 0.05; rm running.$$; exit 1"
+        let plan = HealthCheckPlan(check: .shell(script), interval: .seconds(3600), timeout: .seconds(3600))
         let monitors = (0..<6).map { _ in
             HealthMonitor(plan: plan, environment: environment, workingDirectory: directory.path, limiter: limiter)
         }
@@ -119,10 +124,20 @@ struct HealthMonitorTests {
             for monitor in monitors { total += await monitor.probeCount }
             return total >= 18
         })
+        try directory.write("", to: "enough")
+        #expect(await HealthTesting.eventually {
+            for monitor in monitors {
+                if await monitor.status != .healthy { return false }
+            }
+            return true
+        })
         for monitor in monitors { await monitor.stop() }
 
-        let files = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasPrefix("counts.") }
-        let counts = files.flatMap { (directory.read($0) ?? "").split(separator: "\n").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) } }
+        let files = try FileManager.default.contentsOfDirectory(atPath: directory.path)
+        #expect(files.filter { $0.hasPrefix("running.") }.isEmpty, "every probe ran to its end")
+        let counts = files.filter { $0.hasPrefix("counts.") }.flatMap {
+            (directory.read($0) ?? "").split(separator: "\n").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+        }
         #expect(counts.count >= 18)
         #expect(counts.allSatisfy { $0 <= 2 }, "probes in flight seen by the probes: \(counts)")
         #expect(await limiter.peakInFlight == 2)

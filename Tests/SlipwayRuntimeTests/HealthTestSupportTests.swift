@@ -18,9 +18,23 @@ final class HealthTestDirectory {
 
     func file(_ name: String) -> String { path + "/" + name }
 
+    /// An executable is installed by a `cp` child: a descriptor this process
+    /// writes through can leak into a child another test spawns at that
+    /// moment, and `exec` refuses a file any process holds open for writing
+    /// ("Text file busy").
     func write(_ text: String, to name: String, executable: Bool = false) throws {
-        try text.write(toFile: file(name), atomically: true, encoding: .utf8)
-        if executable { chmod(file(name), 0o755) }
+        guard executable else {
+            try text.write(toFile: file(name), atomically: true, encoding: .utf8)
+            return
+        }
+        let source = file(name + ".source")
+        try text.write(toFile: source, atomically: true, encoding: .utf8)
+        let copy = Process()
+        copy.executableURL = URL(fileURLWithPath: "/bin/sh")
+        copy.arguments = ["-c", #"cp "$1" "$2" && chmod 755 "$2""#, "sh", source, file(name)]
+        try copy.run()
+        copy.waitUntilExit()
+        guard copy.terminationStatus == 0 else { throw POSIXError(.EIO) }
     }
 
     func read(_ name: String) -> String? {
@@ -31,7 +45,9 @@ final class HealthTestDirectory {
 /// Waiting and process checks shared by the health, restart and environment tests.
 enum HealthTesting {
     /// Polls `condition` until it holds or `deadline` passes; true when it held.
-    static func eventually(within deadline: Duration = .seconds(20), _ condition: () async -> Bool) async -> Bool {
+    /// The deadline only bounds a failing test: the whole suite runs in
+    /// parallel on two busy cores, where a probe cycle can take seconds.
+    static func eventually(within deadline: Duration = .seconds(120), _ condition: () async -> Bool) async -> Bool {
         let end = ContinuousClock.now + deadline
         while ContinuousClock.now < end {
             if await condition() { return true }

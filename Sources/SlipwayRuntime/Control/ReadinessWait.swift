@@ -46,21 +46,38 @@ public struct ReadinessWait: Sendable {
             return first ?? .success(())
         }
         let verdict = last.value
+        if case .failure(let error) = watched, verdict.map(Self.isWaiting) ?? true { throw error }
+        if let verdict { return Self.outcome(of: verdict) }
+        return Self.outcome(of: try await finalVerdict())
+    }
+
+    /// A timeout can pass before the watch delivers its first status (a
+    /// short timeout on a busy machine); one status request then tells what
+    /// is still not ready, rather than reporting that nothing was waited for.
+    private func finalVerdict() async throws(ControlClientError) -> ReadinessVerdict {
+        rule.verdict(try await client.status())
+    }
+
+    private static func isWaiting(_ verdict: ReadinessVerdict) -> Bool {
+        if case .waiting = verdict { return true }
+        return false
+    }
+
+    private static func outcome(of verdict: ReadinessVerdict) -> Outcome {
         switch verdict {
-        case .ready: return .ready
-        case .failed(let instance, let reason): return .failed(instance, reason: reason)
-        case .waiting(let names):
-            if case .failure(let error) = watched { throw error }
-            return .timedOut(waitingFor: names)
+        case .ready: .ready
+        case .failed(let instance, let reason): .failed(instance, reason: reason)
+        case .waiting(let names): .timedOut(waitingFor: names)
         }
     }
 }
 
-/// The last verdict the watch reached, read once the wait ends.
+/// The last verdict the watch reached, read once the wait ends; nil until
+/// the first status arrives.
 private final class LatestVerdict: Sendable {
-    private let verdict = Mutex<ReadinessVerdict>(.waiting([]))
+    private let verdict = Mutex<ReadinessVerdict?>(nil)
 
-    var value: ReadinessVerdict { verdict.withLock { $0 } }
+    var value: ReadinessVerdict? { verdict.withLock { $0 } }
 
     func set(_ value: ReadinessVerdict) { verdict.withLock { $0 = value } }
 }
