@@ -33,7 +33,7 @@ struct ConfigRun {
         process.standardError = FileHandle(forWritingAtPath: paths[1])
         process.standardInput = FileHandle(forReadingAtPath: paths[2])
         try process.run()
-        process.waitUntilExit()
+        try process.waitUntilExit(within: .seconds(90))
         status = process.terminationStatus
         output = try String(contentsOfFile: paths[0], encoding: .utf8)
         errors = try String(contentsOfFile: paths[1], encoding: .utf8)

@@ -74,7 +74,7 @@ struct ConfigSchemaTests {
         process.standardOutput = FileHandle(forWritingAtPath: report)
         process.standardError = process.standardOutput
         try process.run()
-        process.waitUntilExit()
+        try process.waitUntilExit(within: .seconds(90))
         return (process.terminationStatus, try String(contentsOfFile: report, encoding: .utf8))
     }
 

@@ -63,7 +63,7 @@ struct UpExampleStackTests {
     }
 
     private static func get(_ address: String) async -> String? {
-        guard let (data, _) = try? await URLSession.shared.data(from: URL(string: address)!) else { return nil }
+        guard let (data, _) = try? await URLSession.shared.data(for: URLRequest(url: URL(string: address)!, timeoutInterval: 30)) else { return nil }
         return String(decoding: data, as: UTF8.self)
     }
 }

@@ -15,7 +15,7 @@ struct UpPortsTests {
 
     private static func get(port: Int) async -> String? {
         let url = URL(string: "http://127.0.0.1:\(port)/")!
-        guard let (data, _) = try? await URLSession.shared.data(from: url) else { return nil }
+        guard let (data, _) = try? await URLSession.shared.data(for: URLRequest(url: url, timeoutInterval: 30)) else { return nil }
         return String(decoding: data, as: UTF8.self)
     }
 

@@ -142,8 +142,9 @@ struct ServedProject {
     var client: ControlClient { ControlClient(endpoint: endpoint) }
 
     func close() async {
-        await server.shutdown()
-        await serving.value
+        let server = self.server, serving = self.serving
+        let closed: Void? = await within { await server.shutdown(); await serving.value }
+        #expect(closed != nil, "the control server did not shut down")
         directory.remove()
     }
 }
@@ -199,7 +200,9 @@ struct ControlServerTests {
         let report = try await served.client.perform(.down(timeout: .milliseconds(1500)))
         #expect(report.entries.map(\.outcome) == [.removed, .removed])
         #expect(served.project.requests.last == .down(timeout: .milliseconds(1500)))
-        await served.server.shutdown()
+        let server = served.server
+        let shutDown: Void? = await within { await server.shutdown() }
+        #expect(shutDown != nil, "the server did not shut down after down")
         #expect(!FileManager.default.fileExists(atPath: served.endpoint.socketPath))
         await #expect(throws: ControlClientError.noSupervisor(served.endpoint)) { try await served.client.status() }
         await served.close()
@@ -226,14 +229,15 @@ struct ControlServerTests {
         #expect(try await served.client.status().instances.count == 2)
         #expect(ControlServerError.alreadyRunning(served.endpoint).description.contains("project demo is already running"))
 
-        await served.server.shutdown()
-        await served.serving.value
+        let server = served.server, firstServing = served.serving
+        let firstShutDown: Void? = await within { await server.shutdown(); await firstServing.value }
+        #expect(firstShutDown != nil, "the first server did not shut down")
         let other = InMemoryProject(services: ["api"])
         let second = try await ControlServer.bind(endpoint: served.endpoint, handler: other)
         let serving = Task { await second.run() }
         #expect(try await served.client.status().instances.map(\.service) == ["api"])
-        await second.shutdown()
-        await serving.value
+        let secondShutDown: Void? = await within { await second.shutdown(); await serving.value }
+        #expect(secondShutDown != nil, "the second server did not shut down")
         served.directory.remove()
     }
 
@@ -256,13 +260,19 @@ struct ControlServerTests {
             _ = try await ControlServer.bind(endpoint: endpoint, handler: InMemoryProject(services: []))
         }
 
+        // flock forks the command and its child holds the lock until it closes it
+        // before exec; that child dies on its own schedule, after flock is reaped.
         kill(-holder, SIGKILL)
         waitpid(holder, nil, 0)
+        #expect(await eventually {
+            let probe = try? SupervisorLock(path: endpoint.lockPath)
+            return probe != nil
+        })
         let server = try await ControlServer.bind(endpoint: endpoint, handler: InMemoryProject(services: ["web"]))
         let serving = Task { await server.run() }
         #expect(try await ControlClient(endpoint: endpoint).status().instances.map(\.service) == ["web"])
-        await server.shutdown()
-        await serving.value
+        let shutDown: Void? = await within { await server.shutdown(); await serving.value }
+        #expect(shutDown != nil, "the server did not shut down")
     }
 
     @Test("two projects serve side by side")
@@ -285,12 +295,13 @@ struct ControlServerTests {
                 return true
             }
         }
-        #expect(await eventually { served.project.watcherCount == 1 })
+        #expect(await eventually(within: .seconds(60)) { served.project.watcherCount == 1 })
         _ = try await served.client.perform(.stop(services: ["db"], timeout: nil))
         _ = try await served.client.perform(.kill(services: ["web"], signal: SIGTERM))
-        #expect(await eventually { seen.withLock { $0.count } == 3 })
-        await served.server.shutdown()
-        try await watching.value
+        #expect(await eventually(within: .seconds(60)) { seen.withLock { $0.count } == 3 })
+        let server = served.server
+        let watchEnded: Void? = await within { await server.shutdown(); try await watching.value }
+        #expect(watchEnded != nil, "the watch did not end with the server")
         #expect(seen.withLock { $0 } == [[.running, .running], [.stopped, .running], [.stopped, .exited]])
         await served.close()
     }
@@ -299,9 +310,10 @@ struct ControlServerTests {
     func watchEnds() async throws {
         let served = try await ServedProject.start()
         let ended = Task { try await served.client.watch { _ in true } }
-        #expect(await eventually { served.project.watcherCount == 1 })
+        #expect(await eventually(within: .seconds(60)) { served.project.watcherCount == 1 })
         served.project.finishWatchers()
-        try await ended.value
+        let watchFinished: Void? = await within { try await ended.value }
+        #expect(watchFinished != nil, "the watch did not end when the supervisor finished it")
 
         let first = Task {
             var states: [InstanceState] = []
@@ -311,7 +323,44 @@ struct ControlServerTests {
             }
             return states
         }
-        #expect(try await first.value == [.running, .running])
+        #expect(await within { try await first.value } == [.running, .running])
         await served.close()
+    }
+}
+
+/// The result of `operation`, or nil once `deadline` passes first, so a wait
+/// that never ends fails its test instead of hanging the whole run. The
+/// operation runs in its own task: a wait that ignores cancellation cannot
+/// hold the caller past the deadline.
+func within<Value: Sendable>(
+    _ deadline: Duration = .seconds(60), _ operation: @escaping @Sendable () async throws -> Value
+) async -> Value? {
+    let outcome = FirstOutcome<Value?>()
+    return await withCheckedContinuation { continuation in
+        outcome.set(continuation)
+        let timer = Task {
+            try? await Task.sleep(for: deadline)
+            outcome.resume(with: nil)
+        }
+        Task {
+            // Not `try?`, which would flatten an optional Value into "no outcome".
+            let value: Value?
+            do { value = try await operation() } catch { value = nil }
+            outcome.resume(with: value)
+            timer.cancel()
+        }
+    }
+}
+
+/// Resumes a continuation once, with whichever outcome comes first.
+final class FirstOutcome<Value: Sendable>: Sendable {
+    private let continuation = Mutex<CheckedContinuation<Value, Never>?>(nil)
+
+    func set(_ continuation: CheckedContinuation<Value, Never>) {
+        self.continuation.withLock { $0 = continuation }
+    }
+
+    func resume(with value: Value) {
+        continuation.withLock { $0.take() }?.resume(returning: value)
     }
 }

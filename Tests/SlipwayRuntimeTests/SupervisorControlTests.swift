@@ -25,7 +25,7 @@ struct SupervisorControlTests {
         let web = Service.shell("web", "exec sleep 1000") { $0.expose = [8000] }
         let job = Service.shell("job", "exit 3")
         let harness = try SupervisorHarness([web, job])
-        let failure = await harness.up()
+        let failure = await harness.boundedUp()
         let supervisor = harness.supervisor
         let running = try await state("web", of: supervisor, becomes: .running)
         let exited = try await state("job", of: supervisor, becomes: .exited)
@@ -38,7 +38,7 @@ struct SupervisorControlTests {
         let unknown = await #expect(throws: ControlFailure.noSuchService("cache")) {
             _ = try await supervisor.stop(services: ["cache"], timeout: nil)
         }
-        await harness.finish()
+        await harness.boundedFinish()
 
         #expect(failure == nil)
         #expect(running?.name == "test-web-1" && running?.pid != nil && running?.startedAt != nil)
@@ -61,10 +61,10 @@ struct SupervisorControlTests {
             $0.restart = .always
         }
         let harness = try SupervisorHarness([web, crashing])
-        let failure = await harness.up()
+        let failure = await harness.boundedUp()
         let healthy = try await state("web", of: harness.supervisor, becomes: .running)
         let restarting = try await state("crashing", of: harness.supervisor, becomes: .restarting)
-        await harness.finish()
+        await harness.boundedFinish()
 
         #expect(failure == nil)
         #expect(healthy?.health == .healthy)
@@ -74,7 +74,7 @@ struct SupervisorControlTests {
     @Test func watchSendsAStatusOnEveryChange() async throws {
         let web = Service.shell("web", "exec sleep 1000")
         let harness = try SupervisorHarness([web])
-        let failure = await harness.up()
+        let failure = await harness.boundedUp()
         let events = try await harness.supervisor.watch(services: ["web"])
         let sawStopped = Task {
             for await event in events {
@@ -83,8 +83,8 @@ struct SupervisorControlTests {
             return false
         }
         _ = try await harness.supervisor.stop(services: ["web"], timeout: nil)
-        let stopped = await sawStopped.value
-        await harness.finish()
+        let stopped = await within { await sawStopped.value } ?? false
+        await harness.boundedFinish()
 
         #expect(failure == nil)
         #expect(stopped)

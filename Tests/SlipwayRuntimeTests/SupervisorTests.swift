@@ -16,10 +16,10 @@ struct SupervisorTests {
             $0.dependsOn = ["db": Dependency(condition: .serviceHealthy)]
         }
         let harness = try SupervisorHarness([db, web])
-        let failure = await harness.up()
+        let failure = await harness.boundedUp()
         let healthy = harness.firstIndex("db") { $0.isHealthy }
         let webStarted = harness.firstIndex("web") { $0.isStarted }
-        await harness.finish()
+        await harness.boundedFinish()
         #expect(failure == nil)
         #expect(healthy != nil && webStarted != nil && healthy! < webStarted!)
     }
@@ -30,10 +30,10 @@ struct SupervisorTests {
             $0.dependsOn = ["migrate": Dependency(condition: .serviceCompletedSuccessfully)]
         }
         let harness = try SupervisorHarness([migrate, web])
-        let failure = await harness.up()
+        let failure = await harness.boundedUp()
         let completed = harness.firstIndex("migrate") { $0 == .completed }
         let webStarted = harness.firstIndex("web") { $0.isStarted }
-        await harness.finish()
+        await harness.boundedFinish()
         #expect(failure == nil)
         #expect(completed != nil && webStarted != nil && completed! < webStarted!)
     }
@@ -44,8 +44,8 @@ struct SupervisorTests {
             $0.dependsOn = ["migrate": Dependency(condition: .serviceCompletedSuccessfully)]
         }
         let harness = try SupervisorHarness([migrate, web])
-        let error = await harness.up()
-        await harness.finish()
+        let error = await harness.boundedUp()
+        await harness.boundedFinish()
         guard case let .dependencyFailed(failure)? = error else {
             Issue.record("expected a dependency failure, got \(String(describing: error))")
             return
@@ -64,8 +64,8 @@ struct SupervisorTests {
         }
         let web = Service.shell("web", "exec sleep 1000") { $0.dependsOn = ["db": Dependency(condition: .serviceHealthy)] }
         let harness = try SupervisorHarness([db, web])
-        let error = await harness.up()
-        await harness.finish()
+        let error = await harness.boundedUp()
+        await harness.boundedFinish()
         guard case let .dependencyFailed(failure)? = error else {
             Issue.record("expected a dependency failure, got \(String(describing: error))")
             return
@@ -80,9 +80,9 @@ struct SupervisorTests {
             $0.dependsOn = ["cache": Dependency(condition: .serviceCompletedSuccessfully, required: false)]
         }
         let harness = try SupervisorHarness([cache, web])
-        let failure = await harness.up()
+        let failure = await harness.boundedUp()
         let webStarted = harness.firstIndex("web") { $0.isStarted }
-        await harness.finish()
+        await harness.boundedFinish()
         #expect(failure == nil)
         #expect(webStarted != nil)
     }
@@ -90,11 +90,11 @@ struct SupervisorTests {
     @Test func restartsACrashingServiceWithBackoffThenGivesUp() async throws {
         let flaky = Service.shell("flaky", "echo crash; exit 2") { $0.restart = .onFailure(maxRetries: 3) }
         let harness = try SupervisorHarness([flaky])
-        let failure = await harness.up()
-        await harness.supervisor.waitUntilAllEnded()
+        let failure = await harness.boundedUp()
+        await harness.boundedWaitUntilAllEnded()
         // The events stream is read by another task; only once it ended (in
         // `finish()`) has every event the supervisor emitted been recorded.
-        await harness.finish()
+        await harness.boundedFinish()
         let kinds = harness.kinds(of: "flaky")
         let delays = kinds.compactMap { kind -> Duration? in
             if case let .restarting(_, delay) = kind { return delay }
@@ -111,11 +111,11 @@ struct SupervisorTests {
             $0.dependsOn = ["db": Dependency()]
         }
         let harness = try SupervisorHarness([db, web])
-        let failure = await harness.up()
-        await harness.supervisor.stop()
+        let failure = await harness.boundedUp()
+        await harness.boundedStop()
         let webStopped = harness.firstIndex("web") { $0.isStopped }
         let dbStopping = harness.firstIndex("db") { $0 == .stopping }
-        await harness.finish()
+        await harness.boundedFinish()
         #expect(failure == nil)
         #expect(webStopped != nil && dbStopping != nil && webStopped! < dbStopping!)
     }
@@ -127,11 +127,11 @@ struct SupervisorTests {
             $0.slipway.restartOnUnhealthy = true
         }
         let harness = try SupervisorHarness([web])
-        let failure = await harness.up()
+        let failure = await harness.boundedUp()
         let restarted = await eventually {
             harness.kinds(of: "web").contains { if case .restarting = $0 { true } else { false } }
         }
-        await harness.finish()
+        await harness.boundedFinish()
         #expect(failure == nil)
         #expect(restarted)
         #expect(harness.kinds(of: "web").contains { if case .unhealthy = $0 { true } else { false } })
@@ -144,12 +144,42 @@ struct SupervisorTests {
         let web = Service.shell("web", "exec sleep 1000") { $0.dependsOn = ["db": Dependency(restart: true)] }
         let plain = Service.shell("plain", "exec sleep 1000") { $0.dependsOn = ["db": Dependency()] }
         let harness = try SupervisorHarness([db, web, plain])
-        let failure = await harness.up()
+        let failure = await harness.boundedUp()
         let webRestarted = await eventually { harness.kinds(of: "web").filter(\.isStarted).count == 2 }
         let plainStarts = harness.kinds(of: "plain").filter(\.isStarted).count
-        await harness.finish()
+        await harness.boundedFinish()
         #expect(failure == nil)
         #expect(webRestarted)
         #expect(plainStarts == 1)
+    }
+}
+
+/// The harness's waits, each failing its test instead of hanging the run
+/// when the supervisor never returns.
+extension SupervisorHarness {
+    func boundedUp() async -> UpError? {
+        guard let outcome = await within(.seconds(90), { await self.up() }) else {
+            Issue.record("the bring-up did not return within 90 s")
+            return nil
+        }
+        return outcome
+    }
+
+    func boundedFinish() async {
+        if await within(.seconds(90), { await self.finish() }) == nil {
+            Issue.record("the supervisor did not stop within 90 s")
+        }
+    }
+
+    func boundedStop() async {
+        if await within(.seconds(90), { await self.supervisor.stop() }) == nil {
+            Issue.record("the supervisor did not stop within 90 s")
+        }
+    }
+
+    func boundedWaitUntilAllEnded() async {
+        if await within(.seconds(90), { await self.supervisor.waitUntilAllEnded() }) == nil {
+            Issue.record("the services did not all end within 90 s")
+        }
     }
 }

@@ -29,7 +29,12 @@ final class SupervisorLock: Sendable {
     /// Lets the next supervisor of the project start.
     func release() {
         descriptor.withLock { descriptor in
-            if descriptor >= 0 { close(descriptor) }
+            guard descriptor >= 0 else { return }
+            // Unlocked before the close: a child being spawned at this moment
+            // shares the open file until its exec, and the lock with it;
+            // close alone would leave the project locked until then.
+            flock(descriptor, LOCK_UN)
+            close(descriptor)
             descriptor = -1
         }
     }

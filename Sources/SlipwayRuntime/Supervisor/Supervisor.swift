@@ -191,15 +191,25 @@ public actor Supervisor {
             let verdict = await dependencyRunner.verdict(for: dependency.condition)
             if Task.isCancelled { return nil }
             guard case let .failed(reason) = verdict else { continue }
-            let failure = DependencyFailure(
-                dependency: name, dependent: service.name, reason: reason,
-                exitStatus: await dependencyRunner.facts.lastExit, lastLines: dependencyRunner.log.lastLines)
-            if dependency.required { return .dependencyFailed(failure) }
+            if dependency.required { return await dependencyFailure(name, of: service.name, reason: reason, dependencyRunner) }
             await runner.warn("starts without its optional dependency \(name), which \(reason)")
         }
         if Task.isCancelled { return nil }
         await runner.start()
         return await runner.facts.launchFailure.map { .cannotStart(service: service.name, reason: $0) }
+    }
+
+    /// A dependency that could not start is reported as its own failure: its
+    /// bring-up task reports the same one, so whichever of the two the
+    /// bring-up sees first, the message is the same.
+    private static func dependencyFailure(
+        _ name: String, of dependent: String, reason: String, _ dependencyRunner: ServiceRunner
+    ) async -> UpError {
+        let facts = await dependencyRunner.facts
+        if let launchFailure = facts.launchFailure { return .cannotStart(service: name, reason: launchFailure) }
+        return .dependencyFailed(DependencyFailure(
+            dependency: name, dependent: dependent, reason: reason,
+            exitStatus: facts.lastExit, lastLines: dependencyRunner.log.lastLines))
     }
 
     private func dependencyRestarted(_ name: String) async {
