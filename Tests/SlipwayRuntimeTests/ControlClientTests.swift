@@ -55,7 +55,8 @@ struct ControlClientTests {
         ]
         var messages: [String] = []
         for line in lines {
-            let answer = try rawExchange(path: served.endpoint.socketPath, line: line)
+            let path = served.endpoint.socketPath
+            let answer = try await offThePool { try rawExchange(path: path, line: line) }
             #expect(answer.hasPrefix("{\"error\":{\"kind\":\"invalid-request\""))
             let reply = try ControlCoding.decode(ControlReply.self, from: Array(answer.utf8))
             if case .failure(let failure) = reply { messages.append(failure.message) }
@@ -74,8 +75,11 @@ struct ControlClientTests {
         defer { close(descriptor) }
         #expect(try await served.client.status().instances.count == 2)
         await served.close()
-        var byte: UInt8 = 0
-        #expect(read(descriptor, &byte, 1) == 0)
+        let ended = try await offThePool {
+            var byte: UInt8 = 0
+            return read(descriptor, &byte, 1)
+        }
+        #expect(ended == 0)
     }
 
     @Test("requests are the documented JSON lines")
@@ -112,6 +116,15 @@ struct ControlClientTests {
         #expect(text.contains("\"health\":\"\""))
         #expect(text.contains("\"startedAt\":\"2025-11-26T17:26:40.000000000Z\""))
         #expect(try ControlCoding.decode(ControlReply.self, from: line.dropLast()) == reply)
+    }
+}
+
+/// Runs a blocking socket read on a thread of its own: on Swift's cooperative
+/// pool (two threads on a 2-core machine) it would starve the very server
+/// whose answer it waits for.
+private func offThePool<Value: Sendable>(_ work: @escaping @Sendable () throws -> Value) async throws -> Value {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread { continuation.resume(with: Result { try work() }) }.start()
     }
 }
 

@@ -20,7 +20,7 @@ struct InstanceProcessTests {
     @Test func capturesOutputAndExitCode() async throws {
         let lines = CollectedLines()
         let process = try await InstanceProcess.launch(request("echo $GREETING; pwd; printf 'no newline' >&2; exit 3"), output: lines)
-        let status = await process.waitForExit().status
+        let status = try #require(await within { await process.waitForExit() }).status
         #expect(status == .exited(3))
         #expect(lines.all == ["hello", "/tmp", "no newline"])
     }
@@ -28,7 +28,7 @@ struct InstanceProcessTests {
     @Test func keepsVeryLongLines() async throws {
         let lines = CollectedLines()
         let process = try await InstanceProcess.launch(request("head -c 100000 /dev/zero | tr '\\\\0' x; echo; echo after"), output: lines)
-        #expect(await process.waitForExit().status == .exited(0))
+        #expect(try #require(await within { await process.waitForExit() }).status == .exited(0))
         #expect(lines.all.joined().count == 100_000 + "after".count)
         #expect(lines.all.last == "after")
     }
@@ -38,7 +38,7 @@ struct InstanceProcessTests {
         let stat = ProcessStat.read(pid: process.leader.pid)
         let shimAlive = process.shim.isAlive
         process.signal(SIGKILL)
-        _ = await process.waitForExit()
+        _ = try #require(await within { await process.waitForExit() })
         #expect(stat?.session == process.leader.pid)
         #expect(stat?.processGroup == process.leader.pid)
         #expect(shimAlive)
@@ -49,7 +49,7 @@ struct InstanceProcessTests {
         let leader = process.leader.pid
         #expect(await eventually { groupMembers(leader).count >= 2 })
         process.stop()
-        #expect(await process.waitForExit().status == .signalled(SIGTERM))
+        #expect(try #require(await within { await process.waitForExit() }).status == .signalled(SIGTERM))
         #expect(await eventually { groupMembers(leader).isEmpty })
     }
 
@@ -61,7 +61,7 @@ struct InstanceProcessTests {
         let identity = try #require(ProcessIdentity.of(pid: escaped))
         let leftTheGroup = await eventually { ProcessStat.read(pid: escaped)?.session == escaped }
         process.stop()
-        _ = await process.waitForExit()
+        _ = try #require(await within { await process.waitForExit() })
         let gone = await eventually { !identity.isAlive }
         if !gone { kill(escaped, SIGKILL) }
         #expect(leftTheGroup)
@@ -76,7 +76,7 @@ struct InstanceProcessTests {
         )
         #expect(await eventually { lines.all.contains("ready") })
         process.stop()
-        #expect(await process.waitForExit().status == .signalled(SIGKILL))
+        #expect(try #require(await within { await process.waitForExit() }).status == .signalled(SIGKILL))
         #expect(lines.all.contains("ignoring"))
     }
 
@@ -88,7 +88,7 @@ struct InstanceProcessTests {
         )
         #expect(await eventually { lines.all.contains("ready") })
         process.stop()
-        #expect(await process.waitForExit().status == .exited(0))
+        #expect(try #require(await within { await process.waitForExit() }).status == .exited(0))
         #expect(lines.all.contains("got-int"))
     }
 
@@ -106,7 +106,7 @@ struct InstanceProcessTests {
         asNobody.user = "nobody"
         let lines = CollectedLines()
         let process = try await InstanceProcess.launch(asNobody, output: lines)
-        #expect(await process.waitForExit().status == .exited(0))
+        #expect(try #require(await within { await process.waitForExit() }).status == .exited(0))
         let nobody = try #require(getpwnam("nobody"))
         #expect(lines.all == ["\(nobody.pointee.pw_uid)", "\(nobody.pointee.pw_gid)"])
     }
