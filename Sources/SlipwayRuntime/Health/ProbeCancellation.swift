@@ -10,7 +10,7 @@ final class ProbeCancellation: Sendable {
 
     init() {
         var descriptors: [CInt] = [-1, -1]
-        if GlibcProbeSymbols.pipe2(&descriptors, O_CLOEXEC | O_NONBLOCK) != 0 {
+        if GNUExtensions.pipe2(&descriptors, O_CLOEXEC | O_NONBLOCK) != 0 {
             descriptors = [-1, -1]
         }
         readDescriptor = descriptors[0]

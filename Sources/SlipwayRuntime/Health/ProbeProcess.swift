@@ -17,7 +17,7 @@ enum ProbeProcess {
     ) -> ProbeProcessOutcome {
         let deadline = ProbeDeadline(after: timeout)
         var descriptors: [CInt] = [-1, -1]
-        guard GlibcProbeSymbols.pipe2(&descriptors, O_CLOEXEC) == 0 else {
+        guard GNUExtensions.pipe2(&descriptors, O_CLOEXEC) == 0 else {
             return ProbeProcessOutcome(ending: .failedToStart(reason: ProbeSpawner.systemError("pipe")), output: [])
         }
         let (outputReader, outputWriter) = (descriptors[0], descriptors[1])
@@ -53,7 +53,7 @@ private struct ProbeWatch {
     }
 
     mutating func waitForEnd() -> ProbeProcessOutcome {
-        let exitDescriptor = GlibcProbeSymbols.pidfdOpen?(pid, 0) ?? -1
+        let exitDescriptor = GNUExtensions.pidfdOpen?(pid, 0) ?? -1
         defer { if exitDescriptor >= 0 { close(exitDescriptor) } }
         while true {
             if hasExited {

@@ -7,6 +7,7 @@ enum GNUExtensions {
     typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, CInt) -> CInt
     typealias ChangeDirectory = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>) -> CInt
     typealias Pipe2 = @convention(c) (UnsafeMutablePointer<CInt>, CInt) -> CInt
+    typealias PidfdOpen = @convention(c) (pid_t, CUnsignedInt) -> CInt
     /// prctl is variadic in C; on x86-64 and arm64 a call with five integer
     /// arguments through this fixed signature passes them exactly as the
     /// variadic convention does (prctl reads them as unsigned longs).
@@ -19,6 +20,8 @@ enum GNUExtensions {
     static let addChangeDirectory: ChangeDirectory = symbol("posix_spawn_file_actions_addchdir_np")
     static let pipe2: Pipe2 = symbol("pipe2")
     static let prctl: Prctl = symbol("prctl")
+    /// Optional (Linux ≥ 5.3): without it a probe's exit is noticed by a short poll tick instead.
+    static let pidfdOpen: PidfdOpen? = dlsym(nil, "pidfd_open").map { unsafeBitCast($0, to: PidfdOpen.self) }
     /// `PR_SET_CHILD_SUBREAPER` from <linux/prctl.h>.
     static let setChildSubreaper: CInt = 36
 
