@@ -137,6 +137,25 @@ import Testing
         #expect(web.envFiles.first?.raw == true)
     }
 
+    @Test func malformedEnvFileIsAnErrorNamingFileAndLine() throws {
+        let directory = try TemporaryDirectory()
+        try directory.write("bad.env", "GOOD=1\nBAD KEY=2\n")
+        try directory.write("compose.yaml", "services:\n  web:\n    command: x\n    env_file: bad.env\n")
+        let error = try #require(directory.errors().first)
+        #expect(error.message.contains("invalid env file"), "\(error.message)")
+        #expect(error.position?.file.hasSuffix("bad.env") == true)
+        #expect(error.position?.line == 2)
+    }
+
+    @Test func laterEnvFilesResolveVariablesFromEarlierOnes() throws {
+        let directory = try TemporaryDirectory()
+        try directory.write("one.env", "HOST=db\n")
+        try directory.write("two.env", "URL=postgres://${HOST}/app\n")
+        try directory.write("compose.yaml", "services:\n  web:\n    command: x\n    env_file: [one.env, two.env]\n")
+        let web = try #require(try directory.load(environment: [:]).project.services["web"])
+        #expect(web.environment["URL"] == .some("postgres://db/app"))
+    }
+
     @Test func missingRequiredEnvFileIsAnError() throws {
         let directory = try TemporaryDirectory()
         try directory.write("compose.yaml", "services:\n  web:\n    command: x\n    env_file: nope.env\n")

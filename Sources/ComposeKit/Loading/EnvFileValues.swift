@@ -16,7 +16,8 @@ struct EnvFileValues {
                 }
                 continue
             }
-            let pairs = reference.raw ? rawPairs(text) : sources.parse(text, file: reference.path, known: [:], processEnvironment: variables)
+            let pairs = reference.raw ? rawPairs(text) : sources.parse(
+                text, file: reference.path, known: merged.compactMapValues { $0 }, processEnvironment: variables)
             for (key, value) in pairs {
                 merged[key] = .some(value)
             }
