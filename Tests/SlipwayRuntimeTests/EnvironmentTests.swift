@@ -12,11 +12,18 @@ struct EnvironmentTests {
         let directory = try HealthTestDirectory()
         try directory.write("FOO=file-one\nA=1\nONLY_ONE=x\nKEPT=first\nexport SHARED=one\n", to: "one.env")
         try directory.write("A=2\nB=${FOO}\nC=${ONLY_ONE}\nKEPT\nUNSET_BARE\n", to: "two.env")
-        var service = Service(name: "web")
-        service.envFiles = [EnvFileReference(path: directory.file("one.env")), EnvFileReference(path: directory.file("two.env"))]
-        service.environment = ["SHARED": "from-environment", "GONE": nil, "EMPTY": ""]
+        try directory.write("""
+            services:
+              web:
+                command: x
+                env_file: [one.env, two.env]
+                environment: {SHARED: from-environment, EMPTY: ""}
+            """, to: "compose.yaml")
+        let options = LoadOptions(files: [directory.file("compose.yaml")], environment: inherited, workingDirectory: directory.path)
+        var service = try #require(try ProjectLoader(options: options).load().project.services["web"])
+        service.environment["GONE"] = .some(nil)
 
-        let environment = try InstanceEnvironment.build(for: service, ports: [:], dependencies: [:], inherited: inherited)
+        let environment = InstanceEnvironment.build(for: service, ports: [:], dependencies: [:], inherited: inherited)
         #expect(environment["PATH"] == "/usr/bin:/bin")
         #expect(environment["HOME"] == "/home/dev")
         #expect(environment["FOO"] == "file-one")
@@ -37,7 +44,7 @@ struct EnvironmentTests {
         service.ports = [PortMapping(target: 8000, published: 8003)]
         service.expose = [9000, 8000]
         service.environment = ["PORT": "3000"]
-        let environment = try InstanceEnvironment.build(
+        let environment = InstanceEnvironment.build(
             for: service, ports: [8000: 41001, 9000: 41002], dependencies: [:], inherited: inherited)
         #expect(environment["PORT"] == "41001")
         #expect(environment["PORT_8000"] == "41001")
@@ -47,7 +54,7 @@ struct EnvironmentTests {
 
     @Test("a service without ports keeps no inherited PORT")
     func noPorts() throws {
-        let environment = try InstanceEnvironment.build(for: Service(name: "worker"), ports: [:], dependencies: [:], inherited: inherited)
+        let environment = InstanceEnvironment.build(for: Service(name: "worker"), ports: [:], dependencies: [:], inherited: inherited)
         #expect(environment["PORT"] == nil)
     }
 
@@ -61,7 +68,7 @@ struct EnvironmentTests {
             "db.main": ServiceAddress(ports: [PortBinding(target: 5432, port: 42002), PortBinding(target: 9187, port: 42003)]),
             "unrelated": ServiceAddress(ports: [PortBinding(target: 80, port: 42004)]),
         ]
-        let environment = try InstanceEnvironment.build(for: service, ports: [:], dependencies: addresses, inherited: [:])
+        let environment = InstanceEnvironment.build(for: service, ports: [:], dependencies: addresses, inherited: [:])
         let announced = environment.filter { $0.key.contains("_SERVICE_") }
         #expect(announced == [
             "AUTH_SERVICE_SERVICE_HOST": "127.0.0.1", "AUTH_SERVICE_SERVICE_PORT": "42001",
@@ -80,40 +87,12 @@ struct EnvironmentTests {
         #expect(address.ports == [PortBinding(target: 9187, port: 1), PortBinding(target: 5432, port: 2)])
     }
 
-    @Test("a missing required env file is an error naming it; a missing optional one is skipped")
-    func missingEnvFiles() throws {
-        let directory = try HealthTestDirectory()
-        var service = Service(name: "api")
-        service.envFiles = [EnvFileReference(path: directory.file("absent.env"), required: false)]
-        #expect(try InstanceEnvironment.build(for: service, ports: [:], dependencies: [:], inherited: [:]) == [:])
-
-        service.envFiles = [EnvFileReference(path: directory.file("absent.env"))]
-        let error = #expect(throws: InstanceEnvironmentError.self) {
-            try InstanceEnvironment.build(for: service, ports: [:], dependencies: [:], inherited: [:])
-        }
-        #expect(error == .missingEnvFile(service: "api", path: directory.file("absent.env")))
-        #expect(error?.description.contains(directory.file("absent.env")) == true)
-    }
-
-    @Test("a malformed env file is an error naming the file and line")
-    func malformedEnvFile() throws {
-        let directory = try HealthTestDirectory()
-        try directory.write("GOOD=1\nBAD KEY=2\n", to: "bad.env")
-        var service = Service(name: "api")
-        service.envFiles = [EnvFileReference(path: directory.file("bad.env"))]
-        let error = #expect(throws: InstanceEnvironmentError.self) {
-            try InstanceEnvironment.build(for: service, ports: [:], dependencies: [:], inherited: [:])
-        }
-        let message = try #require(error?.description)
-        #expect(message.contains(directory.file("bad.env")) && message.contains("line 2"), "\(message)")
-    }
-
     @Test("a probe run in the built environment sees the injected addresses")
     func probeSeesEnvironment() async throws {
         var service = Service(name: "web")
         service.expose = [8000]
         service.dependsOn = ["db": Dependency()]
-        let environment = try InstanceEnvironment.build(
+        let environment = InstanceEnvironment.build(
             for: service, ports: [8000: 43001],
             dependencies: ["db": ServiceAddress(ports: [PortBinding(target: 5432, port: 43002)])],
             inherited: ["PATH": "/usr/bin:/bin"])

@@ -6,9 +6,10 @@ import Foundation
 /// A container starts from its image's environment; a local process needs
 /// the machine's `PATH`, `HOME`, `LANG`… So the base is the supervisor's own
 /// environment, then, each overriding the one before:
-/// 1. every `env_file`, in order (a missing `required: false` file is skipped);
-/// 2. `environment` (a bare `KEY` whose variable is unset removes `KEY`);
-/// 3. Slipway's own variables — `PORT`, `PORT_<T>`, `<NAME>_SERVICE_HOST`,
+/// 1. `environment`, which the loader already merged over the `env_file`s
+///    (read once, at load, as compose does; a bare `KEY` whose variable is
+///    unset removes `KEY`);
+/// 2. Slipway's own variables — `PORT`, `PORT_<T>`, `<NAME>_SERVICE_HOST`,
 ///    `<NAME>_SERVICE_PORT`, `<NAME>_SERVICE_PORT_<T>` — last, because the
 ///    proxy forwards to exactly those ports.
 /// `PORT` and `PORT_<T>` the supervisor itself inherited are dropped, so an
@@ -24,11 +25,8 @@ public enum InstanceEnvironment {
         ports: [Int: Int],
         dependencies: [String: ServiceAddress],
         inherited: [String: String] = ProcessInfo.processInfo.environment
-    ) throws(InstanceEnvironmentError) -> [String: String] {
+    ) -> [String: String] {
         var environment = inherited.filter { !isInstancePortVariable($0.key) }
-        for (key, value) in try EnvFileReader.read(service.envFiles, service: service.name, inherited: inherited) {
-            environment[key] = value
-        }
         for (key, value) in service.environment {
             environment[key] = value
         }

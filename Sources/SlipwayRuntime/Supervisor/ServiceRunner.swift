@@ -228,7 +228,7 @@ actor ServiceRunner {
     private func launchRequest(privatePorts: [Int: Int]) throws -> InstanceLaunchRequest {
         let arguments = try ServiceCommand.arguments(for: service)
         let user = switchedUser()
-        var environment = try InstanceEnvironment.build(
+        var environment = InstanceEnvironment.build(
             for: service, ports: privatePorts, dependencies: context.endpoints.addresses,
             inherited: context.baseEnvironment)
         let owner = try user.map(account)
