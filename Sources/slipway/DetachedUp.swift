@@ -15,7 +15,7 @@ struct DetachedUp {
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
-        let state = StateDirectory.resolve(project: project.name, override: global.stateDirectory, environment: environment)
+        let state = StateDirectory.resolve(project: project.name, override: global.scope.stateDirectory, environment: environment)
         let endpoint = ControlEndpoint(project: project.name, stateDirectory: state)
         let client = ControlClient(endpoint: endpoint)
         if await client.supervisorIsRunning() { throw Self.failure(.alreadyRunning(stateDirectory: state.path)) }
@@ -45,9 +45,9 @@ struct DetachedUp {
     private func supervisorArguments(_ state: StateDirectory) -> [String] {
         var arguments = ["up", UpCommand.supervisorFlag, "--state-dir", state.path, "-p", project.name]
         for file in global.files { arguments += ["-f", file] }
-        for profile in global.profiles { arguments += ["--profile", profile] }
-        for file in global.envFiles { arguments += ["--env-file", file] }
-        if let directory = global.projectDirectory { arguments += ["--project-directory", directory] }
+        for profile in global.scope.profiles { arguments += ["--profile", profile] }
+        for file in global.scope.envFiles { arguments += ["--env-file", file] }
+        if let directory = global.scope.projectDirectory { arguments += ["--project-directory", directory] }
         return arguments + ["--"] + serviceNames
     }
 

@@ -8,6 +8,23 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: [.customShort("f"), .customLong("file")], help: "Compose file (repeatable; - reads stdin).")
     var files: [String] = []
 
+    @OptionGroup var scope: ProjectScopeOptions
+
+    /// The options the argv pre-pass moves behind the subcommand, with whether each takes a value.
+    static let names: [String: Bool] = [
+        "-f": true, "--file": true, "-p": true, "--project-name": true, "--profile": true,
+        "--env-file": true, "--project-directory": true, "--state-dir": true,
+    ]
+
+    func loadOptions(interpolate: Bool = true, requestedServices: [String] = [], requireCommands: Bool = true) -> LoadOptions {
+        scope.loadOptions(
+            files: files, interpolate: interpolate, requestedServices: requestedServices, requireCommands: requireCommands)
+    }
+}
+
+/// The global options other than the compose file, shared by `GlobalOptions`
+/// and by `logs`, which takes `-f` for `--follow` as docker compose does.
+struct ProjectScopeOptions: ParsableArguments {
     @Option(name: [.customShort("p"), .customLong("project-name")], help: "Project name.")
     var projectName: String?
 
@@ -23,13 +40,9 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .customLong("state-dir"), help: "Where Slipway keeps runtime state.")
     var stateDirectory: String?
 
-    /// The options the argv pre-pass moves behind the subcommand, with whether each takes a value.
-    static let names: [String: Bool] = [
-        "-f": true, "--file": true, "-p": true, "--project-name": true, "--profile": true,
-        "--env-file": true, "--project-directory": true, "--state-dir": true,
-    ]
-
-    func loadOptions(interpolate: Bool = true, requestedServices: [String] = [], requireCommands: Bool = true) -> LoadOptions {
+    func loadOptions(
+        files: [String], interpolate: Bool = true, requestedServices: [String] = [], requireCommands: Bool = true
+    ) -> LoadOptions {
         LoadOptions(
             files: files,
             projectName: projectName,

@@ -103,26 +103,11 @@ struct LogsProjectOptions: ParsableArguments {
     @Option(name: .customLong("file"), help: "Compose file (repeatable).")
     var files: [String] = []
 
-    @Option(name: [.customShort("p"), .customLong("project-name")], help: "Project name.")
-    var projectName: String?
-
-    @Option(name: .customLong("profile"), help: "Enable a profile (repeatable).")
-    var profiles: [String] = []
-
-    @Option(name: .customLong("env-file"), help: "Environment file for interpolation (repeatable).")
-    var envFiles: [String] = []
-
-    @Option(name: .customLong("project-directory"), help: "Project directory (default: the first file's directory).")
-    var projectDirectory: String?
-
-    @Option(name: .customLong("state-dir"), help: "Where Slipway keeps runtime state.")
-    var stateDirectory: String?
+    @OptionGroup var scope: ProjectScopeOptions
 
     func controlEndpoint() throws -> ControlEndpoint {
-        let options = LoadOptions(
-            files: files, projectName: projectName, projectDirectory: projectDirectory, profiles: profiles,
-            envFiles: envFiles, requireCommands: false)
-        return try ControlEndpoint.resolve(options, stateDirectory: stateDirectory)
+        try ControlEndpoint.resolve(
+            scope.loadOptions(files: files, requireCommands: false), stateDirectory: scope.stateDirectory)
     }
 }
 

@@ -65,7 +65,7 @@ struct UpCommand: AsyncParsableCommand {
             project: loaded.project,
             services: serviceNames,
             stateDirectory: StateDirectory.resolve(
-                project: loaded.project.name, override: global.stateDirectory, environment: environment),
+                project: loaded.project.name, override: global.scope.stateDirectory, environment: environment),
             shimExecutable: Self.ownExecutable(),
             // In the background, service output goes to the log files only.
             terminal: detachedSupervisor ? nil : terminal,
