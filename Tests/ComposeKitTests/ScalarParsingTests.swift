@@ -24,6 +24,11 @@ import Testing
 }
 
 @Suite struct PortParserTests {
+    @Test func anOutOfRangePublishedPortIsNamedInItsWholeSpec() {
+        let failure = #expect(throws: PortParser.Failure.self) { try PortParser.parseShort("99999:80") }
+        #expect(failure?.message == "invalid port \"99999\" in \"99999:80\": expected a number from 0 to 65535")
+    }
+
     @Test func publishedAndTarget() throws {
         #expect(try PortParser.parseShort("8003:8000") == [PortMapping(target: 8000, published: 8003)])
     }

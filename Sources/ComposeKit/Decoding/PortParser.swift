@@ -23,7 +23,7 @@ enum PortParser {
         default: throw bad(text)
         }
         let targets = try range(targetText, original: text)
-        let published = try publishedText.flatMap { $0.isEmpty ? nil : $0 }.map { text throws(Failure) in try range(text, original: String(text)) }
+        let published = try publishedText.flatMap { $0.isEmpty ? nil : $0 }.map { published throws(Failure) in try range(published, original: text) }
         if let published, published.count != targets.count, targets.count != 1 {
             throw Failure(message: "port range \"\(text)\" maps \(published.count) host ports onto \(targets.count) container ports; the counts must match")
         }
