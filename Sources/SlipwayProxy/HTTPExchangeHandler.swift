@@ -47,8 +47,9 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler, 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
         clientAddress = context.channel.remoteAddress?.ipAddress
-        // Runs until the client closes, through an upgrade tunnel too.
-        idleWatch.start(closing: context.channel)
+        // Runs until the client closes, through an upgrade tunnel too; stop() on close drops
+        // the closure, so the handler and the watch do not keep each other alive.
+        idleWatch.start(closing: context.channel, busy: { self.exchange != nil })
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {

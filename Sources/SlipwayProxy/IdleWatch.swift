@@ -10,6 +10,9 @@ final class IdleWatch {
     private let timeout: TimeAmount
     private var sawActivity = false
     private var timer: Scheduled<Void>?
+    /// Asked only when a whole period passed in silence: a connection whose request waits on
+    /// its instance is busy, not idle (the upstream response timeout bounds that wait).
+    private var isBusy: (() -> Bool)?
 
     init(timeout: Duration) {
         self.timeout = TimeAmount(timeout)
@@ -20,7 +23,8 @@ final class IdleWatch {
     }
 
     /// Starts watching `channel`, on its event loop; the watch ends when the channel closes.
-    func start(closing channel: any Channel) {
+    func start(closing channel: any Channel, busy: (() -> Bool)? = nil) {
+        isBusy = busy
         arm(channel)
         channel.closeFuture.assumeIsolated().whenComplete { _ in self.stop() }
     }
@@ -28,12 +32,13 @@ final class IdleWatch {
     func stop() {
         timer?.cancel()
         timer = nil
+        isBusy = nil
     }
 
     private func arm(_ channel: any Channel) {
         timer = channel.eventLoop.assumeIsolated().scheduleTask(in: timeout) {
             self.timer = nil
-            guard self.sawActivity else {
+            guard self.sawActivity || self.isBusy?() == true else {
                 channel.close(promise: nil)
                 return
             }

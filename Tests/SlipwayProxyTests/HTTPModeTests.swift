@@ -259,6 +259,23 @@ struct HTTPModeTests {
         }
     }
 
+    @Test("a request waiting on its instance is not idle: the response timeout, not the idle timeout, ends it")
+    func waitingIsNotIdle() async throws {
+        try await ProxyFixture.with { fixture in
+            let backend = try await HTTPTestBackend.start(name: "blue", group: fixture.group)
+            let listener = try await fixture.listen(
+                .http, service: "billing", upstream: backend.upstream("blue"),
+                limits: ProxyLimits(idleTimeout: .milliseconds(100), upstreamResponseTimeout: .seconds(1))
+            )
+            let client = try await HTTPTestClient.connect(port: listener.boundPort, group: fixture.group)
+            let response = try await client.request(.GET, "/hang")
+            #expect(response.status == .gatewayTimeout)
+            #expect(response.body.contains("\"billing\""))
+            await client.close()
+            try await backend.stop()
+        }
+    }
+
     @Test("an instance that does not accept within the connect timeout: 504 naming the service")
     func connectTimeout() async throws {
         try await ProxyFixture.with { fixture in
