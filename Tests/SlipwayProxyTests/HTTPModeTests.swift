@@ -265,7 +265,7 @@ struct HTTPModeTests {
             let backend = try await HTTPTestBackend.start(name: "blue", group: fixture.group)
             let listener = try await fixture.listen(
                 .http, service: "billing", upstream: backend.upstream("blue"),
-                limits: ProxyLimits(idleTimeout: .milliseconds(100), upstreamResponseTimeout: .seconds(1))
+                limits: ProxyLimits(idleTimeout: .seconds(1), upstreamResponseTimeout: .seconds(4))
             )
             let client = try await HTTPTestClient.connect(port: listener.boundPort, group: fixture.group)
             let response = try await client.request(.GET, "/hang")
@@ -332,7 +332,7 @@ struct HTTPModeTests {
         try await ProxyFixture.with { fixture in
             let backend = try await HTTPTestBackend.start(name: "blue", group: fixture.group)
             let listener = try await fixture.listen(
-                .http, upstream: backend.upstream("blue"), limits: ProxyLimits(idleTimeout: .milliseconds(200))
+                .http, upstream: backend.upstream("blue"), limits: ProxyLimits(idleTimeout: .seconds(1))
             )
             let client = try await TCPTestClient.connect(port: listener.boundPort, group: fixture.group)
             try await client.send("GET /name HTTP/1.1\r\nhost: a\r\n\r\n")

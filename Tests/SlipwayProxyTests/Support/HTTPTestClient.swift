@@ -47,7 +47,7 @@ final class HTTPTestClient: Sendable {
         var headers = HTTPHeaders(extra)
         headers.add(name: "host", value: "app.test")
         if bodySize > 0 && !chunked { headers.add(name: "content-length", value: "\(bodySize)") }
-        let response = try await channel.eventLoop.submit { self.collector.expectResponse(on: self.channel.eventLoop) }.get()
+        let response = try await channel.eventLoop.submit { self.collector.expectResponse(on: self.channel) }.get()
         try await channel.writeAndFlush(HTTPClientRequestPart.head(
             HTTPRequestHead(version: .http1_1, method: method, uri: path, headers: headers)
         ))
@@ -80,8 +80,14 @@ private final class ResponseCollector: ChannelInboundHandler, Sendable {
         self.keepBody = keepBody
     }
 
-    func expectResponse(on eventLoop: any EventLoop) -> EventLoopFuture<HTTPTestClient.Response> {
-        let promise = eventLoop.makePromise(of: HTTPTestClient.Response.self)
+    /// Called on the channel's event loop. A channel that already closed fails the wait at once:
+    /// `channelInactive` has run and would never complete the promise.
+    func expectResponse(on channel: any Channel) -> EventLoopFuture<HTTPTestClient.Response> {
+        let promise = channel.eventLoop.makePromise(of: HTTPTestClient.Response.self)
+        guard channel.isActive else {
+            promise.fail(ConnectionClosedBeforeResponse())
+            return promise.futureResult
+        }
         state.withLock { $0.promise = promise }
         return promise.futureResult
     }
