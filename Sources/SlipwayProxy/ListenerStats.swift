@@ -1,4 +1,5 @@
-/// Traffic of one listener that belongs to no instance.
+/// Traffic of one listener: what belongs to no instance, and in `instances` what each instance
+/// carried through this listener alone.
 public struct ListenerStats: Sendable, Hashable {
     public var key: ListenerKey
     public var boundPort: Int
@@ -10,4 +11,6 @@ public struct ListenerStats: Sendable, Hashable {
     public var rejectedConnections: Int = 0
     /// Connections (TCP) or requests (HTTP, answered 502) that arrived while no instance was up.
     public var noUpstream: Int = 0
+    /// Per instance, only this listener's share (`ProxyStats.instances` sums them over listeners).
+    public var instances: [InstanceStats] = []
 }

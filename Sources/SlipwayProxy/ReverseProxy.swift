@@ -84,7 +84,9 @@ public actor ReverseProxy {
         var listenerStats: [ListenerStats] = []
         var byInstance: [InstanceID: InstanceStats] = [:]
         for handle in listeners.values {
-            guard let (listener, instances) = try? await handle.withState({ $0.snapshot() }) else { continue }
+            guard let (listenerOnly, instances) = try? await handle.withState({ $0.snapshot() }) else { continue }
+            var listener = listenerOnly
+            listener.instances = instances.sorted { $0.instance < $1.instance }
             listenerStats.append(listener)
             for stats in instances {
                 byInstance[stats.instance, default: InstanceStats(instance: stats.instance)].merge(stats)
