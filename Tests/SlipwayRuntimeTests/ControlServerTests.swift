@@ -56,6 +56,15 @@ final class InMemoryProject: ControlRequestHandler {
         try change(.down(timeout: timeout), to: .stopped, outcome: .removed)
     }
 
+    /// No proxy here: every service answers with no published port.
+    func stats(services: [String]) async throws -> StatsSnapshot {
+        try state.withLock { state in
+            state.requests.append(.stats(services: services))
+            try Self.check(services, in: state.instances)
+            return StatsSnapshot(project: project, takenAt: Date(timeIntervalSince1970: 1_764_178_000), ports: [])
+        }
+    }
+
     func watch(services: [String]) async throws -> AsyncStream<ControlEvent> {
         let (stream, continuation) = AsyncStream<ControlEvent>.makeStream()
         state.withLock { state in

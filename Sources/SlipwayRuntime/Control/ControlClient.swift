@@ -20,6 +20,13 @@ public struct ControlClient: Sendable {
         return snapshot
     }
 
+    /// The proxy's figures for the services' published ports (all services when empty).
+    public func stats(services: [String] = []) async throws(ControlClientError) -> StatsSnapshot {
+        let reply = try await send(.stats(services: services))
+        guard case .stats(let snapshot) = reply else { throw .unreadableReply("expected stats, got \(reply)") }
+        return snapshot
+    }
+
     /// Sends `stop`, `start`, `restart`, `kill` or `down` and returns what was done.
     public func perform(_ request: ControlRequest) async throws(ControlClientError) -> ActionReport {
         let reply = try await send(request)

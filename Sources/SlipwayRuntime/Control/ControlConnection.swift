@@ -64,6 +64,7 @@ struct ControlConnection: Sendable {
             case .restart(let services, let timeout): return .report(try await handler.restart(services: services, timeout: timeout))
             case .kill(let services, let signal): return .report(try await handler.kill(services: services, signal: signal))
             case .down(let timeout): return .report(try await handler.down(timeout: timeout))
+            case .stats(let services): return .stats(try await handler.stats(services: services))
             case .watch: return .failure(ControlFailure(kind: .invalidRequest, message: "watch is a stream, not a request"))
             }
         } catch let failure as ControlFailure {

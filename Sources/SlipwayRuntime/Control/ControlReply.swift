@@ -2,6 +2,7 @@
 /// `watch` a stream of events closed by `end`.
 public enum ControlReply: Sendable, Equatable {
     case status(StatusSnapshot)
+    case stats(StatsSnapshot)
     case report(ActionReport)
     case failure(ControlFailure)
     case event(ControlEvent)
@@ -11,7 +12,7 @@ public enum ControlReply: Sendable, Equatable {
 
 extension ControlReply: Codable {
     private enum CodingKeys: String, CodingKey {
-        case ok, status, report, error, event, end
+        case ok, status, stats, report, error, event, end
     }
 
     public init(from decoder: any Decoder) throws {
@@ -22,12 +23,14 @@ extension ControlReply: Codable {
             self = .failure(failure)
         } else if let status = try container.decodeIfPresent(StatusSnapshot.self, forKey: .status) {
             self = .status(status)
+        } else if let stats = try container.decodeIfPresent(StatsSnapshot.self, forKey: .stats) {
+            self = .stats(stats)
         } else if let report = try container.decodeIfPresent(ActionReport.self, forKey: .report) {
             self = .report(report)
         } else if try container.decodeIfPresent(Bool.self, forKey: .end) == true {
             self = .end
         } else {
-            throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "a reply with neither status, report, error, event nor end"))
+            throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "a reply with neither status, stats, report, error, event nor end"))
         }
     }
 
@@ -37,6 +40,9 @@ extension ControlReply: Codable {
         case .status(let snapshot):
             try container.encode(true, forKey: .ok)
             try container.encode(snapshot, forKey: .status)
+        case .stats(let stats):
+            try container.encode(true, forKey: .ok)
+            try container.encode(stats, forKey: .stats)
         case .report(let report):
             try container.encode(true, forKey: .ok)
             try container.encode(report, forKey: .report)

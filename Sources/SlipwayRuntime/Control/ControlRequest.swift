@@ -10,6 +10,8 @@ public enum ControlRequest: Sendable, Equatable {
     /// Streams status changes (and, when the supervisor offers them, log
     /// records) until the client disconnects or the supervisor stops.
     case watch(services: [String])
+    /// The proxy's counters for the services' published ports.
+    case stats(services: [String])
 }
 
 extension ControlRequest: Codable {
@@ -22,7 +24,7 @@ extension ControlRequest: Codable {
     }
 
     private enum Name: String, Codable {
-        case status, stop, start, restart, kill, down, watch
+        case status, stop, start, restart, kill, down, watch, stats
     }
 
     public init(from decoder: any Decoder) throws {
@@ -41,6 +43,7 @@ extension ControlRequest: Codable {
         case .restart: self = .restart(services: services, timeout: timeout)
         case .down: self = .down(timeout: timeout)
         case .watch: self = .watch(services: services)
+        case .stats: self = .stats(services: services)
         case .kill:
             let name = try container.decode(String.self, forKey: .signal)
             guard let signal = SignalName.number(name) else {
@@ -70,6 +73,8 @@ extension ControlRequest: Codable {
             try encode(.down, services: nil, timeout: timeout, into: &container)
         case .watch(let services):
             try encode(.watch, services: services, into: &container)
+        case .stats(let services):
+            try encode(.stats, services: services, into: &container)
         }
     }
 

@@ -12,6 +12,8 @@ public protocol ControlRequestHandler: Sendable {
     /// Stops everything and removes runtime state. The supervisor should exit
     /// only after `ControlServer.shutdown()` returns, so this answer reaches the client.
     func down(timeout: Duration?) async throws -> ActionReport
+    /// The proxy's figures for the published ports of the named services (all when empty).
+    func stats(services: [String]) async throws -> StatsSnapshot
     /// Events until the stream finishes; the server ends it early when the
     /// client disconnects or the server shuts down. The server sends the
     /// current `status` first, so yield a status event on every change after

@@ -14,6 +14,8 @@ struct ServiceEndpoints: Sendable {
     var addresses: [String: ServiceAddress] = [:]
     /// service → its published ports as bound, for `ps`.
     var published: [String: [PortPublisher]] = [:]
+    /// Every published port with its listener, for `stats`.
+    var publishedListeners: [PublishedListener] = []
 
     /// Opens every listener, or none: on a failure the ones already open are closed.
     static func open(for services: [Service], proxy: ReverseProxy) async throws(UpError) -> ServiceEndpoints {
@@ -42,7 +44,9 @@ struct ServiceEndpoints: Sendable {
             let listener = try await Self.add(config, proxy: proxy, describing: "\(host):\(mapping.published.map(String.init) ?? "0")->\(mapping.target)")
             opened.append(key)
             listeners[service.name, default: [:]][mapping.target, default: []].append(key)
-            published[service.name, default: []].append(PortPublisher(mapping: mapping, boundPort: listener.boundPort))
+            let publisher = PortPublisher(mapping: mapping, boundPort: listener.boundPort)
+            published[service.name, default: []].append(publisher)
+            publishedListeners.append(PublishedListener(service: service.name, key: key, publisher: publisher))
             if ["127.0.0.1", "0.0.0.0", "localhost"].contains(host), stablePorts[service.name]?[mapping.target] == nil {
                 stablePorts[service.name, default: [:]][mapping.target] = listener.boundPort
             }

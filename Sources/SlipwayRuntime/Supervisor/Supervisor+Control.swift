@@ -1,7 +1,7 @@
 import Foundation
 
 /// The supervisor's answers to the control socket (`ps`, `stop`, `start`,
-/// `restart`, `kill`, `down`, and the `watch` stream of `up --wait`).
+/// `restart`, `kill`, `down`, `stats`, and the `watch` stream of `up --wait`).
 extension Supervisor: ControlRequestHandler {
     public func status(services: [String]) async throws -> StatusSnapshot {
         _ = try named(services)
@@ -54,6 +54,13 @@ extension Supervisor: ControlRequestHandler {
         }
         endRequested.fire()
         return report
+    }
+
+    /// The proxy's counters for the published ports of the named services.
+    public func stats(services: [String]) async throws -> StatsSnapshot {
+        let names = Set(try named(services))
+        let figures = await proxy.stats()
+        return StatsSnapshot(project: project, proxy: figures, published: publishedListeners.filter { names.contains($0.service) })
     }
 
     public func watch(services: [String]) async throws -> AsyncStream<ControlEvent> {

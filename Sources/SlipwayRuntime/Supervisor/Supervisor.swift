@@ -10,13 +10,15 @@ public actor Supervisor {
     public nonisolated let events: AsyncStream<ServiceEvent>
     private let continuation: AsyncStream<ServiceEvent>.Continuation
     private let configuration: SupervisorConfiguration
-    private let proxy = ReverseProxy(eventLoopGroup: MultiThreadedEventLoopGroup.singleton)
+    let proxy = ReverseProxy(eventLoopGroup: MultiThreadedEventLoopGroup.singleton)
     var runners: [String: ServiceRunner] = [:]
     private var control: ControlServer?
     private var serving: Task<Void, Never>?
     var stopping = false
     /// Published ports per service, as `ps` shows them.
     var publishers: [String: [PortPublisher]] = [:]
+    /// Published ports with their proxy listeners, as `stats` reports them.
+    var publishedListeners: [PublishedListener] = []
     let watchers = StatusWatchers()
     private var statusPublishScheduled = false
     /// Fired by `down` or `stop()`: the owner then finishes with `stop()` and exits.
@@ -57,6 +59,7 @@ public actor Supervisor {
         // A stop that came while the listeners were opening found no runner to stop.
         guard !stopping else { return }
         publishers = Self.publishers(selection, endpoints: endpoints)
+        publishedListeners = endpoints.publishedListeners
         createRunners(selection, context: context)
         try await bringUp()
     }
