@@ -40,6 +40,4 @@ public struct InstanceTrafficStats: Sendable, Codable, Equatable {
             errors: Dictionary(uniqueKeysWithValues: ProxyErrorKind.allCases.map { ($0.rawValue, stats.errors[$0] ?? 0) }),
             bytesIn: stats.bytesIn, bytesOut: stats.bytesOut, latency: LatencySummary(stats.latency))
     }
-
-    public var errorCount: Int { errors.values.reduce(0, +) }
 }

@@ -1,6 +1,6 @@
 /// The `stats` table: one row per instance per published port, plus a row
 /// without an instance for a port nothing was forwarded through yet or that
-/// turned traffic away. Columns as `StatusTable` lays them out.
+/// turned traffic away.
 public enum StatsTable {
     static let headers = [
         "SERVICE", "PORT", "INSTANCE", "REQUESTS", "CONNECTIONS", "IN", "OUT", "P50", "P90", "P99", "ERRORS",
