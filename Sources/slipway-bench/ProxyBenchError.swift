@@ -2,6 +2,7 @@
 enum ProxyBenchError: Error, CustomStringConvertible {
     case exitedEarly(String)
     case notListening(String, Int)
+    case stoppedRunning(String)
     case missingTool(String)
     case wrkOutput(String)
 
@@ -9,6 +10,7 @@ enum ProxyBenchError: Error, CustomStringConvertible {
         switch self {
         case .exitedEarly(let name): "\(name) exited right after starting; see its log in the run directory"
         case .notListening(let name, let port): "\(name) did not accept connections on port \(port) within 30 s"
+        case .stoppedRunning(let name): "\(name) stopped running during the benchmark; see its log in the run directory"
         case .missingTool(let tool): "\(tool) is not installed or not on PATH"
         case .wrkOutput(let output): "could not read wrk's output:\n\(output)"
         }

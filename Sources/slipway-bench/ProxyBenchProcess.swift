@@ -33,6 +33,12 @@ final class ProxyBenchProcess {
         return kilobytes.map { $0 * 1024 }
     }
 
+    /// CPU time of this process and its children (nginx's worker) so far.
+    func cpuTime() throws -> ProxyCPUTime {
+        guard let time = ProxyCPUTime.ofProcessAndChildren(pid) else { throw ProxyBenchError.stoppedRunning(name) }
+        return time
+    }
+
     func stop() {
         guard process.isRunning else { return }
         process.terminate()

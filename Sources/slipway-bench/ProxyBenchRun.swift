@@ -44,34 +44,15 @@ struct ProxyBenchRun: AsyncParsableCommand {
 
     private func measure(in directory: String, track: (ProxyBenchProcess) -> Void) async throws -> String {
         let peers = ProxyBenchPeers(directory: directory)
-        let backend = try peers.startBackend()
-        track(backend)
-        var ports: [ProxyBenchTarget: Int] = [.backend: backend.port]
-        for target in ProxyBenchTarget.allCases where target != .backend {
-            let process = try peers.start(target, backendPort: backend.port)
-            track(process)
-            ports[target] = process.port
-        }
-
+        let processes = try startTargets(peers, track: track)
         let wrk = ProxyWrk(connections: connections, duration: duration)
         let warmUp = ProxyWrk(connections: connections, duration: 1)
-        for target in ProxyBenchTarget.allCases { _ = try warmUp.run(port: ports[target]!) }
-
-        var results: [ProxyBenchTarget: [ProxyWrk.Result]] = [:]
-        for round in 1...max(1, rounds) {
-            let order = round.isMultiple(of: 2) ? ProxyBenchTarget.allCases.reversed() : ProxyBenchTarget.allCases
-            for target in order {
-                let result = try wrk.run(port: ports[target]!)
-                results[target, default: []].append(result)
-                let figures = String(format: "%10.0f req/s  p99 %8.0f us", result.requestsPerSecond, result.p99Microseconds)
-                log("round \(round)  \(target.rawValue.padding(toLength: 18, withPad: " ", startingAt: 0)) \(figures) "
-                    + result.problems.joined(separator: "; "))
-            }
-        }
+        for target in ProxyBenchTarget.allCases { _ = try warmUp.run(port: processes[target]!.port) }
+        let results = try runRounds(wrk, processes: processes)
 
         var memory: ProxyBenchReport.Memory?
         if idleConnections > 0 {
-            let process = try peers.start(.slipwayHTTP, backendPort: backend.port)
+            let process = try peers.start(.slipwayHTTP, backendPort: processes[.backend]!.port)
             track(process)
             memory = try await measureMemory(of: process)
             process.stop()
@@ -83,6 +64,49 @@ struct ProxyBenchRun: AsyncParsableCommand {
             memory: memory,
             idleConnections: idleConnections
         ).text
+    }
+
+    /// The backend first, then every proxy in front of it.
+    private func startTargets(
+        _ peers: ProxyBenchPeers,
+        track: (ProxyBenchProcess) -> Void
+    ) throws -> [ProxyBenchTarget: ProxyBenchProcess] {
+        let backend = try peers.startBackend()
+        track(backend)
+        var processes: [ProxyBenchTarget: ProxyBenchProcess] = [.backend: backend]
+        for target in ProxyBenchTarget.allCases where target != .backend {
+            let process = try peers.start(target, backendPort: backend.port)
+            track(process)
+            processes[target] = process
+        }
+        return processes
+    }
+
+    private func runRounds(
+        _ wrk: ProxyWrk,
+        processes: [ProxyBenchTarget: ProxyBenchProcess]
+    ) throws -> [ProxyBenchTarget: [ProxyBenchMeasurement]] {
+        var results: [ProxyBenchTarget: [ProxyBenchMeasurement]] = [:]
+        for round in 1...max(1, rounds) {
+            let order = round.isMultiple(of: 2) ? ProxyBenchTarget.allCases.reversed() : ProxyBenchTarget.allCases
+            for target in order {
+                let measurement = try ProxyBenchMeasurement.run(wrk, against: processes[target]!)
+                results[target, default: []].append(measurement)
+                logRound(round, target, measurement)
+            }
+        }
+        return results
+    }
+
+    private func logRound(_ round: Int, _ target: ProxyBenchTarget, _ measurement: ProxyBenchMeasurement) {
+        let figures = String(
+            format: "%10.0f req/s  p99 %8.0f us  cpu %6.1f us/req (user %.1f, sys %.1f)",
+            measurement.wrk.requestsPerSecond, measurement.wrk.p99Microseconds,
+            measurement.totalMicrosecondsPerRequest, measurement.userMicrosecondsPerRequest,
+            measurement.systemMicrosecondsPerRequest
+        )
+        log("round \(round)  \(target.rawValue.padding(toLength: 18, withPad: " ", startingAt: 0)) \(figures) "
+            + measurement.wrk.problems.joined(separator: "; "))
     }
 
     private func measureMemory(of proxy: ProxyBenchProcess) async throws -> ProxyBenchReport.Memory {

@@ -5,6 +5,8 @@ struct ProxyWrk {
     struct Result {
         var requestsPerSecond: Double
         var p99Microseconds: Double
+        /// Requests completed in the run, from wrk's "N requests in Xs" line.
+        var requests: Int
         /// wrk's socket-error and non-2xx lines, when it printed any.
         var problems: [String]
     }
@@ -35,19 +37,22 @@ struct ProxyWrk {
     static func parse(_ output: String) -> Result? {
         var requestsPerSecond: Double?
         var p99: Double?
+        var requests: Int?
         var problems: [String] = []
         for line in output.split(separator: "\n").map({ $0.trimmingCharacters(in: .whitespaces) }) {
             let fields = line.split(separator: " ", omittingEmptySubsequences: true)
             if line.hasPrefix("Requests/sec:"), fields.count >= 2 {
                 requestsPerSecond = Double(fields[1])
+            } else if fields.count >= 3, fields[1] == "requests", fields[2] == "in" {
+                requests = Int(fields[0])
             } else if line.hasPrefix("99%"), fields.count >= 2 {
                 p99 = microseconds(String(fields[1]))
             } else if line.hasPrefix("Socket errors") || line.hasPrefix("Non-2xx") {
                 problems.append(line)
             }
         }
-        guard let requestsPerSecond, let p99 else { return nil }
-        return Result(requestsPerSecond: requestsPerSecond, p99Microseconds: p99, problems: problems)
+        guard let requestsPerSecond, let p99, let requests else { return nil }
+        return Result(requestsPerSecond: requestsPerSecond, p99Microseconds: p99, requests: requests, problems: problems)
     }
 
     /// wrk prints latencies as "812.00us", "1.23ms" or "2.01s".
