@@ -31,14 +31,29 @@ enum HeaderBytes {
 
     /// Whether a comma-separated header value lists `token`.
     static func containsToken(_ value: UnsafeRawBufferPointer, _ token: StaticString) -> Bool {
-        value.split(separator: UInt8(ascii: ",")).contains {
-            equalsIgnoringCase(trimmed(UnsafeRawBufferPointer(rebasing: $0)), token)
-        }
+        var found = false
+        forEachToken(value) { if equalsIgnoringCase($0, token) { found = true } }
+        return found
     }
 
     /// Whether the last entry of a comma-separated value is `token` (the final transfer coding).
     static func lastTokenIs(_ value: UnsafeRawBufferPointer, _ token: StaticString) -> Bool {
-        guard let last = value.split(separator: UInt8(ascii: ",")).last else { return false }
-        return equalsIgnoringCase(trimmed(UnsafeRawBufferPointer(rebasing: last)), token)
+        var last: UnsafeRawBufferPointer?
+        forEachToken(value) { last = $0 }
+        return last.map { equalsIgnoringCase($0, token) } ?? false
+    }
+
+    /// Calls `body` with each entry of a comma-separated value, trimmed; like `split(separator:)`,
+    /// it skips entries with no byte at all but not those of only spaces, so a value such as
+    /// "chunked, " does not end in `chunked`. Walks the bytes in place: these run for headers of
+    /// every request, so they allocate nothing.
+    static func forEachToken(_ value: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer) -> Void) {
+        var start = value.startIndex
+        while start < value.endIndex {
+            var end = start
+            while end < value.endIndex && value[end] != UInt8(ascii: ",") { end += 1 }
+            if end > start { body(trimmed(UnsafeRawBufferPointer(rebasing: value[start..<end]))) }
+            start = end + 1
+        }
     }
 }

@@ -53,23 +53,16 @@ enum ResponseHeadRewriter {
     private static func filtered(_ raw: ByteBuffer, dropTransferEncoding: Bool, extra: String) -> ByteBuffer {
         raw.withUnsafeReadableBytes { bytes -> ByteBuffer in
             let versionIsCurrent = bytes[7] == UInt8(ascii: "1")
-            if versionIsCurrent && extra.isEmpty && !hasHopByHopHeader(bytes, dropTransferEncoding: dropTransferEncoding) {
-                return raw
-            }
-            let lines = headerLines(bytes)
-            let named = connectionTokens(bytes, lines: lines)
-            let drop = lines.map { line -> Bool in
-                let name = headerName(bytes, line)
-                return isHopByHop(name, dropTransferEncoding: dropTransferEncoding)
-                    || named.contains { HeaderBytes.equalsIgnoringCase(name, $0) }
-            }
-
+            let (hopByHopLines, namesOtherHeaders) = survey(bytes, dropTransferEncoding: dropTransferEncoding)
+            if versionIsCurrent && extra.isEmpty && hopByHopLines == 0 { return raw }
             var output = ByteBufferAllocator().buffer(capacity: raw.readableBytes + extra.utf8.count)
             output.writeStaticString("HTTP/1.1")
-            let statusLineEnd = lines.first?.lowerBound ?? bytes.count - 2
+            let statusLineEnd = (bytes.firstIndex(of: UInt8(ascii: "\n")) ?? bytes.count - 3) + 1
             output.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[8..<statusLineEnd]))
-            for (line, dropped) in zip(lines, drop) where !dropped {
-                output.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[line]))
+            forEachHeaderLine(bytes) { line, name in
+                let dropped = isHopByHop(name, dropTransferEncoding: dropTransferEncoding)
+                    || (namesOtherHeaders && isNamedByConnection(name, in: bytes))
+                if !dropped { output.writeBytes(line) }
             }
             output.writeString(extra)
             output.writeStaticString("\r\n")
@@ -77,16 +70,19 @@ enum ResponseHeadRewriter {
         }
     }
 
-    /// The common case, a head passed on as it came, is decided without allocating: a header
-    /// named by a Connection header can only be there when a Connection header is, which is hop-by-hop itself.
-    private static func hasHopByHopHeader(_ bytes: UnsafeRawBufferPointer, dropTransferEncoding: Bool) -> Bool {
-        guard var start = bytes.firstIndex(of: UInt8(ascii: "\n")).map({ $0 + 1 }) else { return false }
-        while start < bytes.count - 2 {
-            let end = bytes[start...].firstIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? bytes.count
-            if isHopByHop(headerName(bytes, start..<end), dropTransferEncoding: dropTransferEncoding) { return true }
-            start = end
+    /// One pass that decides the common cases without allocating: how many lines are hop-by-hop,
+    /// and whether a Connection header names other headers (rare), which then are hop-by-hop too.
+    private static func survey(_ bytes: UnsafeRawBufferPointer, dropTransferEncoding: Bool) -> (Int, Bool) {
+        var hopByHopLines = 0
+        var namesOtherHeaders = false
+        forEachHeaderLine(bytes) { line, name in
+            guard isHopByHop(name, dropTransferEncoding: dropTransferEncoding) else { return }
+            hopByHopLines += 1
+            if HeaderBytes.equalsIgnoringCase(name, "connection") {
+                forEachConnectionToken(line) { _ in namesOtherHeaders = true }
+            }
         }
-        return false
+        return (hopByHopLines, namesOtherHeaders)
     }
 
     private static func isHopByHop(_ name: UnsafeRawBufferPointer, dropTransferEncoding: Bool) -> Bool {
@@ -94,39 +90,42 @@ enum ResponseHeadRewriter {
             || (dropTransferEncoding && HeaderBytes.equalsIgnoringCase(name, "transfer-encoding"))
     }
 
-    /// Byte ranges of the header lines, each with its CRLF; the status line and the final CRLF excluded.
-    private static func headerLines(_ bytes: UnsafeRawBufferPointer) -> [Range<Int>] {
-        var lines: [Range<Int>] = []
-        guard var start = bytes.firstIndex(of: UInt8(ascii: "\n")).map({ $0 + 1 }) else { return lines }
+    /// Calls `body` with each header line (its line feed included) and its name; the status line
+    /// and the final empty line excluded.
+    private static func forEachHeaderLine(
+        _ bytes: UnsafeRawBufferPointer,
+        _ body: (_ line: UnsafeRawBufferPointer, _ name: UnsafeRawBufferPointer) -> Void
+    ) {
+        guard var start = bytes.firstIndex(of: UInt8(ascii: "\n")).map({ $0 + 1 }) else { return }
         while start < bytes.count - 2 {
             let end = bytes[start...].firstIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? bytes.count
-            lines.append(start..<end)
+            let line = UnsafeRawBufferPointer(rebasing: bytes[start..<end])
+            let colon = line.firstIndex(of: UInt8(ascii: ":")) ?? line.startIndex
+            body(line, UnsafeRawBufferPointer(rebasing: line[line.startIndex..<colon]))
             start = end
         }
-        return lines
     }
 
-    private static func headerName(_ bytes: UnsafeRawBufferPointer, _ line: Range<Int>) -> UnsafeRawBufferPointer {
-        let colon = bytes[line].firstIndex(of: UInt8(ascii: ":")) ?? line.lowerBound
-        return UnsafeRawBufferPointer(rebasing: bytes[line.lowerBound..<colon])
+    /// Whether a Connection header of the head lists `name` (RFC 9110 §7.6.1).
+    private static func isNamedByConnection(_ name: UnsafeRawBufferPointer, in bytes: UnsafeRawBufferPointer) -> Bool {
+        var named = false
+        forEachHeaderLine(bytes) { line, lineName in
+            guard HeaderBytes.equalsIgnoringCase(lineName, "connection") else { return }
+            forEachConnectionToken(line) { if HeaderBytes.equalsIgnoringCase(name, $0) { named = true } }
+        }
+        return named
     }
 
-    /// Header names listed in Connection headers, which are hop-by-hop too (RFC 9110 §7.6.1).
-    private static func connectionTokens(_ bytes: UnsafeRawBufferPointer, lines: [Range<Int>]) -> [UnsafeRawBufferPointer] {
-        var tokens: [UnsafeRawBufferPointer] = []
-        for line in lines where HeaderBytes.equalsIgnoringCase(headerName(bytes, line), "connection") {
-            let colon = bytes[line].firstIndex(of: UInt8(ascii: ":"))! + 1
-            // Instances may end lines with a bare LF; neither LF nor CR belongs to the value.
-            var end = line.upperBound
-            while end > colon && (bytes[end - 1] == UInt8(ascii: "\n") || bytes[end - 1] == UInt8(ascii: "\r")) { end -= 1 }
-            let value = HeaderBytes.trimmed(UnsafeRawBufferPointer(rebasing: bytes[colon..<end]))
-            for token in value.split(separator: UInt8(ascii: ",")) {
-                let name = HeaderBytes.trimmed(UnsafeRawBufferPointer(rebasing: token))
-                if !name.isEmpty && !HeaderBytes.equalsIgnoringCase(name, "close") && !HeaderBytes.equalsIgnoringCase(name, "keep-alive") {
-                    tokens.append(name)
-                }
+    /// The header names a Connection header line lists, leaving out `close` and `keep-alive`.
+    private static func forEachConnectionToken(_ line: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer) -> Void) {
+        let colon = line.firstIndex(of: UInt8(ascii: ":"))! + 1
+        // Instances may end lines with a bare LF; neither LF nor CR belongs to the value.
+        var end = line.endIndex
+        while end > colon && (line[end - 1] == UInt8(ascii: "\n") || line[end - 1] == UInt8(ascii: "\r")) { end -= 1 }
+        HeaderBytes.forEachToken(HeaderBytes.trimmed(UnsafeRawBufferPointer(rebasing: line[colon..<end]))) { token in
+            if !token.isEmpty && !HeaderBytes.equalsIgnoringCase(token, "close") && !HeaderBytes.equalsIgnoringCase(token, "keep-alive") {
+                body(token)
             }
         }
-        return tokens
     }
 }
