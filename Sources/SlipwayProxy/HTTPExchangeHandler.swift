@@ -31,6 +31,11 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler, 
     private var discardingRequest = false
     /// The client closed its sending side: requests already read are answered, then the connection closes.
     private var clientInputClosed = false
+    private let responseTimeout: TimeAmount
+    /// Storage the rewritten heads are written into, reused from one exchange to the next so a
+    /// keep-alive connection does not allocate two buffers per request.
+    private var requestHeadStorage = ByteBuffer()
+    private var responseHeadStorage = ByteBuffer()
 
     /// Whether the response being finished is the last this connection will carry.
     private var isLastResponse: Bool { clientInputClosed && queued.isEmpty }
@@ -40,6 +45,7 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler, 
         headReadDeadline = HeadReadDeadline(timeout: state.config.limits.headerReadTimeout)
         idleWatch = IdleWatch(timeout: state.config.limits.idleTimeout)
         parser = ClientRequestParser(maxHeadBytes: state.config.limits.maxHeaderBytes)
+        responseTimeout = TimeAmount(state.config.limits.upstreamResponseTimeout)
     }
 
     var clientIsWritable: Bool { context?.channel.isWritable ?? false }
@@ -209,7 +215,7 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler, 
             upstream: upstream,
             traffic: traffic,
             head: head,
-            upstreamHead: RequestHeadRewriter.rewrite(head, clientAddress: clientAddress)
+            upstreamHead: RequestHeadRewriter.rewrite(head, clientAddress: clientAddress, into: &requestHeadStorage)
         )
         self.exchange = exchange
         acquireConnection(for: exchange, reuse: !head.isUpgrade)
@@ -287,7 +293,7 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler, 
 
     private func armResponseTimeout(_ exchange: Exchange) {
         guard !exchange.responseStarted, exchange.responseDeadline == nil, let context else { return }
-        let deadline = context.eventLoop.now + TimeAmount(state.config.limits.upstreamResponseTimeout)
+        let deadline = context.eventLoop.now + responseTimeout
         exchange.responseDeadline = deadline
         if responseTimer == nil { scheduleResponseTimer(at: deadline, context: context) }
     }
@@ -334,7 +340,8 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler, 
             let rewritten = ResponseHeadRewriter.rewrite(
                 head,
                 clientSupportsChunking: exchange.clientSupportsChunking,
-                clientKeepAlive: exchange.clientKeepAlive
+                clientKeepAlive: exchange.clientKeepAlive,
+                into: &responseHeadStorage
             )
             exchange.bodyFraming = rewritten.bodyFraming
             exchange.closeClientAfter = rewritten.closeAfter

@@ -7,12 +7,15 @@ enum RequestHeadRewriter {
     private static let hopByHop: [StaticString] = ["connection", "keep-alive", "proxy-connection", "te", "upgrade"]
     private static let replaced: [StaticString] = ["x-forwarded-for", "x-forwarded-proto", "x-forwarded-host"]
 
-    static func rewrite(_ head: ClientRequestHead, clientAddress: String?) -> ByteBuffer {
-        head.raw.withUnsafeReadableBytes { bytes -> ByteBuffer in
-            var output = ByteBufferAllocator().buffer(capacity: bytes.count + 160)
+    /// Writes the head into `storage`, whose allocation is reused when nothing else still holds
+    /// it (the previous request's head has been sent and its exchange ended), and returns it.
+    static func rewrite(_ head: ClientRequestHead, clientAddress: String?, into storage: inout ByteBuffer) -> ByteBuffer {
+        storage.clear()
+        storage.reserveCapacity(head.raw.readableBytes + 160)
+        return head.raw.withUnsafeReadableBytes { bytes -> ByteBuffer in
             let requestLineEnd = bytes.firstIndex(of: UInt8(ascii: "\r"))!
-            output.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[0..<(requestLineEnd - 8)]))
-            output.writeStaticString("HTTP/1.1\r\n")
+            storage.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[0..<(requestLineEnd - 8)]))
+            storage.writeStaticString("HTTP/1.1\r\n")
             var host: UnsafeRawBufferPointer?
             var forwardedFor: UnsafeRawBufferPointer?
             var upgrade: UnsafeRawBufferPointer?
@@ -28,30 +31,30 @@ enum RequestHeadRewriter {
                 }
             }
             forEachHeader(bytes, from: requestLineEnd + 2) { name, line, _ in
-                if !isDropped(name, named: named) { output.writeBytes(line) }
+                if !isDropped(name, named: named) { storage.writeBytes(line) }
             }
             if head.isUpgrade, let upgrade {
-                output.writeStaticString("connection: upgrade\r\nupgrade: ")
-                output.writeBytes(upgrade)
-                output.writeStaticString("\r\n")
+                storage.writeStaticString("connection: upgrade\r\nupgrade: ")
+                storage.writeBytes(upgrade)
+                storage.writeStaticString("\r\n")
             }
             if let clientAddress {
-                output.writeStaticString("x-forwarded-for: ")
+                storage.writeStaticString("x-forwarded-for: ")
                 if let forwardedFor {
-                    output.writeBytes(forwardedFor)
-                    output.writeStaticString(", ")
+                    storage.writeBytes(forwardedFor)
+                    storage.writeStaticString(", ")
                 }
-                output.writeString(clientAddress)
-                output.writeStaticString("\r\n")
+                storage.writeString(clientAddress)
+                storage.writeStaticString("\r\n")
             }
-            output.writeStaticString("x-forwarded-proto: http\r\n")
+            storage.writeStaticString("x-forwarded-proto: http\r\n")
             if let host {
-                output.writeStaticString("x-forwarded-host: ")
-                output.writeBytes(host)
-                output.writeStaticString("\r\n")
+                storage.writeStaticString("x-forwarded-host: ")
+                storage.writeBytes(host)
+                storage.writeStaticString("\r\n")
             }
-            output.writeStaticString("\r\n")
-            return output
+            storage.writeStaticString("\r\n")
+            return storage
         }
     }
 

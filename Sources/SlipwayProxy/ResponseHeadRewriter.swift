@@ -21,7 +21,14 @@ enum ResponseHeadRewriter {
 
     private static let hopByHop: [StaticString] = ["connection", "keep-alive", "proxy-connection", "te", "upgrade"]
 
-    static func rewrite(_ head: UpstreamResponseHead, clientSupportsChunking: Bool, clientKeepAlive: Bool) -> Rewritten {
+    /// A head that must change is written into `storage`, whose allocation is reused when the
+    /// previous head written there has been sent.
+    static func rewrite(
+        _ head: UpstreamResponseHead,
+        clientSupportsChunking: Bool,
+        clientKeepAlive: Bool,
+        into storage: inout ByteBuffer
+    ) -> Rewritten {
         if head.framing == .tunnel || head.isInformational {
             return Rewritten(bytes: head.raw, bodyFraming: .verbatim, closeAfter: false)
         }
@@ -46,16 +53,22 @@ enum ResponseHeadRewriter {
         } else if !clientSupportsChunking {
             extra += "connection: keep-alive\r\n"
         }
-        let bytes = filtered(head.raw, dropTransferEncoding: dropTransferEncoding, extra: extra)
+        let bytes = filtered(head.raw, dropTransferEncoding: dropTransferEncoding, extra: extra, into: &storage)
         return Rewritten(bytes: bytes, bodyFraming: bodyFraming, closeAfter: closeAfter)
     }
 
-    private static func filtered(_ raw: ByteBuffer, dropTransferEncoding: Bool, extra: String) -> ByteBuffer {
+    private static func filtered(
+        _ raw: ByteBuffer,
+        dropTransferEncoding: Bool,
+        extra: String,
+        into output: inout ByteBuffer
+    ) -> ByteBuffer {
         raw.withUnsafeReadableBytes { bytes -> ByteBuffer in
             let versionIsCurrent = bytes[7] == UInt8(ascii: "1")
             let (hopByHopLines, namesOtherHeaders) = survey(bytes, dropTransferEncoding: dropTransferEncoding)
             if versionIsCurrent && extra.isEmpty && hopByHopLines == 0 { return raw }
-            var output = ByteBufferAllocator().buffer(capacity: raw.readableBytes + extra.utf8.count)
+            output.clear()
+            output.reserveCapacity(raw.readableBytes + extra.utf8.count)
             output.writeStaticString("HTTP/1.1")
             let statusLineEnd = (bytes.firstIndex(of: UInt8(ascii: "\n")) ?? bytes.count - 3) + 1
             output.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[8..<statusLineEnd]))

@@ -87,15 +87,26 @@ struct RequestParsingTests {
         let raw = "GET /a?b HTTP/1.0\r\nHost: shop.test:8080\r\nConnection: keep-alive, X-Secret\r\nX-Secret: 1\r\n"
             + "Keep-Alive: timeout=5\r\nX-Forwarded-For: 1.2.3.4\r\nX-Forwarded-Proto: https\r\nAccept: */*\r\n\r\n"
         let head = try RequestHeadReader.read(ByteBuffer(string: raw))
-        let rewritten = String(buffer: RequestHeadRewriter.rewrite(head, clientAddress: "127.0.0.1"))
+        var storage = ByteBuffer()
+        let rewritten = String(buffer: RequestHeadRewriter.rewrite(head, clientAddress: "127.0.0.1", into: &storage))
         #expect(rewritten == "GET /a?b HTTP/1.1\r\nHost: shop.test:8080\r\nAccept: */*\r\n"
             + "x-forwarded-for: 1.2.3.4, 127.0.0.1\r\nx-forwarded-proto: http\r\nx-forwarded-host: shop.test:8080\r\n\r\n")
+    }
+
+    @Test("a head rewritten into storage an earlier head still holds leaves the earlier head as it was")
+    func rewriteReusesOnlyFreeStorage() throws {
+        var storage = ByteBuffer()
+        let first = RequestHeadRewriter.rewrite(try RequestHeadReader.read(ByteBuffer(string: "GET /first HTTP/1.1\r\nHost: a\r\n\r\n")), clientAddress: nil, into: &storage)
+        let second = RequestHeadRewriter.rewrite(try RequestHeadReader.read(ByteBuffer(string: "GET /2 HTTP/1.1\r\nHost: b\r\n\r\n")), clientAddress: nil, into: &storage)
+        #expect(String(buffer: first) == "GET /first HTTP/1.1\r\nHost: a\r\nx-forwarded-proto: http\r\nx-forwarded-host: a\r\n\r\n")
+        #expect(String(buffer: second) == "GET /2 HTTP/1.1\r\nHost: b\r\nx-forwarded-proto: http\r\nx-forwarded-host: b\r\n\r\n")
     }
 
     @Test("an upgrade request keeps its Upgrade and Connection: upgrade")
     func rewriteUpgrade() throws {
         let head = try RequestHeadReader.read(ByteBuffer(string: "GET /ws HTTP/1.1\r\nHost: a\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n"))
-        let rewritten = String(buffer: RequestHeadRewriter.rewrite(head, clientAddress: nil))
+        var storage = ByteBuffer()
+        let rewritten = String(buffer: RequestHeadRewriter.rewrite(head, clientAddress: nil, into: &storage))
         #expect(rewritten == "GET /ws HTTP/1.1\r\nHost: a\r\nconnection: upgrade\r\nupgrade: websocket\r\nx-forwarded-proto: http\r\nx-forwarded-host: a\r\n\r\n")
     }
 }

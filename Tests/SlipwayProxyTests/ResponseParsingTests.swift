@@ -85,7 +85,8 @@ struct ResponseParsingTests {
     private func rewrite(_ raw: String, chunking: Bool = true, keepAlive: Bool = true, isHead: Bool = false) throws -> (String, ResponseHeadRewriter.Rewritten) {
         var head = try ResponseHeadReader.read(ByteBuffer(string: raw))
         if isHead { head.framing = .none }
-        let rewritten = ResponseHeadRewriter.rewrite(head, clientSupportsChunking: chunking, clientKeepAlive: keepAlive)
+        var storage = ByteBuffer()
+        let rewritten = ResponseHeadRewriter.rewrite(head, clientSupportsChunking: chunking, clientKeepAlive: keepAlive, into: &storage)
         return (String(buffer: rewritten.bytes), rewritten)
     }
 
