@@ -1,20 +1,13 @@
 import Foundation
 
-/// The `ps` table: NAME, COMMAND, STATE, HEALTH, PORTS, PID, UPTIME, columns
-/// padded to their widest cell and three spaces apart as docker prints them.
+/// The `ps` table: NAME, COMMAND, STATE, HEALTH, PORTS, PID, UPTIME, laid out by `TextTable`.
 public enum StatusTable {
     static let headers = ["NAME", "COMMAND", "STATE", "HEALTH", "PORTS", "PID", "UPTIME"]
     static let commandWidth = 30
 
     /// The table's lines, header first, without trailing spaces.
     public static func lines(_ instances: [InstanceStatus], at now: Date) -> [String] {
-        let rows = [headers] + instances.map { row($0, now: now) }
-        let widths = headers.indices.map { column in rows.map { $0[column].count }.max() ?? 0 }
-        return rows.map { row in
-            row.indices.map { column in
-                column == row.count - 1 ? row[column] : row[column].padding(toLength: widths[column], withPad: " ", startingAt: 0)
-            }.joined(separator: "   ").trimmingTrailingSpaces()
-        }
+        TextTable.lines(headers: headers, rows: instances.map { row($0, now: now) })
     }
 
     static func row(_ instance: InstanceStatus, now: Date) -> [String] {
@@ -66,11 +59,5 @@ enum UptimeText {
 
     private static func twoDigits(_ value: Int) -> String {
         value < 10 ? "0\(value)" : "\(value)"
-    }
-}
-
-extension String {
-    fileprivate func trimmingTrailingSpaces() -> String {
-        String(reversed().drop { $0 == " " }.reversed())
     }
 }
