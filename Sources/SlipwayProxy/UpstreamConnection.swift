@@ -102,6 +102,7 @@ final class UpstreamConnection: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
+        if !parser.isIdle { ImmediateAck.send(on: context.channel) }
         receiver?.upstreamReadComplete()
     }
 
