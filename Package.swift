@@ -69,8 +69,10 @@ let package = Package(
                 .product(name: "NIOEmbedded", package: "swift-nio"),
             ]
         ),
-        .testTarget(name: "SlipwayRuntimeTests", dependencies: ["SlipwayRuntime", "ComposeKit"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["ComposeKit"]),
+        // Helpers more than one test target needs; a plain target, since test targets cannot depend on each other.
+        .target(name: "SlipwayTestSupport", path: "Tests/SlipwayTestSupport"),
+        .testTarget(name: "SlipwayRuntimeTests", dependencies: ["SlipwayRuntime", "ComposeKit", "SlipwayTestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["ComposeKit", "SlipwayTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

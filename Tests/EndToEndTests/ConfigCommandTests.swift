@@ -19,8 +19,8 @@ struct ConfigRun {
         defer { try? FileManager.default.removeItem(at: capture) }
         let paths = ["out", "err", "in"].map { capture.appendingPathComponent($0).path }
         try (input ?? "").write(toFile: paths[2], atomically: true, encoding: .utf8)
-        FileManager.default.createFile(atPath: paths[0], contents: nil)
-        FileManager.default.createFile(atPath: paths[1], contents: nil)
+        try Data().write(to: URL(fileURLWithPath: paths[0]))
+        try Data().write(to: URL(fileURLWithPath: paths[1]))
 
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.binary)

@@ -69,7 +69,7 @@ struct ConfigSchemaTests {
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", ConfigSchema.validator, "--quiet"] + files
         let report = FileManager.default.temporaryDirectory.appendingPathComponent("schema-\(UUID().uuidString).txt").path
-        FileManager.default.createFile(atPath: report, contents: nil)
+        try Data().write(to: URL(fileURLWithPath: report))
         defer { try? FileManager.default.removeItem(atPath: report) }
         process.standardOutput = FileHandle(forWritingAtPath: report)
         process.standardError = process.standardOutput

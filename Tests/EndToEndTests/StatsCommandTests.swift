@@ -1,4 +1,5 @@
 import Foundation
+import SlipwayTestSupport
 import Testing
 
 /// `slipway stats` against a detached supervisor, after real traffic through its published ports.

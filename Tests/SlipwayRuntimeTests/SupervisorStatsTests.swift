@@ -1,4 +1,5 @@
 import ComposeKit
+import SlipwayTestSupport
 import Foundation
 import Testing
 @testable import SlipwayRuntime

@@ -4,10 +4,10 @@ import Glibc
 /// One `GET /` over a fresh loopback connection with `Connection: close`,
 /// read to its end: exactly one connection and one request per call, which
 /// a pooling client such as URLSession would not promise.
-enum LoopbackHTTP {
+public enum LoopbackHTTP {
     /// The whole response, nil when the connection failed. Blocking I/O runs
     /// on a thread of its own, never on the cooperative pool.
-    static func get(port: Int) async -> String? {
+    public static func get(port: Int) async -> String? {
         await withCheckedContinuation { continuation in
             Thread { continuation.resume(returning: blockingGet(port: port)) }.start()
         }
