@@ -36,6 +36,10 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler, 
     /// keep-alive connection does not allocate two buffers per request.
     private var requestHeadStorage = ByteBuffer()
     private var responseHeadStorage = ByteBuffer()
+    /// `responseHeadStorage` holds a rewritten head not yet written: the small body parts that
+    /// arrive with it are appended, so head and body go out in one write.
+    private var responseHeadHeld = false
+    private static let maxJoinedResponseBytes = 4096
 
     /// Whether the response being finished is the last this connection will carry.
     private var isLastResponse: Bool { clientInputClosed && queued.isEmpty }
@@ -163,6 +167,7 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler, 
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        responseHeadHeld = false
         responseTimer?.cancel()
         responseTimer = nil
         queued.removeAll()
@@ -345,13 +350,26 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler, 
             )
             exchange.bodyFraming = rewritten.bodyFraming
             exchange.closeClientAfter = rewritten.closeAfter
-            context.write(Self.wrapOutboundOut(rewritten.bytes), promise: nil)
+            if rewritten.isInStorage {
+                responseHeadHeld = true
+            } else {
+                context.write(Self.wrapOutboundOut(rewritten.bytes), promise: nil)
+            }
         case .body(let buffer):
             clientNeedsFlush = true
             exchange.bytesOut += Int64(buffer.readableBytes)
             exchange.traffic.stats.bytesOut += Int64(buffer.readableBytes)
-            writeBody(buffer, framing: exchange.switchingProtocols ? .verbatim : exchange.bodyFraming, context: context)
+            let framing = exchange.switchingProtocols ? .verbatim : exchange.bodyFraming
+            if responseHeadHeld && framing == .verbatim
+                && responseHeadStorage.readableBytes + buffer.readableBytes <= Self.maxJoinedResponseBytes
+            {
+                responseHeadStorage.writeImmutableBuffer(buffer)
+                return
+            }
+            writeHeldResponseHead(context: context)
+            writeBody(buffer, framing: framing, context: context)
         case .end:
+            writeHeldResponseHead(context: context)
             if exchange.bodyFraming == .chunkify {
                 context.write(Self.wrapOutboundOut(context.channel.allocator.buffer(staticString: "0\r\n\r\n")), promise: nil)
             }
@@ -370,10 +388,17 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler, 
         context.write(Self.wrapOutboundOut(context.channel.allocator.buffer(staticString: "\r\n")), promise: nil)
     }
 
+    private func writeHeldResponseHead(context: ChannelHandlerContext) {
+        guard responseHeadHeld else { return }
+        responseHeadHeld = false
+        context.write(Self.wrapOutboundOut(responseHeadStorage), promise: nil)
+    }
+
     func upstreamReadComplete() {
-        guard clientNeedsFlush else { return }
+        guard clientNeedsFlush, let context else { return }
         clientNeedsFlush = false
-        context?.flush()
+        writeHeldResponseHead(context: context)
+        context.flush()
     }
 
     func upstreamBecameWritable() {
@@ -393,6 +418,7 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler, 
         }
         let kind: ProxyErrorKind = exchange.traffic.closedByDrain ? .drainClosed : .upstreamClosed
         if exchange.responseStarted {
+            if let context { writeHeldResponseHead(context: context) }
             exchange.traffic.recordError(kind)
             self.exchange = nil
             finish(exchange, error: kind)

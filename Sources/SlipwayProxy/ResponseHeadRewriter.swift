@@ -17,6 +17,8 @@ enum ResponseHeadRewriter {
         var bodyFraming: ClientBodyFraming
         /// The client connection must close after this response (its body may be close-delimited).
         var closeAfter: Bool
+        /// `bytes` is the storage passed in, not the instance's head as it came.
+        var isInStorage: Bool
     }
 
     private static let hopByHop: [StaticString] = ["connection", "keep-alive", "proxy-connection", "te", "upgrade"]
@@ -30,7 +32,7 @@ enum ResponseHeadRewriter {
         into storage: inout ByteBuffer
     ) -> Rewritten {
         if head.framing == .tunnel || head.isInformational {
-            return Rewritten(bytes: head.raw, bodyFraming: .verbatim, closeAfter: false)
+            return Rewritten(bytes: head.raw, bodyFraming: .verbatim, closeAfter: false, isInStorage: false)
         }
         var closeAfter = !clientKeepAlive
         var bodyFraming = ClientBodyFraming.verbatim
@@ -54,7 +56,7 @@ enum ResponseHeadRewriter {
             extra += "connection: keep-alive\r\n"
         }
         let bytes = filtered(head.raw, dropTransferEncoding: dropTransferEncoding, extra: extra, into: &storage)
-        return Rewritten(bytes: bytes, bodyFraming: bodyFraming, closeAfter: closeAfter)
+        return Rewritten(bytes: bytes ?? head.raw, bodyFraming: bodyFraming, closeAfter: closeAfter, isInStorage: bytes != nil)
     }
 
     private static func filtered(
@@ -62,11 +64,11 @@ enum ResponseHeadRewriter {
         dropTransferEncoding: Bool,
         extra: String,
         into output: inout ByteBuffer
-    ) -> ByteBuffer {
-        raw.withUnsafeReadableBytes { bytes -> ByteBuffer in
+    ) -> ByteBuffer? {
+        raw.withUnsafeReadableBytes { bytes -> ByteBuffer? in
             let versionIsCurrent = bytes[7] == UInt8(ascii: "1")
             let (hopByHopLines, namesOtherHeaders) = survey(bytes, dropTransferEncoding: dropTransferEncoding)
-            if versionIsCurrent && extra.isEmpty && hopByHopLines == 0 { return raw }
+            if versionIsCurrent && extra.isEmpty && hopByHopLines == 0 { return nil }
             output.clear()
             output.reserveCapacity(raw.readableBytes + extra.utf8.count)
             output.writeStaticString("HTTP/1.1")
