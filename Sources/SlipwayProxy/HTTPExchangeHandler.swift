@@ -14,6 +14,8 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler, 
     /// handler sees all of the connection's traffic, so no idle handler of its own sits in the path.
     private let idleWatch: IdleWatch
     private var context: ChannelHandlerContext?
+    /// The client channel's writability as its events last told: asked on every upstream read.
+    private var clientWritable = false
     private var clientAddress: String?
     private var exchange: Exchange?
     private var pendingRead = false
@@ -52,10 +54,11 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler, 
         responseTimeout = TimeAmount(state.config.limits.upstreamResponseTimeout)
     }
 
-    var clientIsWritable: Bool { context?.channel.isWritable ?? false }
+    var clientIsWritable: Bool { clientWritable }
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
+        clientWritable = context.channel.isWritable
         clientAddress = context.channel.remoteAddress?.ipAddress
         // Runs until the client closes, through an upgrade tunnel too; stop() on close drops
         // the closure, so the handler and the watch do not keep each other alive.
@@ -64,6 +67,7 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler, 
 
     func handlerRemoved(context: ChannelHandlerContext) {
         self.context = nil
+        clientWritable = false
         headReadDeadline.stop()
     }
 
@@ -71,7 +75,6 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler, 
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         idleWatch.noteActivity()
-        headReadDeadline.bytesArrived(on: context.channel)
         // Taken out of the property so it stays uniquely owned: its storage is reused, not
         // allocated again on every read.
         var events = parsedEvents
@@ -91,6 +94,9 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler, 
         }
         events.removeAll(keepingCapacity: true)
         parsedEvents = events
+        // Only a head left incomplete starts the deadline: one that arrived whole in this read
+        // would stop it at once, so the common request reads no clock for it.
+        if parser.hasPartialHead { headReadDeadline.bytesArrived(on: context.channel) }
         if let refusal { refuse(refusal, context: context) }
     }
 
@@ -154,7 +160,7 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler, 
     func read(context: ChannelHandlerContext) {
         if !queued.isEmpty || parser.isHolding {
             pendingRead = true
-        } else if let exchange, exchange.connection.map({ !$0.channel.isWritable }) ?? true {
+        } else if let exchange, exchange.connection.map({ !$0.isWritable }) ?? true {
             pendingRead = true
         } else {
             context.read()
@@ -162,7 +168,8 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler, 
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
-        if context.channel.isWritable { exchange?.connection?.clientBecameWritable() }
+        clientWritable = context.channel.isWritable
+        if clientWritable { exchange?.connection?.clientBecameWritable() }
         context.fireChannelWritabilityChanged()
     }
 
@@ -220,7 +227,8 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler, 
             upstream: upstream,
             traffic: traffic,
             head: head,
-            upstreamHead: RequestHeadRewriter.rewrite(head, clientAddress: clientAddress, into: &requestHeadStorage)
+            upstreamHead: RequestHeadRewriter.rewrite(head, clientAddress: clientAddress, into: &requestHeadStorage),
+            isLogged: state.accessLog != nil
         )
         self.exchange = exchange
         acquireConnection(for: exchange, reuse: !head.isUpgrade)
@@ -402,7 +410,7 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler, 
     }
 
     func upstreamBecameWritable() {
-        guard pendingRead, let context, exchange?.connection?.channel.isWritable ?? true else { return }
+        guard pendingRead, let context, exchange?.connection?.isWritable ?? true else { return }
         pendingRead = false
         context.read()
     }
