@@ -9,16 +9,20 @@ enum RequestFraming: Equatable {
 
 /// A client's request head as the proxy needs it; `raw` holds its bytes as the client sent them.
 struct ClientRequestHead {
-    var method: String
-    var target: String
     var minorVersion: Int
     var keepAlive: Bool
     var framing: RequestFraming
     /// The client asks to switch protocols (`Connection: upgrade` with an `Upgrade` header).
     var isUpgrade: Bool
     var raw: ByteBuffer
+    var isHeadRequest: Bool
+    /// Where method and target lie in `raw`: they become strings only when asked for (the
+    /// access log), not on every request.
+    var methodLength: Int
+    var targetLength: Int
 
-    var isHeadRequest: Bool { method == "HEAD" }
+    var method: String { raw.getString(at: raw.readerIndex, length: methodLength) ?? "" }
+    var target: String { raw.getString(at: raw.readerIndex + methodLength + 1, length: targetLength) ?? "" }
     /// HTTP/1.1 clients take chunked bodies; HTTP/1.0 clients get them de-chunked and close-delimited.
     var supportsChunking: Bool { minorVersion >= 1 }
 }

@@ -24,6 +24,9 @@ struct ClientRequestParser {
         self.maxHeadBytes = maxHeadBytes
     }
 
+    /// Part of a head arrived and waits for the rest.
+    var hasPartialHead: Bool { pendingHead != nil }
+
     var isHolding: Bool {
         if case .holding = state { return true }
         return false

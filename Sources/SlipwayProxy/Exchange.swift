@@ -6,6 +6,7 @@ final class Exchange {
     let traffic: InstanceTraffic
     /// The head as the instance gets it.
     let upstreamHead: ByteBuffer
+    /// Read only by the access log; empty when there is none, so no request pays for them otherwise.
     let method: String
     let target: String
     let isHeadRequest: Bool
@@ -33,17 +34,17 @@ final class Exchange {
     /// When the instance must have started its response; set once the request is fully sent.
     var responseDeadline: NIODeadline?
 
-    init(upstream: Upstream, traffic: InstanceTraffic, head: ClientRequestHead, upstreamHead: ByteBuffer) {
+    init(upstream: Upstream, traffic: InstanceTraffic, head: ClientRequestHead, upstreamHead: ByteBuffer, isLogged: Bool, started: NIODeadline) {
         self.upstream = upstream
         self.traffic = traffic
         self.upstreamHead = upstreamHead
-        self.method = head.method
-        self.target = head.target
+        self.method = isLogged ? head.method : ""
+        self.target = isLogged ? head.target : ""
         self.isHeadRequest = head.isHeadRequest
         self.clientSupportsChunking = head.supportsChunking
         self.clientKeepAlive = head.keepAlive && !head.isUpgrade
         self.isUpgrade = head.isUpgrade
-        self.started = .now()
+        self.started = started
     }
 
     /// Whether a failure of the attached connection may be hidden by sending the request again:

@@ -12,6 +12,9 @@ final class GlueHandler: ChannelDuplexHandler {
 
     private var partner: GlueHandler?
     private var context: ChannelHandlerContext?
+    /// This side's channel writability as its events last told: the partner asks on every read,
+    /// where the channel's own property costs an existential call and an atomic load.
+    private var channelWritable = false
     private var pendingRead = false
     /// Counts the bytes this side reads, for the instance's stats.
     private let countBytes: (Int) -> Void
@@ -42,10 +45,12 @@ final class GlueHandler: ChannelDuplexHandler {
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
+        channelWritable = context.channel.isWritable
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
         self.context = nil
+        channelWritable = false
         self.partner = nil
     }
 
@@ -73,7 +78,7 @@ final class GlueHandler: ChannelDuplexHandler {
     }
 
     private var partnerWritable: Bool {
-        context?.channel.isWritable ?? false
+        channelWritable
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -104,7 +109,8 @@ final class GlueHandler: ChannelDuplexHandler {
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
-        if context.channel.isWritable {
+        channelWritable = context.channel.isWritable
+        if channelWritable {
             partner?.partnerBecameWritable()
         }
     }

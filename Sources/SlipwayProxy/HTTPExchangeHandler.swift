@@ -14,6 +14,8 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler, 
     /// handler sees all of the connection's traffic, so no idle handler of its own sits in the path.
     private let idleWatch: IdleWatch
     private var context: ChannelHandlerContext?
+    /// The client channel's writability as its events last told: asked on every upstream read.
+    private var clientWritable = false
     private var clientAddress: String?
     private var exchange: Exchange?
     private var pendingRead = false
@@ -32,10 +34,17 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler, 
     /// The client closed its sending side: requests already read are answered, then the connection closes.
     private var clientInputClosed = false
     private let responseTimeout: TimeAmount
+    /// An exchange started during the current read (or run of queued requests): a request that
+    /// ends in it ended when its exchange started, so its response deadline needs no clock read.
+    private var exchangeStartedThisTurn = false
     /// Storage the rewritten heads are written into, reused from one exchange to the next so a
     /// keep-alive connection does not allocate two buffers per request.
     private var requestHeadStorage = ByteBuffer()
     private var responseHeadStorage = ByteBuffer()
+    /// `responseHeadStorage` holds a rewritten head not yet written: the small body parts that
+    /// arrive with it are appended, so head and body go out in one write.
+    private var responseHeadHeld = false
+    private static let maxJoinedResponseBytes = 4096
 
     /// Whether the response being finished is the last this connection will carry.
     private var isLastResponse: Bool { clientInputClosed && queued.isEmpty }
@@ -48,10 +57,11 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler, 
         responseTimeout = TimeAmount(state.config.limits.upstreamResponseTimeout)
     }
 
-    var clientIsWritable: Bool { context?.channel.isWritable ?? false }
+    var clientIsWritable: Bool { clientWritable }
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
+        clientWritable = context.channel.isWritable
         clientAddress = context.channel.remoteAddress?.ipAddress
         // Runs until the client closes, through an upgrade tunnel too; stop() on close drops
         // the closure, so the handler and the watch do not keep each other alive.
@@ -60,6 +70,7 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler, 
 
     func handlerRemoved(context: ChannelHandlerContext) {
         self.context = nil
+        clientWritable = false
         headReadDeadline.stop()
     }
 
@@ -67,7 +78,6 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler, 
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         idleWatch.noteActivity()
-        headReadDeadline.bytesArrived(on: context.channel)
         // Taken out of the property so it stays uniquely owned: its storage is reused, not
         // allocated again on every read.
         var events = parsedEvents
@@ -87,6 +97,10 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler, 
         }
         events.removeAll(keepingCapacity: true)
         parsedEvents = events
+        // Only a head left incomplete starts the deadline: one that arrived whole in this read
+        // would stop it at once, so the common request reads no clock for it.
+        exchangeStartedThisTurn = false
+        if parser.hasPartialHead { headReadDeadline.bytesArrived(on: context.channel) }
         if let refusal { refuse(refusal, context: context) }
     }
 
@@ -121,7 +135,9 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler, 
             }
             guard let exchange else { return }
             exchange.requestEnded = true
-            if exchange.connection != nil { armResponseTimeout(exchange) }
+            if exchange.connection != nil {
+                armResponseTimeout(exchange, requestEnded: exchangeStartedThisTurn ? exchange.started : nil)
+            }
         }
     }
 
@@ -131,6 +147,7 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler, 
         while exchange?.requestEnded != true, let event = queued.popFirst() {
             handle(event)
         }
+        exchangeStartedThisTurn = false
         flushUpstream()
         if queued.isEmpty { resumeReading() }
     }
@@ -150,7 +167,7 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler, 
     func read(context: ChannelHandlerContext) {
         if !queued.isEmpty || parser.isHolding {
             pendingRead = true
-        } else if let exchange, exchange.connection.map({ !$0.channel.isWritable }) ?? true {
+        } else if let exchange, exchange.connection.map({ !$0.isWritable }) ?? true {
             pendingRead = true
         } else {
             context.read()
@@ -158,11 +175,13 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler, 
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
-        if context.channel.isWritable { exchange?.connection?.clientBecameWritable() }
+        clientWritable = context.channel.isWritable
+        if clientWritable { exchange?.connection?.clientBecameWritable() }
         context.fireChannelWritabilityChanged()
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        responseHeadHeld = false
         responseTimer?.cancel()
         responseTimer = nil
         queued.removeAll()
@@ -215,9 +234,12 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler, 
             upstream: upstream,
             traffic: traffic,
             head: head,
-            upstreamHead: RequestHeadRewriter.rewrite(head, clientAddress: clientAddress, into: &requestHeadStorage)
+            upstreamHead: RequestHeadRewriter.rewrite(head, clientAddress: clientAddress, into: &requestHeadStorage),
+            isLogged: state.accessLog != nil,
+            started: state.eventLoop.now
         )
         self.exchange = exchange
+        exchangeStartedThisTurn = true
         acquireConnection(for: exchange, reuse: !head.isUpgrade)
     }
 
@@ -291,9 +313,9 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler, 
         upstreamBecameWritable()
     }
 
-    private func armResponseTimeout(_ exchange: Exchange) {
+    private func armResponseTimeout(_ exchange: Exchange, requestEnded: NIODeadline? = nil) {
         guard !exchange.responseStarted, exchange.responseDeadline == nil, let context else { return }
-        let deadline = context.eventLoop.now + responseTimeout
+        let deadline = (requestEnded ?? context.eventLoop.now) + responseTimeout
         exchange.responseDeadline = deadline
         if responseTimer == nil { scheduleResponseTimer(at: deadline, context: context) }
     }
@@ -345,13 +367,26 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler, 
             )
             exchange.bodyFraming = rewritten.bodyFraming
             exchange.closeClientAfter = rewritten.closeAfter
-            context.write(Self.wrapOutboundOut(rewritten.bytes), promise: nil)
+            if rewritten.isInStorage {
+                responseHeadHeld = true
+            } else {
+                context.write(Self.wrapOutboundOut(rewritten.bytes), promise: nil)
+            }
         case .body(let buffer):
             clientNeedsFlush = true
             exchange.bytesOut += Int64(buffer.readableBytes)
             exchange.traffic.stats.bytesOut += Int64(buffer.readableBytes)
-            writeBody(buffer, framing: exchange.switchingProtocols ? .verbatim : exchange.bodyFraming, context: context)
+            let framing = exchange.switchingProtocols ? .verbatim : exchange.bodyFraming
+            if responseHeadHeld && framing == .verbatim
+                && responseHeadStorage.readableBytes + buffer.readableBytes <= Self.maxJoinedResponseBytes
+            {
+                responseHeadStorage.writeImmutableBuffer(buffer)
+                return
+            }
+            writeHeldResponseHead(context: context)
+            writeBody(buffer, framing: framing, context: context)
         case .end:
+            writeHeldResponseHead(context: context)
             if exchange.bodyFraming == .chunkify {
                 context.write(Self.wrapOutboundOut(context.channel.allocator.buffer(staticString: "0\r\n\r\n")), promise: nil)
             }
@@ -370,14 +405,21 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler, 
         context.write(Self.wrapOutboundOut(context.channel.allocator.buffer(staticString: "\r\n")), promise: nil)
     }
 
+    private func writeHeldResponseHead(context: ChannelHandlerContext) {
+        guard responseHeadHeld else { return }
+        responseHeadHeld = false
+        context.write(Self.wrapOutboundOut(responseHeadStorage), promise: nil)
+    }
+
     func upstreamReadComplete() {
-        guard clientNeedsFlush else { return }
+        guard clientNeedsFlush, let context else { return }
         clientNeedsFlush = false
-        context?.flush()
+        writeHeldResponseHead(context: context)
+        context.flush()
     }
 
     func upstreamBecameWritable() {
-        guard pendingRead, let context, exchange?.connection?.channel.isWritable ?? true else { return }
+        guard pendingRead, let context, exchange?.connection?.isWritable ?? true else { return }
         pendingRead = false
         context.read()
     }
@@ -393,6 +435,7 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler, 
         }
         let kind: ProxyErrorKind = exchange.traffic.closedByDrain ? .drainClosed : .upstreamClosed
         if exchange.responseStarted {
+            if let context { writeHeldResponseHead(context: context) }
             exchange.traffic.recordError(kind)
             self.exchange = nil
             finish(exchange, error: kind)

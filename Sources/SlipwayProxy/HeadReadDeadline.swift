@@ -17,7 +17,7 @@ final class HeadReadDeadline {
         self.timeout = TimeAmount(timeout)
     }
 
-    /// Bytes arrived from the client on `channel`.
+    /// The first bytes of a head arrived from the client on `channel`, without the rest.
     func bytesArrived(on channel: any Channel) {
         guard awaitingHead && headStarted == nil else { return }
         let started = channel.eventLoop.now

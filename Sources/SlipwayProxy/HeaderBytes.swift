@@ -1,5 +1,15 @@
+import Glibc
+
 /// Byte-level helpers for reading header lines without turning them into strings.
 enum HeaderBytes {
+    /// Index of the first `byte` at or after `start`; memchr, since heads are scanned on every
+    /// request and a byte-by-byte Swift loop is several times slower.
+    static func index(of byte: UInt8, in bytes: UnsafeRawBufferPointer, from start: Int) -> Int? {
+        guard start < bytes.count, let base = bytes.baseAddress else { return nil }
+        guard let found = memchr(base + start, Int32(byte), bytes.count - start) else { return nil }
+        return UnsafeRawPointer(found) - base
+    }
+
     static func trimmed(_ value: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
         var start = value.startIndex
         var end = value.endIndex
@@ -23,6 +33,18 @@ enum HeaderBytes {
             return false
         }
         return true
+    }
+
+    /// Whether a header belongs to one hop (RFC 9110 §7.6.1) and must not cross the proxy.
+    /// Dispatched on the name's length: it runs for every header line of every message.
+    static func isHopByHop(_ name: UnsafeRawBufferPointer) -> Bool {
+        switch name.count {
+        case 2: equalsIgnoringCase(name, "te")
+        case 7: equalsIgnoringCase(name, "upgrade")
+        case 10: equalsIgnoringCase(name, "connection") || equalsIgnoringCase(name, "keep-alive")
+        case 16: equalsIgnoringCase(name, "proxy-connection")
+        default: false
+        }
     }
 
     static func equalsIgnoringCase(_ bytes: UnsafeRawBufferPointer, _ other: UnsafeRawBufferPointer) -> Bool {

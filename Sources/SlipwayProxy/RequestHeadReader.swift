@@ -13,7 +13,7 @@ enum RequestHeadReader {
 
     private static func parse(_ bytes: UnsafeRawBufferPointer, raw: ByteBuffer) throws(ClientRequestError) -> ClientRequestHead {
         guard let requestLineEnd = lineEnd(bytes, from: 0) else { throw .malformed("no request line") }
-        let (method, target, minor) = try requestLine(UnsafeRawBufferPointer(rebasing: bytes[0..<requestLineEnd]))
+        let (methodLength, targetLength, minor) = try requestLine(UnsafeRawBufferPointer(rebasing: bytes[0..<requestLineEnd]))
         var contentLength: Int?
         var transferEncoding: UnsafeRawBufferPointer?
         var close = minor == 0
@@ -58,13 +58,16 @@ enum RequestHeadReader {
             framing = .none
         }
         return ClientRequestHead(
-            method: method, target: target, minorVersion: minor, keepAlive: !close, framing: framing,
-            isUpgrade: connectionUpgrade && upgradeHeader, raw: raw
+            minorVersion: minor, keepAlive: !close, framing: framing,
+            isUpgrade: connectionUpgrade && upgradeHeader, raw: raw,
+            isHeadRequest: methodLength == 4 && bytes.starts(with: "HEAD".utf8),
+            methodLength: methodLength, targetLength: targetLength
         )
     }
 
-    /// `METHOD SP target SP HTTP/1.x`, nothing more and nothing less.
-    private static func requestLine(_ line: UnsafeRawBufferPointer) throws(ClientRequestError) -> (String, String, Int) {
+    /// `METHOD SP target SP HTTP/1.x`, nothing more and nothing less; returns the lengths of
+    /// method and target, and the minor version.
+    private static func requestLine(_ line: UnsafeRawBufferPointer) throws(ClientRequestError) -> (Int, Int, Int) {
         guard let firstSpace = line.firstIndex(of: UInt8(ascii: " ")), firstSpace > 0,
             line[..<firstSpace].allSatisfy(isTokenByte)
         else { throw .malformed("a malformed request line") }
@@ -76,9 +79,7 @@ enum RequestHeadReader {
         guard version.count == 8, version.starts(with: "HTTP/1.".utf8),
             version[7] == UInt8(ascii: "0") || version[7] == UInt8(ascii: "1")
         else { throw .malformed("an unsupported HTTP version") }
-        let method = String(decoding: UnsafeRawBufferPointer(rebasing: line[..<firstSpace]), as: UTF8.self)
-        let target = String(decoding: UnsafeRawBufferPointer(rebasing: rest[..<secondSpace]), as: UTF8.self)
-        return (method, target, Int(version[7] - UInt8(ascii: "0")))
+        return (firstSpace, secondSpace - firstSpace - 1, Int(version[7] - UInt8(ascii: "0")))
     }
 
     /// Index of the CR of the CRLF ending the line that starts at `start`; a bare LF or CR is refused.

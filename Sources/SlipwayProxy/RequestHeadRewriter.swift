@@ -4,9 +4,6 @@ import NIOCore
 /// HTTP/1.1 keep-alive (unless the client asks for an upgrade), hop-by-hop headers left with the
 /// client's connection, and `X-Forwarded-For`, `-Proto` and `-Host` telling the instance who asked.
 enum RequestHeadRewriter {
-    private static let hopByHop: [StaticString] = ["connection", "keep-alive", "proxy-connection", "te", "upgrade"]
-    private static let replaced: [StaticString] = ["x-forwarded-for", "x-forwarded-proto", "x-forwarded-host"]
-
     /// Writes the head into `storage`, whose allocation is reused when nothing else still holds
     /// it (the previous request's head has been sent and its exchange ended), and returns it.
     static func rewrite(_ head: ClientRequestHead, clientAddress: String?, into storage: inout ByteBuffer) -> ByteBuffer {
@@ -14,8 +11,14 @@ enum RequestHeadRewriter {
         storage.reserveCapacity(head.raw.readableBytes + 160)
         return head.raw.withUnsafeReadableBytes { bytes -> ByteBuffer in
             let requestLineEnd = bytes.firstIndex(of: UInt8(ascii: "\r"))!
-            storage.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[0..<(requestLineEnd - 8)]))
-            storage.writeStaticString("HTTP/1.1\r\n")
+            // Kept bytes are copied in runs between dropped lines, not line by line: a head
+            // usually loses a line or two at most.
+            var runStart = 0
+            if bytes[requestLineEnd - 1] != UInt8(ascii: "1") {
+                storage.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[0..<(requestLineEnd - 8)]))
+                storage.writeStaticString("HTTP/1.1\r\n")
+                runStart = requestLineEnd + 2
+            }
             var host: UnsafeRawBufferPointer?
             var forwardedFor: UnsafeRawBufferPointer?
             var upgrade: UnsafeRawBufferPointer?
@@ -31,8 +34,12 @@ enum RequestHeadRewriter {
                 }
             }
             forEachHeader(bytes, from: requestLineEnd + 2) { name, line, _ in
-                if !isDropped(name, named: named) { storage.writeBytes(line) }
+                guard isDropped(name, named: named) else { return }
+                let lineStart = line.baseAddress! - bytes.baseAddress!
+                storage.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[runStart..<lineStart]))
+                runStart = lineStart + line.count
             }
+            storage.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[runStart..<max(runStart, bytes.count - 2)]))
             if head.isUpgrade, let upgrade {
                 storage.writeStaticString("connection: upgrade\r\nupgrade: ")
                 storage.writeBytes(upgrade)
@@ -45,15 +52,17 @@ enum RequestHeadRewriter {
                     storage.writeStaticString(", ")
                 }
                 storage.writeString(clientAddress)
-                storage.writeStaticString("\r\n")
+                storage.writeStaticString("\r\nx-forwarded-proto: http\r\n")
+            } else {
+                storage.writeStaticString("x-forwarded-proto: http\r\n")
             }
-            storage.writeStaticString("x-forwarded-proto: http\r\n")
             if let host {
                 storage.writeStaticString("x-forwarded-host: ")
                 storage.writeBytes(host)
+                storage.writeStaticString("\r\n\r\n")
+            } else {
                 storage.writeStaticString("\r\n")
             }
-            storage.writeStaticString("\r\n")
             return storage
         }
     }
@@ -76,8 +85,17 @@ enum RequestHeadRewriter {
     }
 
     private static func isDropped(_ name: UnsafeRawBufferPointer, named: [UnsafeRawBufferPointer]) -> Bool {
-        hopByHop.contains { HeaderBytes.equalsIgnoringCase(name, $0) }
-            || replaced.contains { HeaderBytes.equalsIgnoringCase(name, $0) }
-            || named.contains { HeaderBytes.equalsIgnoringCase(name, $0) }
+        HeaderBytes.isHopByHop(name) || isReplaced(name)
+            || (!named.isEmpty && named.contains { HeaderBytes.equalsIgnoringCase(name, $0) })
+    }
+
+    /// The forwarding headers the proxy writes itself.
+    private static func isReplaced(_ name: UnsafeRawBufferPointer) -> Bool {
+        switch name.count {
+        case 15: HeaderBytes.equalsIgnoringCase(name, "x-forwarded-for")
+        case 16: HeaderBytes.equalsIgnoringCase(name, "x-forwarded-host")
+        case 17: HeaderBytes.equalsIgnoringCase(name, "x-forwarded-proto")
+        default: false
+        }
     }
 }

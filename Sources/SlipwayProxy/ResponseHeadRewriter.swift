@@ -17,9 +17,9 @@ enum ResponseHeadRewriter {
         var bodyFraming: ClientBodyFraming
         /// The client connection must close after this response (its body may be close-delimited).
         var closeAfter: Bool
+        /// `bytes` is the storage passed in, not the instance's head as it came.
+        var isInStorage: Bool
     }
-
-    private static let hopByHop: [StaticString] = ["connection", "keep-alive", "proxy-connection", "te", "upgrade"]
 
     /// A head that must change is written into `storage`, whose allocation is reused when the
     /// previous head written there has been sent.
@@ -30,7 +30,7 @@ enum ResponseHeadRewriter {
         into storage: inout ByteBuffer
     ) -> Rewritten {
         if head.framing == .tunnel || head.isInformational {
-            return Rewritten(bytes: head.raw, bodyFraming: .verbatim, closeAfter: false)
+            return Rewritten(bytes: head.raw, bodyFraming: .verbatim, closeAfter: false, isInStorage: false)
         }
         var closeAfter = !clientKeepAlive
         var bodyFraming = ClientBodyFraming.verbatim
@@ -53,54 +53,49 @@ enum ResponseHeadRewriter {
         } else if !clientSupportsChunking {
             extra += "connection: keep-alive\r\n"
         }
-        let bytes = filtered(head.raw, dropTransferEncoding: dropTransferEncoding, extra: extra, into: &storage)
-        return Rewritten(bytes: bytes, bodyFraming: bodyFraming, closeAfter: closeAfter)
+        let bytes = filtered(head, dropTransferEncoding: dropTransferEncoding, extra: extra, into: &storage)
+        return Rewritten(bytes: bytes ?? head.raw, bodyFraming: bodyFraming, closeAfter: closeAfter, isInStorage: bytes != nil)
     }
 
+    /// The head without its hop-by-hop lines, as counted by `ResponseHeadReader`; nil when it
+    /// may go out as it came.
     private static func filtered(
-        _ raw: ByteBuffer,
+        _ head: UpstreamResponseHead,
         dropTransferEncoding: Bool,
         extra: String,
         into output: inout ByteBuffer
-    ) -> ByteBuffer {
-        raw.withUnsafeReadableBytes { bytes -> ByteBuffer in
+    ) -> ByteBuffer? {
+        let droppedLines = head.hopByHopLines + (dropTransferEncoding ? head.transferEncodingLines : 0)
+        let namesOtherHeaders = head.connectionNamesHeaders
+        return head.raw.withUnsafeReadableBytes { bytes -> ByteBuffer? in
             let versionIsCurrent = bytes[7] == UInt8(ascii: "1")
-            let (hopByHopLines, namesOtherHeaders) = survey(bytes, dropTransferEncoding: dropTransferEncoding)
-            if versionIsCurrent && extra.isEmpty && hopByHopLines == 0 { return raw }
+            if versionIsCurrent && extra.isEmpty && droppedLines == 0 { return nil }
             output.clear()
-            output.reserveCapacity(raw.readableBytes + extra.utf8.count)
-            output.writeStaticString("HTTP/1.1")
-            let statusLineEnd = (bytes.firstIndex(of: UInt8(ascii: "\n")) ?? bytes.count - 3) + 1
-            output.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[8..<statusLineEnd]))
+            output.reserveCapacity(bytes.count + extra.utf8.count)
+            // Kept bytes are copied in runs between dropped lines, not line by line: a head
+            // usually loses one line or none.
+            var runStart = 0
+            if !versionIsCurrent {
+                output.writeStaticString("HTTP/1.1")
+                runStart = 8
+            }
             forEachHeaderLine(bytes) { line, name in
                 let dropped = isHopByHop(name, dropTransferEncoding: dropTransferEncoding)
                     || (namesOtherHeaders && isNamedByConnection(name, in: bytes))
-                if !dropped { output.writeBytes(line) }
+                guard dropped else { return }
+                let lineStart = line.baseAddress! - bytes.baseAddress!
+                output.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[runStart..<lineStart]))
+                runStart = lineStart + line.count
             }
-            output.writeString(extra)
+            output.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[runStart..<max(runStart, bytes.count - 2)]))
+            if !extra.isEmpty { output.writeString(extra) }
             output.writeStaticString("\r\n")
             return output
         }
     }
 
-    /// One pass that decides the common cases without allocating: how many lines are hop-by-hop,
-    /// and whether a Connection header names other headers (rare), which then are hop-by-hop too.
-    private static func survey(_ bytes: UnsafeRawBufferPointer, dropTransferEncoding: Bool) -> (Int, Bool) {
-        var hopByHopLines = 0
-        var namesOtherHeaders = false
-        forEachHeaderLine(bytes) { line, name in
-            guard isHopByHop(name, dropTransferEncoding: dropTransferEncoding) else { return }
-            hopByHopLines += 1
-            if HeaderBytes.equalsIgnoringCase(name, "connection") {
-                forEachConnectionToken(line) { _ in namesOtherHeaders = true }
-            }
-        }
-        return (hopByHopLines, namesOtherHeaders)
-    }
-
     private static func isHopByHop(_ name: UnsafeRawBufferPointer, dropTransferEncoding: Bool) -> Bool {
-        hopByHop.contains { HeaderBytes.equalsIgnoringCase(name, $0) }
-            || (dropTransferEncoding && HeaderBytes.equalsIgnoringCase(name, "transfer-encoding"))
+        HeaderBytes.isHopByHop(name) || (dropTransferEncoding && HeaderBytes.equalsIgnoringCase(name, "transfer-encoding"))
     }
 
     /// Calls `body` with each header line (its line feed included) and its name; the status line
@@ -109,11 +104,11 @@ enum ResponseHeadRewriter {
         _ bytes: UnsafeRawBufferPointer,
         _ body: (_ line: UnsafeRawBufferPointer, _ name: UnsafeRawBufferPointer) -> Void
     ) {
-        guard var start = bytes.firstIndex(of: UInt8(ascii: "\n")).map({ $0 + 1 }) else { return }
+        guard var start = HeaderBytes.index(of: UInt8(ascii: "\n"), in: bytes, from: 0).map({ $0 + 1 }) else { return }
         while start < bytes.count - 2 {
-            let end = bytes[start...].firstIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? bytes.count
+            let end = HeaderBytes.index(of: UInt8(ascii: "\n"), in: bytes, from: start).map { $0 + 1 } ?? bytes.count
             let line = UnsafeRawBufferPointer(rebasing: bytes[start..<end])
-            let colon = line.firstIndex(of: UInt8(ascii: ":")) ?? line.startIndex
+            let colon = HeaderBytes.index(of: UInt8(ascii: ":"), in: line, from: 0) ?? 0
             body(line, UnsafeRawBufferPointer(rebasing: line[line.startIndex..<colon]))
             start = end
         }

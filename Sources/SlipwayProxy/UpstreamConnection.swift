@@ -28,6 +28,10 @@ final class UpstreamConnection: ChannelDuplexHandler, RemovableChannelHandler {
     var receiver: (any UpstreamReceiver)?
     var pool: UpstreamPool?
     private var context: ChannelHandlerContext?
+    /// The channel's writability and openness as its events last told: asked on every request,
+    /// where the channel's own properties cost an existential call and an atomic load each.
+    private(set) var isWritable = false
+    private(set) var isOpen = true
     private var pendingRead = false
     private var parser = UpstreamResponseParser()
     private var parsedEvents: [UpstreamResponseEvent] = []
@@ -38,6 +42,8 @@ final class UpstreamConnection: ChannelDuplexHandler, RemovableChannelHandler {
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
+        isWritable = context.channel.isWritable
+        isOpen = context.channel.isActive
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
@@ -107,6 +113,7 @@ final class UpstreamConnection: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        isOpen = false
         var events: [UpstreamResponseEvent] = []
         try? parser.endOfInput { events.append($0) }
         deliver(events)
@@ -120,7 +127,8 @@ final class UpstreamConnection: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
-        if context.channel.isWritable { receiver?.upstreamBecameWritable() }
+        isWritable = context.channel.isWritable
+        if isWritable { receiver?.upstreamBecameWritable() }
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {

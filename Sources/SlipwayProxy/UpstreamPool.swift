@@ -6,7 +6,7 @@ final class UpstreamPool {
     /// An idle connection that still looks open, if any.
     func take() -> UpstreamConnection? {
         while let connection = idle.popLast() {
-            if connection.channel.isActive { return connection }
+            if connection.isOpen { return connection }
         }
         return nil
     }

@@ -18,6 +18,11 @@ struct UpstreamResponseHead {
     var closeRequested: Bool
     var framing: ResponseFraming
     var raw: ByteBuffer
+    /// Header lines that stay with the instance's connection (RFC 9110 §7.6.1), Transfer-Encoding not counted.
+    var hopByHopLines = 0
+    var transferEncodingLines = 0
+    /// A Connection header lists header names besides `close` and `keep-alive`: those are hop-by-hop too.
+    var connectionNamesHeaders = false
 
     /// Whether the connection can carry another request after this response.
     var keepAlive: Bool { !closeRequested && framing != .untilClose }

@@ -39,7 +39,9 @@ struct GlueHandlerTests {
     @Test("a side does not read while its partner cannot take more writes, and resumes when it can")
     func readFollowsPartnerWritability() throws {
         let (client, upstream, clientReads) = try gluedPair()
+        // A real channel announces every change of its writability; EmbeddedChannel must be told to.
         upstream.isWritable = false
+        upstream.pipeline.fireChannelWritabilityChanged()
         client.read()
         #expect(clientReads.reads == 0)
         upstream.isWritable = true

@@ -100,6 +100,19 @@ struct ResponseParsingTests {
         #expect(!rewritten.closeAfter)
     }
 
+    @Test("header lines ended by a bare LF are read whole, and their hop-by-hop lines are still dropped")
+    func bareLineFeeds() throws {
+        let raw = "HTTP/1.1 200 OK\r\nContent-Length: 12\nConnection: close, X-Hop\nX-Hop: 1\nDate: x\r\n\r\n"
+        let head = try ResponseHeadReader.read(ByteBuffer(string: raw))
+        #expect(head.framing == .contentLength(12))
+        #expect(head.closeRequested)
+        #expect(head.connectionNamesHeaders)
+        let (text, rewritten) = try rewrite(raw)
+        #expect(text == "HTTP/1.1 200 OK\r\nContent-Length: 12\nDate: x\r\n\r\n")
+        #expect(rewritten.isInStorage)
+        #expect(!head.keepAlive)
+    }
+
     @Test("a clean head passes unchanged; a client that wants to close is told so")
     func cleanAndClosing() throws {
         let raw = "HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\n"
