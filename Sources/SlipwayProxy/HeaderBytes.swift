@@ -1,4 +1,8 @@
+#if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Byte-level helpers for reading header lines without turning them into strings.
 enum HeaderBytes {
