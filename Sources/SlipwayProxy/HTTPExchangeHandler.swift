@@ -435,7 +435,12 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler, 
         }
         let kind: ProxyErrorKind = exchange.traffic.closedByDrain ? .drainClosed : .upstreamClosed
         if exchange.responseStarted {
-            if let context { writeHeldResponseHead(context: context) }
+            // What arrived goes out before the close, so the client sees a truncated response
+            // rather than none.
+            if let context {
+                writeHeldResponseHead(context: context)
+                context.flush()
+            }
             exchange.traffic.recordError(kind)
             self.exchange = nil
             finish(exchange, error: kind)

@@ -97,6 +97,21 @@ struct HTTPModeTests {
         }
     }
 
+    @Test("an instance that closes mid-response: the client gets the rewritten head and the bytes sent, then the close")
+    func truncatedResponse() async throws {
+        try await ProxyFixture.with { fixture in
+            let backend = try await TCPTestServer.start(group: fixture.group) { FramingVariantsHandler() }
+            let listener = try await fixture.listen(.http, upstream: Upstream(instance: "blue", port: backend.port))
+            let client = try await TCPTestClient.connect(port: listener.boundPort, group: fixture.group)
+            try await client.send("GET /truncated HTTP/1.1\r\nhost: a\r\n\r\n")
+            #expect(try await eventually { client.sawEndOfInput })
+            #expect(client.text == "HTTP/1.1 200 OK\r\ncontent-length: 10\r\n\r\npart")
+            #expect(try await eventually { await fixture.proxy.stats().instance("blue")?.errors[.upstreamClosed] == 1 })
+            await client.close()
+            try await backend.stop()
+        }
+    }
+
     @Test("a request with both Content-Length and Transfer-Encoding is refused with 400, never forwarded")
     func ambiguousFramingRefused() async throws {
         try await ProxyFixture.with { fixture in

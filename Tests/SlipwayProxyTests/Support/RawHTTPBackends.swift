@@ -81,7 +81,8 @@ final class UpgradeEchoHandler: ChannelInboundHandler {
 }
 
 /// Answers `/chunked` with a chunked body and trailer, `/close` with an HTTP/1.0 body that ends
-/// when it closes the connection, anything else with a small content-length body.
+/// when it closes the connection, `/truncated` with a head whose hop-by-hop header the proxy
+/// drops and 4 of its 10 body bytes before closing, anything else with a small content-length body.
 final class FramingVariantsHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
@@ -95,6 +96,12 @@ final class FramingVariantsHandler: ChannelInboundHandler {
                 write("HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n4\r\nabcd\r\n3\r\nefg\r\n0\r\nx-sum: 7\r\n\r\n", context)
             case "/close":
                 context.writeAndFlush(Self.wrapOutboundOut(context.channel.allocator.buffer(string: "HTTP/1.0 200 OK\r\n\r\nuntil-close"))).assumeIsolated().whenComplete { _ in
+                    context.close(promise: nil)
+                }
+                return
+            case "/truncated":
+                let response = "HTTP/1.1 200 OK\r\nconnection: keep-alive\r\ncontent-length: 10\r\n\r\npart"
+                context.writeAndFlush(Self.wrapOutboundOut(context.channel.allocator.buffer(string: response))).assumeIsolated().whenComplete { _ in
                     context.close(promise: nil)
                 }
                 return
