@@ -237,13 +237,14 @@ struct HTTPModeTests {
     @Test("a refusing instance: 502 naming the service, and the connection serves the next request")
     func refused() async throws {
         try await ProxyFixture.with { fixture in
-            let port = try await closedPort(group: fixture.group)
-            let listener = try await fixture.listen(.http, service: "billing", upstream: Upstream(instance: "b1", port: port))
+            let refusing = try RefusingPort()
+            let listener = try await fixture.listen(.http, service: "billing", upstream: Upstream(instance: "b1", port: refusing.port))
             let client = try await HTTPTestClient.connect(port: listener.boundPort, group: fixture.group)
             let response = try await client.request(.GET, "/")
             #expect(response.status == .badGateway)
             #expect(response.body.contains("\"billing\" refused"))
             #expect(await fixture.proxy.stats().instance("b1")?.errors[.connectFailed] == 1)
+            withExtendedLifetime(refusing) {}
 
             let backend = try await HTTPTestBackend.start(name: "b2", group: fixture.group)
             try await fixture.proxy.setUpstream(backend.upstream("b2"), for: listener.key)

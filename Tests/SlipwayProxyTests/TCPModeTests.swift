@@ -43,14 +43,15 @@ struct TCPModeTests {
     @Test("a refused upstream closes the client and is counted as connectFailed")
     func connectFailure() async throws {
         try await ProxyFixture.with { fixture in
-            let port = try await closedPort(group: fixture.group)
-            let listener = try await fixture.listen(.tcp, upstream: Upstream(instance: "blue", port: port))
+            let refusing = try RefusingPort()
+            let listener = try await fixture.listen(.tcp, upstream: Upstream(instance: "blue", port: refusing.port))
             let client = try await TCPTestClient.connect(port: listener.boundPort, group: fixture.group)
             #expect(try await eventually { client.sawEndOfInput })
             #expect(client.byteCount == 0)
             let stats = try #require(await fixture.proxy.stats().instance("blue"))
             #expect(stats.errors[.connectFailed] == 1)
             #expect(stats.active == 0)
+            withExtendedLifetime(refusing) {}
             await client.close()
         }
     }

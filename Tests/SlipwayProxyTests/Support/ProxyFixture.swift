@@ -54,11 +54,3 @@ func eventually(
     }
     return try await condition()
 }
-
-/// A loopback port that nothing listens on: bound once to learn a free number, then closed.
-func closedPort(group: any EventLoopGroup) async throws -> Int {
-    let channel = try await ServerBootstrap(group: group).bind(host: "127.0.0.1", port: 0).get()
-    let port = channel.localAddress!.port!
-    try await channel.close()
-    return port
-}
