@@ -34,7 +34,7 @@ final class Exchange {
     /// When the instance must have started its response; set once the request is fully sent.
     var responseDeadline: NIODeadline?
 
-    init(upstream: Upstream, traffic: InstanceTraffic, head: ClientRequestHead, upstreamHead: ByteBuffer, isLogged: Bool, started: NIODeadline) {
+    init(upstream: Upstream, traffic: InstanceTraffic, head: ClientRequestHead, upstreamHead: ByteBuffer, isLogged: Bool) {
         self.upstream = upstream
         self.traffic = traffic
         self.upstreamHead = upstreamHead
@@ -44,7 +44,7 @@ final class Exchange {
         self.clientSupportsChunking = head.supportsChunking
         self.clientKeepAlive = head.keepAlive && !head.isUpgrade
         self.isUpgrade = head.isUpgrade
-        self.started = started
+        self.started = .now()
     }
 
     /// Whether a failure of the attached connection may be hidden by sending the request again:

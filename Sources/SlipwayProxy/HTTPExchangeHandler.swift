@@ -34,9 +34,6 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler, 
     /// The client closed its sending side: requests already read are answered, then the connection closes.
     private var clientInputClosed = false
     private let responseTimeout: TimeAmount
-    /// An exchange started during the current read (or run of queued requests): a request that
-    /// ends in it ended when its exchange started, so its response deadline needs no clock read.
-    private var exchangeStartedThisTurn = false
     /// Storage the rewritten heads are written into, reused from one exchange to the next so a
     /// keep-alive connection does not allocate two buffers per request.
     private var requestHeadStorage = ByteBuffer()
@@ -99,7 +96,6 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler, 
         parsedEvents = events
         // Only a head left incomplete starts the deadline: one that arrived whole in this read
         // would stop it at once, so the common request reads no clock for it.
-        exchangeStartedThisTurn = false
         if parser.hasPartialHead { headReadDeadline.bytesArrived(on: context.channel) }
         if let refusal { refuse(refusal, context: context) }
     }
@@ -135,9 +131,7 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler, 
             }
             guard let exchange else { return }
             exchange.requestEnded = true
-            if exchange.connection != nil {
-                armResponseTimeout(exchange, requestEnded: exchangeStartedThisTurn ? exchange.started : nil)
-            }
+            if exchange.connection != nil { armResponseTimeout(exchange) }
         }
     }
 
@@ -147,7 +141,6 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler, 
         while exchange?.requestEnded != true, let event = queued.popFirst() {
             handle(event)
         }
-        exchangeStartedThisTurn = false
         flushUpstream()
         if queued.isEmpty { resumeReading() }
     }
@@ -235,11 +228,9 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler, 
             traffic: traffic,
             head: head,
             upstreamHead: RequestHeadRewriter.rewrite(head, clientAddress: clientAddress, into: &requestHeadStorage),
-            isLogged: state.accessLog != nil,
-            started: state.eventLoop.now
+            isLogged: state.accessLog != nil
         )
         self.exchange = exchange
-        exchangeStartedThisTurn = true
         acquireConnection(for: exchange, reuse: !head.isUpgrade)
     }
 
@@ -313,9 +304,9 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler, 
         upstreamBecameWritable()
     }
 
-    private func armResponseTimeout(_ exchange: Exchange, requestEnded: NIODeadline? = nil) {
+    private func armResponseTimeout(_ exchange: Exchange) {
         guard !exchange.responseStarted, exchange.responseDeadline == nil, let context else { return }
-        let deadline = (requestEnded ?? context.eventLoop.now) + responseTimeout
+        let deadline = context.eventLoop.now + responseTimeout
         exchange.responseDeadline = deadline
         if responseTimer == nil { scheduleResponseTimer(at: deadline, context: context) }
     }

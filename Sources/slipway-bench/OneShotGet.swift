@@ -11,13 +11,10 @@ enum OneShotGet {
     }
 
     static func milliseconds(port: Int) throws -> Double {
-        let started = monotonicNanoseconds()
+        let started = MonotonicClock.nanoseconds()
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = UInt16(port).bigEndian
-        address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
+        var address = ProxyLoopbackPort.address(port)
         let connected = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
@@ -33,12 +30,6 @@ enum OneShotGet {
             received += count
         }
         guard received > 0 else { throw Failed(port: port) }
-        return Double(monotonicNanoseconds() - started) / 1_000_000
-    }
-
-    private static func monotonicNanoseconds() -> UInt64 {
-        var now = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &now)
-        return UInt64(now.tv_sec) * 1_000_000_000 + UInt64(now.tv_nsec)
+        return Double(MonotonicClock.nanoseconds() - started) / 1_000_000
     }
 }

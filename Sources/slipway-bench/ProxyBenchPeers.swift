@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 
 /// Starts the backend, Slipway's proxies and the peers, each on a free loopback port.
@@ -64,6 +65,14 @@ struct ProxyBenchPeers {
 
 /// Finds a tool on PATH (and in the sbin directories, where nginx and haproxy live).
 enum ToolPath {
+    /// `program` itself when it is a path, else where `find` locates it; a usage error naming
+    /// the option that overrides it otherwise.
+    static func resolve(_ program: String, option: String) throws -> String {
+        if program.contains("/") { return program }
+        guard let path = find(program) else { throw ValidationError("\(program) not found in PATH; pass \(option)") }
+        return path
+    }
+
     static func find(_ name: String) -> String? {
         let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
         let directories = path.split(separator: ":").map(String.init) + ["/usr/sbin", "/usr/local/sbin", "/sbin"]

@@ -28,7 +28,7 @@ struct ReadinessBenchCommand: AsyncParsableCommand {
         defer { try? FileManager.default.removeItem(atPath: workDirectory) }
         let limiter = ProbeLimiter()
         let ports = PortAllocator()
-        let pythonPath = try resolve(python)
+        let pythonPath = try ToolPath.resolve(python, option: "--python")
         var samples: [ReadinessProbeKind: [ReadinessSample]] = [:]
         for index in 0..<runs {
             for kind in ReadinessProbeKind.allCases {
@@ -55,14 +55,5 @@ struct ReadinessBenchCommand: AsyncParsableCommand {
         let path = NSTemporaryDirectory() + "slipway-readiness-\(getpid())"
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         return path
-    }
-
-    private func resolve(_ program: String) throws -> String {
-        if program.contains("/") { return program }
-        let searchPath = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-        for directory in searchPath.split(separator: ":") where FileManager.default.isExecutableFile(atPath: "\(directory)/\(program)") {
-            return "\(directory)/\(program)"
-        }
-        throw ValidationError("\(program) not found in PATH; pass --python")
     }
 }

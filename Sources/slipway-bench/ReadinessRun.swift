@@ -30,7 +30,7 @@ struct ReadinessRun {
         defer { ports.release(port) }
         let stampFile = "\(workDirectory)/listen-\(kind.rawValue)-\(index)"
         let launchedAt = ContinuousClock.now
-        let launchedAtMonotonic = ReadinessServer.monotonicNow()
+        let launchedAtMonotonic = MonotonicClock.nanoseconds()
         let server = try ReadinessServer(python: python, port: port, startDelay: startDelay, stampFile: stampFile)
         defer { server.stop() }
         let plan = HealthCheckPlan(check: kind.check(port: port), interval: interval, timeout: .seconds(5))
@@ -39,7 +39,7 @@ struct ReadinessRun {
         await monitor.start()
         var healthyAt: UInt64?
         for await transition in monitor.transitions where transition.to == .healthy {
-            healthyAt = ReadinessServer.monotonicNow()
+            healthyAt = MonotonicClock.nanoseconds()
             break
         }
         await monitor.stop()

@@ -49,10 +49,4 @@ final class ReadinessServer {
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
     }
-
-    static func monotonicNow() -> UInt64 {
-        var now = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &now)
-        return UInt64(now.tv_sec) * 1_000_000_000 + UInt64(now.tv_nsec)
-    }
 }

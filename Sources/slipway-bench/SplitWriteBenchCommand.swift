@@ -19,9 +19,7 @@ struct SplitWriteBenchCommand: ParsableCommand {
     var python = "python3"
 
     func run() throws {
-        guard let python = ToolPath.find(python) ?? (FileManager.default.isExecutableFile(atPath: python) ? python : nil) else {
-            throw ValidationError("\(python) not found in PATH; pass --python")
-        }
+        let python = try ToolPath.resolve(python, option: "--python")
         let directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("slipway-split-write-bench-\(UUID().uuidString.prefix(8))").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
