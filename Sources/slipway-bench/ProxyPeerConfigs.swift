@@ -3,38 +3,17 @@
 enum ProxyPeerConfigs {
     /// The shared backend: nginx answering a fixed 200 on long-lived keep-alive connections.
     static func backend(port: Int, directory: String) -> String {
-        """
-        worker_processes 1;
-        daemon off;
-        pid \(directory)/backend.pid;
-        error_log \(directory)/backend-error.log warn;
-        events { worker_connections 9000; }
-        http {
-            access_log off;
-            \(temporaryPaths(directory, prefix: "backend"))
-            keepalive_requests 100000000;
-            keepalive_timeout 300s;
+        nginx(name: "backend", directory: directory, server: """
             server {
                 listen 127.0.0.1:\(port) backlog=4096;
                 location / { return 200 "hello from the benchmark backend\\n"; }
             }
-        }
-        """
+            """)
     }
 
     /// nginx as a reverse proxy: one worker, a keep-alive upstream pool, forwarding headers like Slipway's.
     static func nginxProxy(port: Int, backendPort: Int, directory: String) -> String {
-        """
-        worker_processes 1;
-        daemon off;
-        pid \(directory)/nginx.pid;
-        error_log \(directory)/nginx-error.log warn;
-        events { worker_connections 9000; }
-        http {
-            access_log off;
-            \(temporaryPaths(directory, prefix: "nginx"))
-            keepalive_requests 100000000;
-            keepalive_timeout 300s;
+        nginx(name: "nginx", directory: directory, server: """
             upstream backend {
                 server 127.0.0.1:\(backendPort);
                 keepalive 128;
@@ -52,6 +31,23 @@ enum ProxyPeerConfigs {
                     proxy_set_header X-Forwarded-Host $host;
                 }
             }
+            """)
+    }
+
+    /// One worker in the foreground, logging off, connections kept alive as long as wrk runs.
+    private static func nginx(name: String, directory: String, server: String) -> String {
+        """
+        worker_processes 1;
+        daemon off;
+        pid \(directory)/\(name).pid;
+        error_log \(directory)/\(name)-error.log warn;
+        events { worker_connections 9000; }
+        http {
+            access_log off;
+            \(temporaryPaths(directory, prefix: name))
+            keepalive_requests 100000000;
+            keepalive_timeout 300s;
+        \(server)
         }
         """
     }
