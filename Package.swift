@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "ComposeKit", targets: ["ComposeKit"]),
         .library(name: "SlipwayProxy", targets: ["SlipwayProxy"]),
         .library(name: "SlipwayRuntime", targets: ["SlipwayRuntime"]),
+        .library(name: "SlipwayStore", targets: ["SlipwayStore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -28,11 +29,15 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
+        // The system libsqlite3 (Debian: libsqlite3-dev), rather than a package that bundles its own.
+        .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", providers: [.apt(["libsqlite3-dev"])]),
+        .target(name: "SlipwayStore", dependencies: ["CSQLite"]),
         .target(
             name: "SlipwayRuntime",
             dependencies: [
                 "ComposeKit",
                 "SlipwayProxy",
+                "SlipwayStore",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
@@ -43,6 +48,7 @@ let package = Package(
                 "ComposeKit",
                 "SlipwayProxy",
                 "SlipwayRuntime",
+                "SlipwayStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -72,7 +78,8 @@ let package = Package(
         // Helpers more than one test target needs; a plain target, since test targets cannot depend on each other.
         .target(name: "SlipwayTestSupport", path: "Tests/SlipwayTestSupport"),
         .testTarget(name: "SlipwayRuntimeTests", dependencies: ["SlipwayRuntime", "ComposeKit", "SlipwayTestSupport"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["ComposeKit", "SlipwayTestSupport"]),
+        .testTarget(name: "SlipwayStoreTests", dependencies: ["SlipwayStore", "CSQLite"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["ComposeKit", "SlipwayStore", "SlipwayTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

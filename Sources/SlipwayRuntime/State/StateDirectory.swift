@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import SlipwayStore
 
 /// Where a project's runtime records live:
 /// `${XDG_STATE_HOME:-$HOME/.local/state}/slipway/<project>`, or the
@@ -28,6 +29,9 @@ public struct StateDirectory: Sendable, Equatable {
     public var processesDirectory: String { "\(path)/processes" }
 
     public func logFile(service: String) -> String { "\(logsDirectory)/\(service).log" }
+
+    /// The project's deployment history; `down` leaves it in place.
+    public var deploymentLogPath: String { "\(path)/\(DeploymentLog.fileName)" }
 
     /// Creates the directory tree; the project directory itself is 0700.
     public func prepare() throws(StateDirectoryError) {

@@ -1,0 +1,55 @@
+/// The log's schema as the list of steps that built it. A file's
+/// `PRAGMA user_version` is the number of steps already applied; opening the
+/// log applies the rest, each in its own transaction with its version bump,
+/// so an older file is upgraded in place and a failed step changes nothing.
+/// Steps are only ever appended: a released step never changes.
+enum SchemaMigrations {
+    static let steps: [String] = [
+        // 1: the two tables.
+        """
+        CREATE TABLE deployments (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            service TEXT NOT NULL,
+            sequence INTEGER NOT NULL,
+            status TEXT NOT NULL,
+            source TEXT NOT NULL,
+            snapshot TEXT NOT NULL,
+            snapshot_hash TEXT NOT NULL,
+            from_deployment_id INTEGER REFERENCES deployments(id),
+            rollback_of_id INTEGER REFERENCES deployments(id),
+            created_at TEXT NOT NULL,
+            healthy_at TEXT,
+            switched_at TEXT,
+            finished_at TEXT,
+            reason TEXT,
+            exit_code INTEGER,
+            UNIQUE (service, sequence)
+        );
+        CREATE TABLE deployment_events (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            deployment_id INTEGER NOT NULL REFERENCES deployments(id),
+            at TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            detail TEXT NOT NULL
+        );
+        """,
+        // 2: a deployment's timeline and a service's current deployment without a table scan.
+        """
+        CREATE INDEX deployment_events_by_deployment ON deployment_events (deployment_id, id);
+        CREATE INDEX deployments_by_service_status ON deployments (service, status);
+        """,
+    ]
+
+    /// The version a file has once every step is applied.
+    static var latest: Int { steps.count }
+
+    /// Applies the steps after `version`.
+    static func upgrade(_ connection: SQLiteConnection, from version: Int) throws {
+        for (index, step) in steps.enumerated() where index >= version {
+            try connection.writeTransaction {
+                try connection.execute(step)
+                try connection.execute("PRAGMA user_version = \(index + 1)")
+            }
+        }
+    }
+}
