@@ -10,7 +10,8 @@ struct SlipwayCommand: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             ConfigCommand.self, UpCommand.self, PsCommand.self, LogsCommand.self, StopCommand.self, StartCommand.self,
-            RestartCommand.self, KillCommand.self, DownCommand.self, StatsCommand.self, ProxyCommand.self,
+            RestartCommand.self, KillCommand.self, DownCommand.self, StatsCommand.self, DeploymentsCommand.self,
+            ProxyCommand.self,
         ]
     )
 

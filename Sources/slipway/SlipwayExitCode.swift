@@ -7,6 +7,8 @@ enum SlipwayExitCode {
     static let invalidCompose = ExitCode(1)
     /// The command line is wrong (unknown option, missing value, bad combination).
     static let usage = ExitCode(2)
+    /// `deployments`: the deployment log exists but cannot be read (damaged, from a newer Slipway, not a log).
+    static let unreadableDeploymentLog = ExitCode(3)
 }
 
 /// An error a subcommand raises with its own message and exit code.

@@ -2,9 +2,9 @@ import Foundation
 
 /// Columns padded to their widest cell and three spaces apart, as docker
 /// prints its tables; the last column is not padded.
-enum TextTable {
+public enum TextTable {
     /// Header first, without trailing spaces.
-    static func lines(headers: [String], rows: [[String]]) -> [String] {
+    public static func lines(headers: [String], rows: [[String]]) -> [String] {
         let all = [headers] + rows
         let widths = headers.indices.map { column in all.map { $0[column].count }.max() ?? 0 }
         return all.map { row in
