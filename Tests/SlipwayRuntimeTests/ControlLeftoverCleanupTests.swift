@@ -24,7 +24,7 @@ struct ControlLeftoverCleanupTests {
         store.save(ProcessRecord(service: "db", instance: 1, shim: ProcessIdentity(pid: 1, startTime: 1), leader: identity))
         try LogRecordWriter(path: state.logFile(service: "db")).append("last words", stream: .out)
         #expect(FileManager.default.createFile(atPath: endpoint.socketPath, contents: nil))
-        #expect(FileManager.default.createFile(atPath: state.path + "/deployments.sqlite", contents: Data("history".utf8)))
+        #expect(FileManager.default.createFile(atPath: state.deploymentLogPath, contents: Data("history".utf8)))
 
         let ended = try LeftoverCleanup.run(endpoint)
 
@@ -33,7 +33,7 @@ struct ControlLeftoverCleanupTests {
         #expect(store.all().isEmpty)
         #expect(!FileManager.default.fileExists(atPath: state.logsDirectory))
         #expect(!FileManager.default.fileExists(atPath: endpoint.socketPath))
-        #expect(FileManager.default.fileExists(atPath: state.path + "/deployments.sqlite"))
+        #expect(try String(contentsOfFile: state.deploymentLogPath, encoding: .utf8) == "history", "the deployment log is history, not runtime state")
     }
 
     @Test("a project that never ran is nothing to clean")
