@@ -53,6 +53,8 @@ public enum DeploymentLogError: Error, Equatable, CustomStringConvertible {
     init(_ failure: SQLiteFailure, path: String, operation: String) {
         if failure.meansDamagedFile {
             self = .damaged(path: path, reason: failure.message)
+        } else if failure.meansNoAccess {
+            self = .cannotOpen(path: path, reason: failure.message)
         } else {
             self = .failed(path: path, operation: operation, reason: failure.description)
         }

@@ -11,4 +11,7 @@ struct SQLiteFailure: Error, CustomStringConvertible {
 
     /// The file is not a database, or its pages do not hold together.
     var meansDamagedFile: Bool { code == SQLITE_NOTADB || code == SQLITE_CORRUPT }
+
+    /// The file, or the directory SQLite keeps its -wal and -shm files in, cannot be opened or written.
+    var meansNoAccess: Bool { [SQLITE_CANTOPEN, SQLITE_PERM, SQLITE_READONLY, SQLITE_AUTH].contains(code) }
 }

@@ -191,3 +191,48 @@ struct DeploymentLogFileTests {
 
         """
 }
+
+@Suite("DeploymentLog faults")
+struct DeploymentLogFaultTests {
+    @Test func aDirectoryInThePlaceOfTheFileCannotBeOpened() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        try FileManager.default.createDirectory(atPath: directory.logPath, withIntermediateDirectories: false)
+        let error = #expect(throws: DeploymentLogError.self) { try DeploymentLog(path: directory.logPath) }
+        guard case .cannotOpen(let path, _) = error else {
+            Issue.record("expected .cannotOpen, got \(String(describing: error))")
+            return
+        }
+        #expect(path == directory.logPath)
+        #expect(error?.description.hasPrefix("cannot open the deployment log \(directory.logPath): ") == true)
+    }
+
+    @Test func aMissingDirectoryCannotBeOpened() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.path + "/absent/deployments.sqlite"
+        let error = #expect(throws: DeploymentLogError.self) { try DeploymentLog(path: path) }
+        guard case .cannotOpen = error else {
+            Issue.record("expected .cannotOpen, got \(String(describing: error))")
+            return
+        }
+    }
+
+    /// A trigger makes SQLite itself refuse the event row, after the status
+    /// update in the same transaction already succeeded.
+    @Test func aTransitionWhoseEventCannotBeWrittenLeavesTheStatusAsItWas() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let log = try DeploymentLog(path: directory.logPath)
+        let deployment = try log.begin(service: "web", source: .deploy, snapshot: "{}", snapshotHash: "h")
+        try RawDatabase(path: directory.logPath).execute(
+            """
+            CREATE TRIGGER refuse_events BEFORE INSERT ON deployment_events
+            BEGIN SELECT RAISE(ABORT, 'events refused by the test'); END;
+            """)
+        let error = #expect(throws: DeploymentLogError.self) { try log.transition(deployment.id, to: .starting) }
+        #expect(error?.description.contains("events refused by the test") == true)
+        #expect(try log.deployment(id: deployment.id)?.status == .pending)
+        #expect(try log.events(of: deployment.id).count == 1)
+    }
+}
