@@ -11,7 +11,7 @@ public struct Deployment: Sendable, Codable, Equatable, Identifiable {
     public var source: DeploymentSource
     /// The resolved service definition deployed, as JSON text.
     public var snapshot: String
-    /// The hash of `snapshot` the runtime compares to tell an unchanged service.
+    /// The hash of `snapshot` the runtime compares to tell an unchanged service (`SnapshotDigest.of`).
     public var snapshotHash: String
     /// The deployment that was active when this one began, if any.
     public var fromDeploymentID: Int64?
