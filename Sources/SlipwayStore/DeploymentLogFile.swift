@@ -36,11 +36,13 @@ enum DeploymentLogFile {
     /// Reads before it writes: a file that is not a database, or not ours,
     /// fails on the reads and is left byte for byte as it was.
     private static func prepare(_ connection: SQLiteConnection, path: String) throws {
-        let version = try integer(connection, "PRAGMA user_version")
+        let (version, tables) = try connection.readTransaction {
+            (try SchemaMigrations.userVersion(connection), try integer(connection, "SELECT count(*) FROM sqlite_schema"))
+        }
         if version > SchemaMigrations.latest {
             throw DeploymentLogError.newerSchema(path: path, found: version, supported: SchemaMigrations.latest)
         }
-        if version == 0, try integer(connection, "SELECT count(*) FROM sqlite_schema") > 0 {
+        if version == 0, tables > 0 {
             throw DeploymentLogError.notADeploymentLog(path: path)
         }
         let mode = try connection.rows("PRAGMA journal_mode = WAL") { $0.text(0) }.first
@@ -50,7 +52,8 @@ enum DeploymentLogFile {
         }
         // WAL commits survive a crash of the process with NORMAL; only a power loss may lose the last ones.
         try connection.execute("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON")
-        try SchemaMigrations.upgrade(connection, from: version)
+        // Only an upgrade takes the write lock: opening to read must not wait for a writer.
+        if version < SchemaMigrations.latest { try SchemaMigrations.upgrade(connection) }
     }
 
     private static func integer(_ connection: SQLiteConnection, _ sql: String) throws -> Int {

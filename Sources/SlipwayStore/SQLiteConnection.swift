@@ -57,6 +57,14 @@ final class SQLiteConnection {
 
     var lastInsertedRowID: Int64 { sqlite3_last_insert_rowid(handle) }
 
+    /// `body` inside one read transaction: its reads see one state of the file,
+    /// whatever other connections commit meanwhile.
+    func readTransaction<Result>(_ body: () throws -> Result) throws -> Result {
+        try execute("BEGIN")
+        defer { try? execute("COMMIT") }
+        return try body()
+    }
+
     /// `body` inside `BEGIN IMMEDIATE`: the write lock is taken up front, so
     /// what `body` reads (the next sequence number) cannot change before it
     /// writes. Any error rolls everything back.

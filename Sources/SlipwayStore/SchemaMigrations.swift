@@ -43,13 +43,20 @@ enum SchemaMigrations {
     /// The version a file has once every step is applied.
     static var latest: Int { steps.count }
 
-    /// Applies the steps after `version`.
-    static func upgrade(_ connection: SQLiteConnection, from version: Int) throws {
-        for (index, step) in steps.enumerated() where index >= version {
-            try connection.writeTransaction {
-                try connection.execute(step)
-                try connection.execute("PRAGMA user_version = \(index + 1)")
-            }
-        }
+    /// Applies the missing steps one transaction at a time. The version is
+    /// read again under each step's write lock, because another process
+    /// opening the same new file may have applied that step meanwhile.
+    static func upgrade(_ connection: SQLiteConnection) throws {
+        while try connection.writeTransaction({ () throws -> Bool in
+            let version = try userVersion(connection)
+            guard version < latest else { return false }
+            try connection.execute(steps[version])
+            try connection.execute("PRAGMA user_version = \(version + 1)")
+            return true
+        }) {}
+    }
+
+    static func userVersion(_ connection: SQLiteConnection) throws -> Int {
+        Int(try connection.rows("PRAGMA user_version") { $0.integer(0) }.first ?? 0)
     }
 }

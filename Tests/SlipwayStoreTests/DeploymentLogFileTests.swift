@@ -160,6 +160,22 @@ struct DeploymentLogFileTests {
         #expect(sequences == Array((1...(2 * perWriter)).reversed()))
     }
 
+    @Test func twoConnectionsCreatingOneNewLogAtOnceBothSucceed() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        for round in 0..<20 {
+            let path = directory.path + "/race-\(round).sqlite"
+            try await withThrowingTaskGroup(of: Int.self) { group in
+                for _ in 0..<2 {
+                    group.addTask { try DeploymentLog(path: path).fileSchemaVersion() }
+                }
+                for try await version in group {
+                    #expect(version == DeploymentLog.schemaVersion)
+                }
+            }
+        }
+    }
+
     /// The schema as step 1 of the migrations left it, written out here so
     /// the test does not depend on the code it checks.
     static let versionOneSchema = """
