@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import SlipwayStore
 import Synchronization
 import Testing
@@ -186,17 +187,27 @@ struct DeploymentsCommandTests {
             let up = try await stack.run(["up", "-d"])
             #expect(up.status == 0, "\(up.errors)")
             let filled = try fill(stack)
+            // Whatever `up` recorded itself is history too: everything listed before `down` must be there after it.
+            let before = try DeploymentLog.openExisting(path: stack.deploymentLogPath).deployments()
             let down = try await stack.run(["down"])
             #expect(down.status == 0, "\(down.errors)")
             #expect(!FileManager.default.fileExists(atPath: stack.stateDirectory + "/logs"), "down removed the runtime state")
-            let kept = try DeploymentLog.openExisting(path: stack.deploymentLogPath).deployments()
-            #expect(kept.map(\.id) == filled.map(\.id).reversed())
+            let after = try DeploymentLog.openExisting(path: stack.deploymentLogPath).deployments()
+            #expect(Set(filled.map(\.id)).isSubset(of: Set(after.map(\.id))))
+            #expect(after.map(\.id) == before.map(\.id))
+            #expect(fileMode(stack.deploymentLogPath) == 0o600)
         }
     }
 }
 
 extension TestStack {
     var deploymentLogPath: String { stateDirectory + "/deployments.sqlite" }
+}
+
+private func fileMode(_ path: String) -> mode_t? {
+    var info = stat()
+    guard stat(path, &info) == 0 else { return nil }
+    return info.st_mode & 0o777
 }
 
 /// The time the filled log records, moved by hand.
