@@ -39,7 +39,7 @@ struct DeploymentsCommand: AsyncParsableCommand {
 
     func validate() throws {
         if let limit, limit < 1 { throw ValidationError("--limit takes a positive number, not \(limit)") }
-        _ = try request()
+        if case .show = try request(), limit != nil { throw ValidationError("--limit lists deployments; show prints one") }
     }
 
     func request() throws -> Request {

@@ -155,6 +155,9 @@ struct DeploymentsCommandTests {
             #expect(malformed.errors.contains("a deployment ID is a positive number"), "\(malformed.errors)")
             let zero = try await stack.run(["deployments", "--limit", "0"])
             #expect(zero.status == 2)
+            let limitedShow = try await stack.run(["deployments", "show", "3", "--limit", "2"])
+            #expect(limitedShow.status == 2)
+            #expect(limitedShow.errors.contains("--limit lists deployments; show prints one"), "\(limitedShow.errors)")
         }
     }
 
