@@ -85,26 +85,34 @@ public final class DeploymentLog: Sendable {
         let now = now()
         return try access("moving deployment \(id) to \(status.rawValue)") { database in
             try database.writeTransaction {
-                let current = try self.existing(id, in: database)
-                guard current.status.canMove(to: status) else {
-                    throw DeploymentLogError.illegalTransition(deployment: id, from: current.status, to: status)
-                }
-                let stamp = StoredTimestamp.text(now)
-                try database.run(
-                    """
-                    UPDATE deployments SET status = ?, reason = COALESCE(?, reason), exit_code = COALESCE(?, exit_code),
-                        finished_at = CASE WHEN ? AND finished_at IS NULL THEN ? ELSE finished_at END
-                    WHERE id = ?
-                    """,
-                    [
-                        .text(status.rawValue), .optional(reason), .optional(exitCode.map(Int64.init)),
-                        .integer(status.endsTheDeploy ? 1 : 0), .text(stamp), .integer(id),
-                    ])
-                let detail = "\(current.status.rawValue) -> \(status.rawValue)" + (reason.map { ": \($0)" } ?? "")
-                _ = try self.insertEvent(.status, detail: detail, for: id, at: now, in: database)
-                return try self.existing(id, in: database)
+                try self.move(id, to: status, reason: reason, exitCode: exitCode, at: now, in: database)
             }
         }
+    }
+
+    /// Makes `id` the service's live version: moves it to `active` and, in
+    /// the same transaction, every other `active` deployment of its service to
+    /// `superseded` ("deployment N is live"), so the log never shows two live
+    /// versions of a service, nor none after a crash between the two moves.
+    /// Returns the new active deployment and the ones it superseded.
+    @discardableResult
+    public func activate(_ id: Int64) throws(DeploymentLogError) -> (active: Deployment, superseded: [Deployment]) {
+        let now = now()
+        let outcome = try access("activating deployment \(id)") { database in
+            try database.writeTransaction { () throws -> ActivationOutcome in
+                let service = try self.existing(id, in: database).service
+                let previous = try database.rows(
+                    "SELECT id FROM deployments WHERE service = ? AND status = 'active' AND id != ? ORDER BY id",
+                    [.text(service), .integer(id)]
+                ) { $0.integer(0) }
+                let active = try self.move(id, to: .active, reason: nil, exitCode: nil, at: now, in: database)
+                let superseded = try previous.map {
+                    try self.move($0, to: .superseded, reason: "deployment \(id) is live", exitCode: nil, at: now, in: database)
+                }
+                return ActivationOutcome(active: active, superseded: superseded)
+            }
+        }
+        return (outcome.active, outcome.superseded)
     }
 
     /// Adds a step to a deployment's timeline (a health result, the release
@@ -223,6 +231,29 @@ public final class DeploymentLog: Sendable {
         }
     }
 
+    /// One checked status move and its event, inside the caller's transaction.
+    private func move(
+        _ id: Int64, to status: DeploymentStatus, reason: String?, exitCode: Int32?, at now: Date, in database: SQLiteConnection
+    ) throws -> Deployment {
+        let current = try existing(id, in: database)
+        guard current.status.canMove(to: status) else {
+            throw DeploymentLogError.illegalTransition(deployment: id, from: current.status, to: status)
+        }
+        try database.run(
+            """
+            UPDATE deployments SET status = ?, reason = COALESCE(?, reason), exit_code = COALESCE(?, exit_code),
+                finished_at = CASE WHEN ? AND finished_at IS NULL THEN ? ELSE finished_at END
+            WHERE id = ?
+            """,
+            [
+                .text(status.rawValue), .optional(reason), .optional(exitCode.map(Int64.init)),
+                .integer(status.endsTheDeploy ? 1 : 0), .text(StoredTimestamp.text(now)), .integer(id),
+            ])
+        let detail = "\(current.status.rawValue) -> \(status.rawValue)" + (reason.map { ": \($0)" } ?? "")
+        _ = try insertEvent(.status, detail: detail, for: id, at: now, in: database)
+        return try existing(id, in: database)
+    }
+
     private func select(
         _ operation: String, _ clauses: String, _ values: [SQLiteValue]
     ) throws(DeploymentLogError) -> [Deployment] {
@@ -268,4 +299,10 @@ public final class DeploymentLog: Sendable {
         }
         return try outcome.get()
     }
+}
+
+/// `activate`'s result, carried out of the connection's lock as one Sendable value.
+private struct ActivationOutcome: Sendable {
+    var active: Deployment
+    var superseded: [Deployment]
 }

@@ -166,6 +166,36 @@ struct DeploymentLogTests {
         #expect(try log.activeDeployment(service: "worker") == nil)
     }
 
+    @Test func activatingSupersedesTheServicesPreviousVersionInOneStep() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let log = try DeploymentLog(path: directory.logPath)
+        let first = try begin(log, source: .up)
+        try log.transition(first.id, to: .starting)
+        let (firstActive, noneBefore) = try log.activate(first.id)
+        #expect(firstActive.status == .active)
+        #expect(noneBefore.isEmpty)
+        let worker = try begin(log, "worker", source: .up)
+        try log.transition(worker.id, to: .starting)
+        try log.activate(worker.id)
+
+        let second = try log.begin(service: "web", source: .deploy, snapshot: "{}", snapshotHash: "h2", from: first.id)
+        #expect(throws: DeploymentLogError.illegalTransition(deployment: second.id, from: .pending, to: .active)) {
+            try log.activate(second.id)
+        }
+        #expect(try log.deployment(id: first.id)?.status == .active, "a refused activation supersedes nothing")
+        try log.transition(second.id, to: .starting)
+        try log.transition(second.id, to: .switching)
+        let (secondActive, superseded) = try log.activate(second.id)
+        #expect(secondActive.status == .active)
+        #expect(superseded.map(\.id) == [first.id])
+        #expect(superseded.first?.status == .superseded)
+        #expect(superseded.first?.reason == "deployment \(second.id) is live")
+        #expect(try log.events(of: first.id).last?.detail == "active -> superseded: deployment \(second.id) is live")
+        #expect(try log.deployment(id: worker.id)?.status == .active, "another service's version is not touched")
+        #expect(try log.activeDeployment(service: "web")?.id == second.id)
+    }
+
     @Test func startupRecoveryInterruptsWhatWasInProgressOnly() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
