@@ -91,28 +91,36 @@ public final class DeploymentLog: Sendable {
     }
 
     /// Makes `id` the service's live version: moves it to `active` and, in
-    /// the same transaction, every other `active` deployment of its service to
-    /// `superseded` ("deployment N is live"), so the log never shows two live
-    /// versions of a service, nor none after a crash between the two moves.
-    /// Returns the new active deployment and the ones it superseded.
+    /// the same transaction, every other `active` deployment of its service
+    /// out: to `rolled_back` ("rolled back by deployment N") for the one a
+    /// rollback undoes, to `superseded` ("deployment N is live") for any
+    /// other. The log thus never shows two live versions of a service, nor
+    /// none after a crash between the moves. Returns the new active
+    /// deployment and the ones it replaced.
     @discardableResult
-    public func activate(_ id: Int64) throws(DeploymentLogError) -> (active: Deployment, superseded: [Deployment]) {
+    public func activate(_ id: Int64) throws(DeploymentLogError) -> (active: Deployment, replaced: [Deployment]) {
         let now = now()
         let outcome = try access("activating deployment \(id)") { database in
             try database.writeTransaction { () throws -> ActivationOutcome in
-                let service = try self.existing(id, in: database).service
+                let incoming = try self.existing(id, in: database)
                 let previous = try database.rows(
                     "SELECT id FROM deployments WHERE service = ? AND status = 'active' AND id != ? ORDER BY id",
-                    [.text(service), .integer(id)]
+                    [.text(incoming.service), .integer(id)]
                 ) { $0.integer(0) }
                 let active = try self.move(id, to: .active, reason: nil, exitCode: nil, at: now, in: database)
-                let superseded = try previous.map {
-                    try self.move($0, to: .superseded, reason: "deployment \(id) is live", exitCode: nil, at: now, in: database)
+                let replaced = try previous.map { previousID in
+                    previousID == incoming.rollbackOfID
+                        ? try self.move(
+                            previousID, to: .rolledBack, reason: "rolled back by deployment \(id)", exitCode: nil, at: now,
+                            in: database)
+                        : try self.move(
+                            previousID, to: .superseded, reason: "deployment \(id) is live", exitCode: nil, at: now,
+                            in: database)
                 }
-                return ActivationOutcome(active: active, superseded: superseded)
+                return ActivationOutcome(active: active, replaced: replaced)
             }
         }
-        return (outcome.active, outcome.superseded)
+        return (outcome.active, outcome.replaced)
     }
 
     /// Adds a step to a deployment's timeline (a health result, the release
@@ -304,5 +312,5 @@ public final class DeploymentLog: Sendable {
 /// `activate`'s result, carried out of the connection's lock as one Sendable value.
 private struct ActivationOutcome: Sendable {
     var active: Deployment
-    var superseded: [Deployment]
+    var replaced: [Deployment]
 }

@@ -194,6 +194,15 @@ struct DeploymentLogTests {
         #expect(try log.events(of: first.id).last?.detail == "active -> superseded: deployment \(second.id) is live")
         #expect(try log.deployment(id: worker.id)?.status == .active, "another service's version is not touched")
         #expect(try log.activeDeployment(service: "web")?.id == second.id)
+
+        let rollback = try log.begin(
+            service: "web", source: .autoRollback, snapshot: first.snapshot, snapshotHash: first.snapshotHash, from: second.id,
+            rollbackOf: second.id)
+        try log.transition(rollback.id, to: .starting)
+        let (_, undone) = try log.activate(rollback.id)
+        #expect(undone.map(\.id) == [second.id])
+        #expect(undone.first?.status == .rolledBack)
+        #expect(undone.first?.reason == "rolled back by deployment \(rollback.id)")
     }
 
     @Test func startupRecoveryInterruptsWhatWasInProgressOnly() throws {
