@@ -185,6 +185,47 @@ struct DeploymentsCommandTests {
         }
     }
 
+    /// The `sqlite3` shell, another process, holds the write lock with an
+    /// uncommitted change while `slipway deployments` reads.
+    @Test func listingDoesNotWaitForAnotherProcessWriting() async throws {
+        try await withStack(Self.compose) { stack in
+            _ = try fill(stack)
+            let shell = Process()
+            shell.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+            shell.arguments = [stack.deploymentLogPath]
+            shell.environment = ["SLIPWAY_E2E_RUN": stack.runID, "PATH": "/usr/bin:/bin"]
+            let input = Pipe()
+            let output = OutputBuffer()
+            shell.standardInput = input
+            shell.standardOutput = output.pipe
+            shell.standardError = output.pipe
+            try shell.run()
+            defer { if shell.isRunning { shell.terminate() } }
+            input.fileHandleForWriting.write(Data("""
+                BEGIN EXCLUSIVE;
+                UPDATE deployments SET status = 'failed' WHERE id = 3;
+                SELECT 'lock held';
+
+                """.utf8))
+            #expect(await eventually(within: .seconds(30)) { output.text.contains("lock held") }, "\(output.text)")
+
+            let during = try await stack.run(["deployments", "--format", "json"])
+            input.fileHandleForWriting.write(Data("COMMIT;\n".utf8))
+            try input.fileHandleForWriting.close()
+            #expect(await eventually(within: .seconds(30)) { !shell.isRunning })
+            let after = try await stack.run(["deployments", "--format", "json"])
+
+            #expect(during.status == 0, "\(during.errors)")
+            #expect(try Self.status(of: 3, in: during.output) == "active", "the uncommitted change is not seen")
+            #expect(try Self.status(of: 3, in: after.output) == "failed")
+        }
+    }
+
+    private static func status(of id: Int, in json: String) throws -> String? {
+        let records = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [[String: Any]]
+        return records?.first { $0["ID"] as? Int == id }?["Status"] as? String
+    }
+
     @Test func downKeepsTheLog() async throws {
         try await withStack(Self.compose) { stack in
             let up = try await stack.run(["up", "-d"])
