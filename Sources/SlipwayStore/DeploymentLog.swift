@@ -47,9 +47,9 @@ public final class DeploymentLog: Sendable {
         service: String, source: DeploymentSource, snapshot: String, snapshotHash: String,
         from fromDeploymentID: Int64? = nil, rollbackOf rollbackOfID: Int64? = nil
     ) throws(DeploymentLogError) -> Deployment {
-        let now = now()
-        return try access("recording a deployment of \(service)") { database in
-            try database.writeTransaction {
+        try access("recording a deployment of \(service)") { database in
+            let now = self.now()
+            return try database.writeTransaction {
                 for reference in [fromDeploymentID, rollbackOfID].compactMap({ $0 }) {
                     _ = try self.existing(reference, in: database)
                 }
@@ -82,9 +82,9 @@ public final class DeploymentLog: Sendable {
     public func transition(
         _ id: Int64, to status: DeploymentStatus, reason: String? = nil, exitCode: Int32? = nil
     ) throws(DeploymentLogError) -> Deployment {
-        let now = now()
-        return try access("moving deployment \(id) to \(status.rawValue)") { database in
-            try database.writeTransaction {
+        try access("moving deployment \(id) to \(status.rawValue)") { database in
+            let now = self.now()
+            return try database.writeTransaction {
                 try self.move(id, to: status, reason: reason, exitCode: exitCode, at: now, in: database)
             }
         }
@@ -99,9 +99,9 @@ public final class DeploymentLog: Sendable {
     /// deployment and the ones it replaced.
     @discardableResult
     public func activate(_ id: Int64) throws(DeploymentLogError) -> (active: Deployment, replaced: [Deployment]) {
-        let now = now()
         let outcome = try access("activating deployment \(id)") { database in
-            try database.writeTransaction { () throws -> ActivationOutcome in
+            let now = self.now()
+            return try database.writeTransaction { () throws -> ActivationOutcome in
                 let incoming = try self.existing(id, in: database)
                 let previous = try database.rows(
                     "SELECT id FROM deployments WHERE service = ? AND status = 'active' AND id != ? ORDER BY id",
@@ -127,9 +127,9 @@ public final class DeploymentLog: Sendable {
     /// command's outcome, drain progress …).
     @discardableResult
     public func record(_ kind: DeploymentEventKind, detail: String, for id: Int64) throws(DeploymentLogError) -> DeploymentEvent {
-        let now = now()
-        return try access("recording a \(kind) event of deployment \(id)") { database in
-            try database.writeTransaction {
+        try access("recording a \(kind) event of deployment \(id)") { database in
+            let now = self.now()
+            return try database.writeTransaction {
                 _ = try self.existing(id, in: database)
                 return try self.insertEvent(kind, detail: detail, for: id, at: now, in: database)
             }
@@ -219,6 +219,7 @@ public final class DeploymentLog: Sendable {
 
     // MARK: Parts
 
+    /// Read under the connection's lock, so events recorded from several tasks get times in their id order.
     private func now() -> Date {
         StoredTimestamp.rounded(clock())
     }
@@ -226,9 +227,9 @@ public final class DeploymentLog: Sendable {
     private func stamp(
         _ column: String, kind: DeploymentEventKind, detail: String, for id: Int64
     ) throws(DeploymentLogError) -> Deployment {
-        let now = now()
-        return try access("recording a \(kind) event of deployment \(id)") { database in
-            try database.writeTransaction {
+        try access("recording a \(kind) event of deployment \(id)") { database in
+            let now = self.now()
+            return try database.writeTransaction {
                 _ = try self.existing(id, in: database)
                 try database.run(
                     "UPDATE deployments SET \(column) = COALESCE(\(column), ?) WHERE id = ?",
