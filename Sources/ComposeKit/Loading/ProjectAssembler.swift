@@ -3,6 +3,10 @@
 struct ProjectAssembler {
     let session: LoadSession
     let variables: [String: String]
+    /// The process environment: what a Dockerfile reads from its base image's environment.
+    let processEnvironment: [String: String]
+    /// A `build:` service's Dockerfile must be readable (at `up`, not at `config`).
+    let requireDockerfiles: Bool
     let activeProfiles: Set<String>
     let requestedServices: Set<String>
 
@@ -47,6 +51,9 @@ struct ProjectAssembler {
         guard let entries = reader.mapping(node, "services") else { return [:] }
         let variables = self.variables
         let decoder = ServiceDecoder(reader: reader, projectDirectory: session.projectDirectory) { variables[$0] }
+        let dockerfiles = DockerfileLoader(
+            session: session, reader: reader, baseEnvironment: processEnvironment, requireDockerfiles: requireDockerfiles
+        ) { variables[$0] }
         var decoded: [String: DecodedService] = [:]
         for entry in entries {
             if !ServiceNameRules.isValid(entry.key) {
@@ -56,6 +63,7 @@ struct ProjectAssembler {
             ImplicitDependencies.add(to: &service.service)
             service.service.environment = EnvFileValues(session: session, variables: variables)
                 .environment(for: service.service, node: entry.value)
+            dockerfiles.apply(to: &service)
             decoded[entry.key] = service
         }
         return decoded
