@@ -71,8 +71,10 @@ struct DockerfileLoader {
 
     private func report(image: DockerfileImage, skipped: [ExposedPort], origin: DockerfileOrigin, path: String, build: SourcePosition) {
         if let first = image.runLines.first {
-            let count = image.runLines.count == 1 ? "its RUN instruction is" : "its \(image.runLines.count) RUN instructions are"
-            log.warning("\(count) not executed: the host must provide what they install (see docs/dockerfile.md)", at: origin.position(line: first), path: path)
+            let what = image.runLines.count == 1
+                ? "its RUN instruction is not executed: the host must provide what it installs"
+                : "its \(image.runLines.count) RUN instructions are not executed: the host must provide what they install"
+            log.warning("\(what) (see docs/dockerfile.md)", at: origin.position(line: first), path: path)
         }
         for port in skipped {
             log.warning("EXPOSE \(port.port)/\(port.protocol) is left out: Slipway gives private ports to TCP only", at: build, path: path)

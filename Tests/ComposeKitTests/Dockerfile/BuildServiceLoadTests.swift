@@ -140,7 +140,7 @@ import Testing
         let (loaded, _) = try load("services:\n  auth:\n    build: ./auth\n")
         let warnings = loaded.warnings.filter { $0.message.contains("RUN") }
         #expect(warnings.count == 1)
-        #expect(warnings.first?.description == "warning: auth/Dockerfile:9:1: services.auth.build: its RUN instruction is not executed: the host must provide what they install (see docs/dockerfile.md)")
+        #expect(warnings.first?.description == "warning: auth/Dockerfile:9:1: services.auth.build: its RUN instruction is not executed: the host must provide what it installs (see docs/dockerfile.md)")
     }
 
     @Test func aDockerfileErrorNamesItsFileLineAndTheBuildKey() throws {
