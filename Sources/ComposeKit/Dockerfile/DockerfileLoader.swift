@@ -24,7 +24,6 @@ struct DockerfileLoader {
         guard let source,
               contextExists(source, path: path),
               let (text, origin) = dockerfileText(source, path: path) else { return }
-        decoded.dockerfile = origin.name
         let parser = DockerfileParser(buildArguments: source.arguments, baseEnvironment: baseEnvironment, target: source.target)
         let image: DockerfileImage
         do {
@@ -33,6 +32,7 @@ struct DockerfileLoader {
             log.error(origin.message(error), at: origin.position(error), path: path)
             return
         }
+        decoded.dockerfile = origin.name
         let healthcheckKeys = Set(decoded.node["healthcheck"]?.entries?.map(\.key) ?? [])
         let skipped = DockerfileDefaults(image: image, context: source.context).apply(to: &decoded.service, healthcheckKeys: healthcheckKeys)
         report(image: image, skipped: skipped, origin: origin, path: path, build: node.position)
