@@ -7,7 +7,8 @@ struct DockerfileLines {
     private(set) var instructions: [DockerfileInstruction] = []
 
     init(_ text: String) throws(DockerfileError) {
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+        let body = text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text
+        let lines = body.split(separator: "\n", omittingEmptySubsequences: false).map { line in
             line.hasSuffix("\r") ? line.dropLast() : line
         }
         var index = try readDirectives(lines)

@@ -36,8 +36,15 @@ struct ProjectAssembler {
         // A service named on the command line adds its profiles to the active ones (compose-spec 15-profiles).
         let requestedProfiles = requestedServices.flatMap { decoded[$0]?.service.profiles ?? [] }
         let active = activeProfiles.union(requestedProfiles)
-        for (serviceName, service) in decoded {
+        let dockerfiles = DockerfileLoader(
+            session: session, reader: reader, baseEnvironment: processEnvironment, requireDockerfiles: requireDockerfiles
+        ) { variables[$0] }
+        for serviceName in decoded.keys.sorted() {
+            guard var service = decoded[serviceName] else { continue }
             if isEnabled(service.service, active: active) {
+                // Only a service that may run needs its Dockerfile.
+                dockerfiles.apply(to: &service)
+                decoded[serviceName] = service
                 project.services[serviceName] = service.service
             } else {
                 project.disabledServices[serviceName] = service.service
@@ -51,9 +58,6 @@ struct ProjectAssembler {
         guard let entries = reader.mapping(node, "services") else { return [:] }
         let variables = self.variables
         let decoder = ServiceDecoder(reader: reader, projectDirectory: session.projectDirectory) { variables[$0] }
-        let dockerfiles = DockerfileLoader(
-            session: session, reader: reader, baseEnvironment: processEnvironment, requireDockerfiles: requireDockerfiles
-        ) { variables[$0] }
         var decoded: [String: DecodedService] = [:]
         for entry in entries {
             if !ServiceNameRules.isValid(entry.key) {
@@ -63,7 +67,6 @@ struct ProjectAssembler {
             ImplicitDependencies.add(to: &service.service)
             service.service.environment = EnvFileValues(session: session, variables: variables)
                 .environment(for: service.service, node: entry.value)
-            dockerfiles.apply(to: &service)
             decoded[entry.key] = service
         }
         return decoded

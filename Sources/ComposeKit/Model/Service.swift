@@ -2,7 +2,8 @@
 public struct Service: Sendable, Equatable {
     public var name: String
     public var image: String?
-    /// `build` is kept and shown, never run.
+    /// `build` is kept and shown, never built: its Dockerfile's defaults are
+    /// already applied to the other fields (docs/dockerfile.md).
     public var build: ComposeValue?
     public var command: CommandLine?
     public var entrypoint: CommandLine?

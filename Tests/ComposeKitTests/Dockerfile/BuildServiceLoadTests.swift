@@ -226,3 +226,23 @@ import Testing
         #expect(rendered["build"] == .string("./auth"))
     }
 }
+
+extension BuildServiceLoadTests {
+    @Test func aServiceDisabledByItsProfileNeedsNoDockerfile() throws {
+        let directory = try TemporaryDirectory()
+        try directory.write("compose.yaml", "services:\n  web: {command: run}\n  tools:\n    build: ./missing\n    profiles: [tools]\n")
+        let loaded = try directory.load { $0.requireCommands = true }
+        #expect(loaded.project.services.keys.sorted() == ["web"])
+    }
+
+    @Test func aByteOrderMarkBeforeTheFirstInstructionIsIgnored() throws {
+        let (loaded, _) = try load("services:\n  a:\n    build: auth\n", dockerfile: "\u{FEFF}FROM base\nCMD [\"x\"]\n")
+        #expect(loaded.project.services["a"]?.command == .exec(["x"]))
+    }
+
+    @Test func aBareEnvironmentKeyTheShellDoesNotSetLeavesTheDockerfileValue() throws {
+        let (loaded, _) = try load("services:\n  a:\n    build: auth\n    environment: [GREETING, OTHER]\n")
+        #expect(loaded.project.services["a"]?.environment["GREETING"] == .some("hello"))
+        #expect(loaded.project.services["a"]?.environment["OTHER"] == .some(nil))
+    }
+}
