@@ -118,7 +118,8 @@ public struct Healthcheck: Sendable, Equatable {
         case shell(String)
     }
     /// nil when the file gives no `test` (only timings), which inherits the
-    /// image's check in docker; here that means no probe.
+    /// image's check in docker; here a `build:` service inherits its
+    /// Dockerfile's `HEALTHCHECK` at load, and nil means no probe.
     public var test: Test?
     public var interval: Duration
     public var timeout: Duration
