@@ -72,8 +72,27 @@ struct UpBuildServiceTests {
 
             let up = try await stack.run(["up", "-d", "--wait"])
 
-            #expect(up.status != 0)
+            #expect(up.status == 1)
             #expect(up.errors.contains("its Dockerfile (web/Dockerfile) has neither CMD nor ENTRYPOINT"), "\(up.errors)")
+            #expect(stack.processes().isEmpty)
+        }
+    }
+
+    @Test func aMalformedDockerfileIsALoadErrorAtItsLine() async throws {
+        try await withStack("""
+            services:
+              web:
+                build: ./web
+            """) { stack in
+            let context = stack.directory + "/web"
+            try FileManager.default.createDirectory(atPath: context, withIntermediateDirectories: true)
+            try "FROM python:3.11-slim\n\nHEALTHCHECK --interval=often CMD true\nCMD [\"x\"]\n"
+                .write(toFile: context + "/Dockerfile", atomically: true, encoding: .utf8)
+
+            let up = try await stack.run(["up", "-d", "--wait"])
+
+            #expect(up.status == 1)
+            #expect(up.errors.contains("web/Dockerfile:3:1: services.web.build: HEALTHCHECK --interval expects a duration like 30s or 1m30s, got \"often\""), "\(up.errors)")
             #expect(stack.processes().isEmpty)
         }
     }
