@@ -246,3 +246,12 @@ extension BuildServiceLoadTests {
         #expect(loaded.project.services["a"]?.environment["OTHER"] == .some(nil))
     }
 }
+
+extension BuildServiceLoadTests {
+    @Test func anEntrypointAloneIsEnoughToRun() throws {
+        let directory = try TemporaryDirectory()
+        try directory.write("compose.yaml", "services:\n  a:\n    entrypoint: [\"./run\"]\n")
+        let loaded = try directory.load { $0.requireCommands = true }
+        #expect(loaded.project.services["a"]?.entrypoint == .exec(["./run"]))
+    }
+}
