@@ -1,7 +1,7 @@
 /// Splits a Dockerfile into instructions as BuildKit's parser does: parser
 /// directives (`# escape=`) only before anything else, comment lines dropped
 /// (also between continuation lines), a line ending in the escape character
-/// joined to the next one as it stands.
+/// joined to the next one as it stands, heredoc bodies skipped.
 struct DockerfileLines {
     private(set) var escape: Character = "\\"
     private(set) var instructions: [DockerfileInstruction] = []
@@ -33,8 +33,29 @@ struct DockerfileLines {
                 guard index < lines.count else { break }
                 current = lines[index]
             }
-            append(joined, line: start + 1, column: line.count - body.count + 1)
+            let instruction = Self.instruction(joined, line: start + 1, column: line.count - body.count + 1)
+            instructions.append(instruction)
+            index = try skipHeredocBodies(of: instruction, in: lines, from: index)
         }
+    }
+
+    /// A heredoc's body (`RUN <<EOF` … `EOF`) is a script or a file's
+    /// content, never instructions; it ends at a line that is exactly its
+    /// word (after leading tabs, for `<<-`).
+    private func skipHeredocBodies(of instruction: DockerfileInstruction, in lines: [Substring], from start: Int) throws(DockerfileError) -> Int {
+        guard ["RUN", "COPY", "ADD"].contains(instruction.keyword), DockerfileWords.jsonList(instruction.arguments) == nil else { return start }
+        var index = start
+        for heredoc in DockerfileWords.split(instruction.arguments, escape: escape).compactMap(Heredoc.init) {
+            while true {
+                guard index < lines.count else {
+                    throw instruction.error("the heredoc <<\(heredoc.word) has no closing \(heredoc.word) line")
+                }
+                let line = heredoc.stripsTabs ? lines[index].drop { $0 == "\t" } : lines[index]
+                index += 1
+                if line == heredoc.word { break }
+            }
+        }
+        return index
     }
 
     /// `# name=value` lines at the very top; the first other line ends them.
@@ -77,10 +98,30 @@ struct DockerfileLines {
         return body.isEmpty || body.hasPrefix("#")
     }
 
-    private mutating func append(_ text: String, line: Int, column: Int) {
+    private static func instruction(_ text: String, line: Int, column: Int) -> DockerfileInstruction {
         let keyword = text.prefix { $0 != " " && $0 != "\t" }
         let arguments = text.dropFirst(keyword.count).trimmingWhitespace()
-        instructions.append(DockerfileInstruction(keyword: keyword.uppercased(), arguments: String(arguments), line: line, column: column))
+        return DockerfileInstruction(keyword: keyword.uppercased(), arguments: String(arguments), line: line, column: column)
+    }
+}
+
+/// `<<EOF`, `<<-EOF`, `<<"EOF"`, `<<'EOF'`: a word of a RUN, COPY or ADD line that opens a heredoc.
+struct Heredoc: Equatable {
+    var word: String
+    /// `<<-`: leading tabs of the body and its closing line are ignored.
+    var stripsTabs: Bool
+
+    init?(_ text: String) {
+        guard text.hasPrefix("<<") else { return nil }
+        var rest = text.dropFirst(2)
+        stripsTabs = rest.hasPrefix("-")
+        if stripsTabs { rest = rest.dropFirst() }
+        if let quote = rest.first, quote == "\"" || quote == "'", rest.count >= 2, rest.last == quote {
+            rest = rest.dropFirst().dropLast()
+        }
+        guard let first = rest.first, first.isLetter || first == "_",
+              rest.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else { return nil }
+        word = String(rest)
     }
 }
 

@@ -73,9 +73,7 @@ struct DockerfileStages {
             let signal = try nonEmpty(instruction, expand(instruction.arguments, instruction))
             stage?.image.stopSignal = signal
         case "SHELL": try shell(instruction)
-        case "RUN":
-            try refuseHeredoc(instruction)
-            stage?.image.runLines.append(instruction.line)
+        case "RUN": stage?.image.runLines.append(instruction.line)
         case "LABEL", "VOLUME", "ONBUILD", "MAINTAINER": break
         default:
             throw instruction.error("unknown instruction \(instruction.keyword)")
@@ -148,7 +146,6 @@ struct DockerfileStages {
     }
 
     private mutating func copy(_ instruction: DockerfileInstruction) throws(DockerfileError) {
-        try refuseHeredoc(instruction)
         let all = DockerfileWords.jsonList(instruction.arguments) ?? DockerfileWords.split(instruction.arguments, escape: escape)
         let flags = all.prefix { $0.hasPrefix("--") }
         // A copy from another stage or image is not the build context.
@@ -220,17 +217,5 @@ struct DockerfileStages {
     private func containerPath(_ path: String) -> String {
         let base = stage?.image.workingDir ?? "/"
         return PathResolver.normalize(path.hasPrefix("/") ? path : base + "/" + path)
-    }
-
-    private func refuseHeredoc(_ instruction: DockerfileInstruction) throws(DockerfileError) {
-        guard DockerfileWords.jsonList(instruction.arguments) == nil else { return }
-        let heredoc = DockerfileWords.split(instruction.arguments, escape: escape).first { word in
-            guard word.hasPrefix("<<") else { return false }
-            let marker = word.dropFirst(2).drop { $0 == "-" }
-            return marker.first.map { $0.isLetter || $0 == "_" || $0 == "\"" || $0 == "'" } ?? false
-        }
-        if let heredoc {
-            throw instruction.error("heredocs (\(heredoc)) are not supported by Slipway's Dockerfile reader; put the script in a file of the build context")
-        }
     }
 }

@@ -228,6 +228,30 @@ import Testing
         #expect(windows.workingDir == "/C:\\app")
     }
 
+    @Test func heredocBodiesAreNotInstructions() throws {
+        let image = try parse("""
+            FROM base
+            RUN <<EOF
+            CMD ["not", "an", "instruction"]
+            EOF
+            COPY <<-"SCRIPT" /app/run.sh
+            \tENV NOT=one
+            \tSCRIPT
+            RUN python3 <<PY <<'SH'
+            WORKDIR /nowhere
+            PY
+            EXPOSE 1
+            SH
+            RUN echo "<<NOT_A_HEREDOC"
+            CMD ["real"]
+            """)
+        #expect(image.command == .exec(["real"]))
+        #expect(image.environment.isEmpty)
+        #expect(image.workingDir == "/")
+        #expect(image.exposedPorts.isEmpty)
+        #expect(image.runLines == [2, 8, 13])
+    }
+
     @Test func aDirectiveAfterAnInstructionIsAComment() throws {
         let image = try parse("FROM base\n# escape=`\nENV A=x\\ y")
         #expect(image.environment == ["A": "x y"])
@@ -267,8 +291,8 @@ import Testing
         .init(text: "FROM base\nSHELL /bin/bash -c", line: 2, message: "SHELL needs a JSON list"),
         .init(text: "FROM base\nWORKDIR", line: 2, message: "WORKDIR needs a value"),
         .init(text: "FROM base\nCOPY onlyone", line: 2, message: "COPY needs at least one source and a destination"),
-        .init(text: "FROM base\nRUN <<EOF\necho hi\nEOF", line: 2, message: "heredocs (<<EOF) are not supported"),
-        .init(text: "FROM base\nCOPY <<-\"EOF\" /app/run.sh\nexit 0\nEOF", line: 2, message: "heredocs (<<-\"EOF\") are not supported"),
+        .init(text: "FROM base\nRUN <<EOF\necho hi\n EOF", line: 2, message: "the heredoc <<EOF has no closing EOF line"),
+        .init(text: "FROM base\nRUN <<ONE <<TWO\na\nONE\nb\n", line: 2, message: "the heredoc <<TWO has no closing TWO line"),
         .init(text: "FROM base AS\n", line: 1, message: "FROM expects an image"),
         .init(text: "ARG =x\nFROM base", line: 1, message: "ARG needs a name"),
         .init(text: "# escape=/\nFROM base", line: 1, message: "invalid escape directive"),
