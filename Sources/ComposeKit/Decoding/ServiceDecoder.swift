@@ -69,4 +69,6 @@ struct DecodedService {
     var node: YAMLNode
     /// Where each of `service.ports` was written.
     var portPositions: [SourcePosition] = []
+    /// The Dockerfile a `build:` service's defaults were read from, as diagnostics name it.
+    var dockerfile: String?
 }

@@ -20,7 +20,8 @@ public struct LoadOptions: Sendable {
     public var interpolate: Bool
     /// Services named on the command line; naming one enables its profiles.
     public var requestedServices: [String]
-    /// true at `up` (a service without a command is an error), false at `config` (a warning).
+    /// true at `up` (a service without a command, or a `build:` service whose
+    /// Dockerfile cannot be found, is an error), false at `config` (a warning).
     public var requireCommands: Bool
     /// Read when a file is `-`; defaults to the process's standard input.
     public var standardInput: @Sendable () -> String

@@ -3,6 +3,10 @@
 struct ProjectAssembler {
     let session: LoadSession
     let variables: [String: String]
+    /// The process environment: what a Dockerfile reads from its base image's environment.
+    let processEnvironment: [String: String]
+    /// A `build:` service's Dockerfile must be readable (at `up`, not at `config`).
+    let requireDockerfiles: Bool
     let activeProfiles: Set<String>
     let requestedServices: Set<String>
 
@@ -32,8 +36,15 @@ struct ProjectAssembler {
         // A service named on the command line adds its profiles to the active ones (compose-spec 15-profiles).
         let requestedProfiles = requestedServices.flatMap { decoded[$0]?.service.profiles ?? [] }
         let active = activeProfiles.union(requestedProfiles)
-        for (serviceName, service) in decoded {
+        let dockerfiles = DockerfileLoader(
+            session: session, reader: reader, baseEnvironment: processEnvironment, requireDockerfiles: requireDockerfiles
+        ) { variables[$0] }
+        for serviceName in decoded.keys.sorted() {
+            guard var service = decoded[serviceName] else { continue }
             if isEnabled(service.service, active: active) {
+                // Only a service that may run needs its Dockerfile.
+                dockerfiles.apply(to: &service)
+                decoded[serviceName] = service
                 project.services[serviceName] = service.service
             } else {
                 project.disabledServices[serviceName] = service.service

@@ -71,6 +71,8 @@ public struct ProjectLoader {
         let assembler = ProjectAssembler(
             session: session,
             variables: variables,
+            processEnvironment: options.environment,
+            requireDockerfiles: options.requireCommands,
             activeProfiles: activeProfiles(variables),
             requestedServices: Set(options.requestedServices)
         )

@@ -2,7 +2,8 @@
 public struct Service: Sendable, Equatable {
     public var name: String
     public var image: String?
-    /// `build` is kept and shown, never run.
+    /// `build` is kept and shown, never built: its Dockerfile's defaults are
+    /// already applied to the other fields (docs/dockerfile.md).
     public var build: ComposeValue?
     public var command: CommandLine?
     public var entrypoint: CommandLine?
@@ -117,7 +118,8 @@ public struct Healthcheck: Sendable, Equatable {
         case shell(String)
     }
     /// nil when the file gives no `test` (only timings), which inherits the
-    /// image's check in docker; here that means no probe.
+    /// image's check in docker; here a `build:` service inherits its
+    /// Dockerfile's `HEALTHCHECK` at load, and nil means no probe.
     public var test: Test?
     public var interval: Duration
     public var timeout: Duration

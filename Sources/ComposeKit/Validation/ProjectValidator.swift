@@ -35,14 +35,19 @@ struct ProjectValidator {
     }
 
     private func checkCommand(_ service: Service, source: DecodedService) {
-        guard service.effectiveCommand == nil else { return }
+        guard service.effectiveCommand == nil, service.entrypoint == nil else { return }
         let image = service.image.map { " (its image \"\($0)\" is not run: Slipway runs processes, not containers)" } ?? ""
-        let message = "service \"\(service.name)\" has neither command nor x-slipway.command, so Slipway cannot run it\(image)"
+        let message = "service \"\(service.name)\" has neither command nor x-slipway.command\(dockerfileSource(source)), so Slipway cannot run it\(image)"
         if requireCommands {
             log.error(message, at: source.node.position, path: "services.\(service.name)")
         } else {
             log.warning(message, at: source.node.position, path: "services.\(service.name)")
         }
+    }
+
+    /// A `build:` service's Dockerfile is one more place a command comes from.
+    private func dockerfileSource(_ source: DecodedService) -> String {
+        source.dockerfile.map { " nor entrypoint, and its Dockerfile (\($0)) has neither CMD nor ENTRYPOINT" } ?? ""
     }
 
     private func checkCycles(_ project: Project, decoded: [String: DecodedService]) {
