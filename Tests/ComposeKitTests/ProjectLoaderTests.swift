@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import ComposeKit
 
@@ -69,9 +70,24 @@ import Testing
         #expect(try name(fileName: "test-${TEST}-test", environment: ["TEST": "expected"]) == "test-expected-test")
     }
 
-    @Test(arguments: ["-my_project", "_my_project", "www.my.project", "MY_PROJECT"])
+    @Test(arguments: ["-my_project", "_my_project", "www.my.project", "MY_PROJECT", "Other_Name"])
     func invalidExplicitNamesAreRejected(bad: String) throws {
         #expect(throws: ComposeError.self) { try name(explicit: bad) }
+        #expect(throws: ComposeError.self) { try name(environment: ["COMPOSE_PROJECT_NAME": bad]) }
+    }
+
+    /// compose-go's projectName(): a file's `name:` is normalized after interpolation, never refused.
+    @Test(arguments: [
+        ("${STACK_NAME}", ["STACK_NAME": "Other_Name"], "other_name"),
+        ("MY_PROJECT", [:], "my_project"),
+        ("-my_project", [:], "my_project"),
+        ("__-my.project", [:], "myproject"),
+        ("\"www.My Project!\"", [:], "wwwmyproject"),
+        ("${EMPTY}", ["EMPTY": ""], "proj"),
+        ("\"-_.\"", [:], "proj"),
+    ])
+    func fileNamesAreNormalized(file: String, environment: [String: String], expected: String) throws {
+        #expect(try name(fileName: file, environment: environment) == expected)
     }
 
     @Test func projectNameVariableResolvesToTheFinalName() throws {
@@ -262,5 +278,23 @@ import Testing
 
     @Test func targetingZotWithTestEnabledPullsInBar() throws {
         #expect(try load(profiles: ["test"], requested: ["zot"]).get() == ["bar", "baz", "foo", "zot"])
+    }
+}
+
+@Suite struct InvalidUTF8Tests {
+    @Test func aFileWithAnInvalidUTF8ByteIsALoadErrorAtItsLineAndColumn() throws {
+        let directory = try TemporaryDirectory()
+        let bytes = Array("services:\n  web:\n    command: \"caf".utf8) + [0xE9] + Array("\"\n".utf8)
+        try Data(bytes).write(to: URL(fileURLWithPath: directory.path + "/compose.yaml"))
+        let errors = directory.errors()
+        #expect(errors.count == 1)
+        #expect(errors.first?.position == SourcePosition(file: "compose.yaml", line: 3, column: 18))
+        #expect(errors.first?.message.contains("invalid UTF-8") == true)
+    }
+
+    @Test func validMultiByteCharactersCountAsOneColumn() {
+        let bytes = Array("a: é\nb: ü".utf8) + [0xFF]
+        #expect(UTF8Text.decode(bytes) == .failure(UTF8Text.InvalidUTF8(line: 2, column: 5, byte: 0xFF)))
+        #expect(UTF8Text.decode(Array("a: é\n".utf8)) == .success("a: é\n"))
     }
 }
