@@ -298,3 +298,64 @@ import Testing
         #expect(UTF8Text.decode(Array("a: é\n".utf8)) == .success("a: é\n"))
     }
 }
+
+/// compose-spec interpolation substitutes a string: an unquoted value that interpolates to
+/// nothing is an empty string, never YAML's null (which in `environment` means "from the host").
+@Suite struct EmptyInterpolationTests {
+    private static let host = [
+        "EMPTY": "", "E": "host-e", "F": "host-f", "G": "host-g", "H": "host-h", "L": "host-l", "M": "host-m",
+    ]
+
+    @Test func anEmptyInterpolationIsAnEmptyStringWhateverTheHostHasUnderTheKey() throws {
+        let directory = try TemporaryDirectory()
+        try directory.write("compose.yaml", """
+        services:
+          web:
+            command: x
+            environment:
+              E: ${EMPTY}
+              F: ${UNSET:-}
+              G: $UNSET
+              H:
+          list:
+            command: x
+            environment:
+              - L=${UNSET}
+              - M
+        """)
+        let services = try directory.load(environment: Self.host).project.services
+        #expect(services["web"]?.environment == ["E": "", "F": "", "G": "", "H": "host-h"])
+        #expect(services["list"]?.environment == ["L": "", "M": "host-m"])
+    }
+
+    @Test(arguments: ["${UNSET}", "${EMPTY}", "$UNSET", "${UNSET:-}"])
+    func userAndWorkingDirThatInterpolateToNothingLoadAsUnset(template: String) throws {
+        let directory = try TemporaryDirectory()
+        try directory.write("compose.yaml", "services:\n  web:\n    command: x\n    user: \(template)\n    working_dir: \(template)\n")
+        let web = try #require(try directory.load(environment: ["EMPTY": ""]).project.services["web"])
+        #expect(web.user == nil)
+        #expect(web.workingDir == nil)
+    }
+
+    @Test(arguments: [
+        ("- ${UNSET}:/data", "invalid spec: :/data: empty section between colons"),
+        ("- /a:/b:ro:x", "invalid spec: /a:/b:ro:x: too many colons"),
+        ("- /a::ro", "invalid spec: /a::ro: empty section between colons"),
+        ("- ${UNSET}", "invalid empty volume spec"),
+    ])
+    func aShortVolumeComposeRefusesIsALoadError(item: String, message: String) throws {
+        let directory = try TemporaryDirectory()
+        try directory.write("compose.yaml", "services:\n  web:\n    command: x\n    volumes:\n      \(item)\n")
+        let errors = directory.errors()
+        #expect(errors.map(\.message) == [message])
+        #expect(errors.first?.path == "services.web.volumes[0]")
+        #expect(errors.first?.position?.line == 5)
+    }
+
+    @Test(arguments: ["/a:/b:ro", "./data:/data", "named:/data:nocopy", "/anonymous", "C:\\\\x:d:"])
+    func aShortVolumeComposeReadsLoads(item: String) throws {
+        let directory = try TemporaryDirectory()
+        try directory.write("compose.yaml", "services:\n  web:\n    command: x\n    volumes:\n      - \"\(item)\"\n")
+        #expect(directory.errors().isEmpty)
+    }
+}
