@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SlipwayCLIRendering
 import SlipwayRuntime
 
 /// `slipway ps`: the project's instances as the supervisor sees them.

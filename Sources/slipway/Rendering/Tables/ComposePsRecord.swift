@@ -1,4 +1,5 @@
 import Foundation
+import SlipwayRuntime
 
 /// One element of `ps --format json`, with docker compose's field names so
 /// scripts written against `docker compose ps --format json` keep working.

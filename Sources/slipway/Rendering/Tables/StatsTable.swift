@@ -1,3 +1,5 @@
+import SlipwayRuntime
+
 /// The `stats` table: one row per instance per published port, plus a row
 /// without an instance for a port nothing was forwarded through yet or that
 /// turned traffic away.
