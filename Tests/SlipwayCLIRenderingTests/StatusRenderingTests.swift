@@ -49,11 +49,12 @@ struct ControlStatusRenderingTests {
         #expect(UptimeText.compact(2 * 86400 + 7 * 3600) == "2d7h")
     }
 
-    @Test("--format json is an array of objects with docker compose's field names")
+    @Test("--format json is one object per line with docker compose's field names")
     func json() throws {
-        let text = try ComposePsRecord.json(Array(instances.prefix(3)), project: "demo", now: now)
-        let decoded = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [[String: Any]])
-        #expect(decoded.count == 3)
+        let lines = try ComposePsRecord.jsonLines(Array(instances.prefix(3)), project: "demo", now: now)
+        #expect(lines.count == 3)
+        #expect(lines.allSatisfy { $0.hasPrefix("{") && $0.hasSuffix("}") && !$0.contains("\n") })
+        let decoded = try lines.map { try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]) }
         let web = decoded[1]
         #expect(Set(web.keys) == [
             "Name", "Service", "Project", "Command", "State", "Health", "ExitCode", "Pid", "Publishers", "Status",
@@ -74,6 +75,6 @@ struct ControlStatusRenderingTests {
         #expect(decoded[2]["ExitCode"] as? Int == 0)
         #expect(decoded[2]["Pid"] as? Int == 0)
         #expect(decoded[2]["Status"] as? String == "Exited (0)")
-        #expect(try ComposePsRecord.json([], project: "demo", now: now) == "[]")
+        #expect(try ComposePsRecord.jsonLines([], project: "demo", now: now).isEmpty)
     }
 }
