@@ -49,9 +49,14 @@ let package = Package(
                 "SlipwayProxy",
                 "SlipwayRuntime",
                 "SlipwayStore",
+                "SlipwayCLIRendering",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            exclude: ["Rendering/Tables"]
         ),
+        // The CLI's tables, a library of their own only so that tests can import them: the
+        // runtime hands data (StatusSnapshot, StatsSnapshot) and the CLI lays it out.
+        .target(name: "SlipwayCLIRendering", dependencies: ["SlipwayRuntime"], path: "Sources/slipway/Rendering/Tables"),
         .executableTarget(
             name: "slipway-bench",
             dependencies: [
@@ -79,6 +84,7 @@ let package = Package(
         .target(name: "SlipwayTestSupport", path: "Tests/SlipwayTestSupport"),
         .testTarget(name: "SlipwayRuntimeTests", dependencies: ["SlipwayRuntime", "ComposeKit", "SlipwayTestSupport"]),
         .testTarget(name: "SlipwayStoreTests", dependencies: ["SlipwayStore", "CSQLite"]),
+        .testTarget(name: "SlipwayCLIRenderingTests", dependencies: ["SlipwayCLIRendering", "SlipwayRuntime"]),
         .testTarget(name: "EndToEndTests", dependencies: ["ComposeKit", "SlipwayStore", "SlipwayTestSupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,4 +1,6 @@
 import Foundation
+import SlipwayCLIRendering
+import SlipwayCLIRendering
 import SlipwayRuntime
 import SlipwayStore
 
