@@ -16,6 +16,7 @@ struct FixtureCommandsTests {
               health_path: /
           side:
             command: sleep 1000
+            ports: ["0:7001"]
             expose: ["7000"]
         """
 
@@ -30,6 +31,7 @@ struct FixtureCommandsTests {
             let webPid = try await stack.psRecords()["web"]?["Pid"] as? Int
             let unpublished = try await stack.run(["port", "web", "9999"])
             let exposedOnly = try await stack.run(["port", "side", "7000"])
+            let zeroHostPort = try await stack.run(["port", "side", "7001"])
             let udp = try await stack.run(["port", "--protocol", "udp", "web", "8000"])
             let unknown = try await stack.run(["port", "ghost", "8000"])
             _ = try await stack.run(["down"])
@@ -46,6 +48,9 @@ struct FixtureCommandsTests {
             #expect(served == "web \(webPid ?? -1)")
             #expect(unpublished.status == 1 && unpublished.errors.contains("no port 9999/tcp is published for service web"), "\(unpublished.errors)")
             #expect(exposedOnly.status == 1, "an exposed-only port has no published address")
+            let sideAddress = zeroHostPort.output.trimmingCharacters(in: .whitespacesAndNewlines)
+            #expect(zeroHostPort.status == 0 && FixtureClient.port(of: sideAddress).map { $0 > 0 } == true, "\(zeroHostPort.output)")
+            #expect(FixtureClient.addresses(record, service: "side") == ["7001/tcp": sideAddress])
             #expect(udp.status == 1)
             #expect(unknown.status == 1 && unknown.errors.contains("no such service: ghost"), "\(unknown.errors)")
         }
@@ -65,7 +70,8 @@ struct FixtureCommandsTests {
             #expect(web?["State"] as? String == "running")
             #expect(web?["Health"] as? String == "healthy")
             #expect(web?["Name"] as? String != nil)
-            #expect(services.first { $0["Service"] as? String == "side" }?["Addresses"] as? [String: String] == [:])
+            let side = services.first { $0["Service"] as? String == "side" }?["Addresses"] as? [String: String]
+            #expect(side?.keys.sorted() == ["7001/tcp"], "published ports only, not the exposed 7000")
             #expect(foreground.status == 2 && foreground.errors.contains("--format needs -d or --wait"), "\(foreground.errors)")
         }
     }
