@@ -12,6 +12,8 @@ struct DetachedUp {
     let serviceNames: [String]
     let wait: Bool
     let timeout: Duration?
+    /// `--format json`: the services and their addresses on stdout.
+    var json = false
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
@@ -37,8 +39,9 @@ struct DetachedUp {
         }
         if let code = report.exitCode { throw UpFailure(message: report.message, exitCode: ExitCode(code)) }
         if wait { try await waitUntilReady(client, state: state, deadline: deadline) }
-        let summary = DetachedUpSummary(environment: environment)
-        summary.print(try await client.status())
+        let snapshot = try await client.status()
+        DetachedUpSummary(environment: environment).print(snapshot)
+        if json { print(try UpReadyRecord(snapshot).json()) }
     }
 
     /// The arguments of the background supervisor: this `up`, resolved, in its hidden mode.

@@ -9,6 +9,8 @@ enum FailureReport {
         case let error as ComposeError:
             write(error.description)
             return SlipwayExitCode.invalidCompose
+        case let error as PassedExitCode:
+            return ExitCode(error.code)
         case let error as any SlipwayFailure:
             write("error: \(error.message)")
             return error.exitCode

@@ -35,6 +35,18 @@ struct UpCommand: AsyncParsableCommand {
     @Option(name: .customLong("wait-timeout"), help: "Give up waiting after this many seconds (implies --wait).")
     var waitTimeout: Int?
 
+    @Option(help: "With -d or --wait: json prints the services and their published addresses on stdout (docs/testing.md).")
+    var format: UpFormat?
+
+    @Flag(help: "Stop every service when any one ends (foreground only); up returns that service's exit code.")
+    var abortOnContainerExit = false
+
+    @Flag(help: "Stop every service when any one ends with a non-zero code (foreground only).")
+    var abortOnContainerFailure = false
+
+    @Option(help: "Return this service's exit code; implies --abort-on-container-exit.")
+    var exitCodeFrom: String?
+
     @Flag(name: .customLong("detached-supervisor"), help: .hidden)
     var detachedSupervisor = false
 
@@ -47,6 +59,23 @@ struct UpCommand: AsyncParsableCommand {
             throw ValidationError("up -d cannot read the compose file from stdin; name a file with -f")
         }
         if let waitTimeout, waitTimeout <= 0 { throw ValidationError("--wait-timeout must be a positive number of seconds") }
+        if format != nil, !background { throw ValidationError("--format needs -d or --wait") }
+        if background, abortOnContainerExit || abortOnContainerFailure || exitCodeFrom != nil {
+            throw ValidationError("--abort-on-container-exit, --abort-on-container-failure and --exit-code-from need the foreground (no -d)")
+        }
+        if abortOnContainerFailure, abortOnContainerExit || exitCodeFrom != nil {
+            throw ValidationError("--abort-on-container-failure cannot be combined with --abort-on-container-exit or --exit-code-from")
+        }
+    }
+
+    /// The abort rule the flags ask for, nil without one.
+    private func exitAbort(_ project: Project) throws -> ExitAbort? {
+        if let exitCodeFrom, project.services[exitCodeFrom] == nil {
+            throw ValidationError("--exit-code-from: no such service: \(exitCodeFrom)")
+        }
+        if abortOnContainerFailure { return ExitAbort(trigger: .failure, exitCodeFrom: nil, project: project) }
+        guard abortOnContainerExit || exitCodeFrom != nil else { return nil }
+        return ExitAbort(trigger: .anyExit, exitCodeFrom: exitCodeFrom, project: project)
     }
 
     func run() async throws {
@@ -56,10 +85,11 @@ struct UpCommand: AsyncParsableCommand {
             let waiting = wait || waitTimeout != nil
             try await DetachedUp(
                 project: loaded.project, global: global, serviceNames: serviceNames, wait: waiting,
-                timeout: waitTimeout.map { .seconds($0) }
+                timeout: waitTimeout.map { .seconds($0) }, json: format == .json
             ).run()
             return
         }
+        let abort = try exitAbort(loaded.project)
         let environment = ProcessInfo.processInfo.environment
         let terminal = TerminalOutput(environment: environment)
         let supervisor = Supervisor(configuration: SupervisorConfiguration(
@@ -73,9 +103,14 @@ struct UpCommand: AsyncParsableCommand {
             environment: environment))
         let progress = ProgressLine(
             nameWidth: loaded.project.services.keys.map(\.count).max() ?? 0, colours: terminal.colours)
+        let aborted = AbortRecord()
         let renderer = Task {
             for await event in supervisor.events {
                 if let line = progress.render(event) { terminal.write(line: line) }
+                if let cause = abort?.cause(event), await aborted.record(cause) {
+                    terminal.write(line: "Aborting on container exit...")
+                    Task { await supervisor.stop() }
+                }
             }
         }
         let interruption = Interruption()
@@ -83,7 +118,18 @@ struct UpCommand: AsyncParsableCommand {
         let failure = await Self.runUntilEnded(supervisor, detached: detachedSupervisor)
         signals.cancel()
         await renderer.value
+        if let abort, let cause = await aborted.cause, await interruption.count == 0 {
+            throw PassedExitCode(code: await Self.exitCode(of: abort, cause: cause, supervisor: supervisor))
+        }
         try await Self.exit(after: failure, interrupts: interruption.count)
+    }
+
+    /// `--exit-code-from`'s service's last exit code (once the abort stopped
+    /// it), else the code of the service that caused the abort.
+    private static func exitCode(of abort: ExitAbort, cause: (service: String, code: Int32), supervisor: Supervisor) async -> Int32 {
+        guard let service = abort.exitCodeFrom, service != cause.service else { return cause.code }
+        let instance = try? await supervisor.status(services: [service]).instances.first
+        return instance?.exitCode ?? 0
     }
 
     /// The first Ctrl-C (or SIGTERM) stops gracefully, the next kills. The
@@ -136,6 +182,10 @@ struct UpCommand: AsyncParsableCommand {
         (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
             ?? Swift.CommandLine.arguments[0]
     }
+}
+
+enum UpFormat: String, ExpressibleByArgument, CaseIterable {
+    case json
 }
 
 /// Counts Ctrl-C presses: the first stops gracefully, the next forces.

@@ -26,5 +26,5 @@ public struct ActionReport: Sendable, Codable, Equatable {
 }
 
 public enum ActionOutcome: String, Sendable, Codable, Equatable {
-    case started, stopped, restarted, killed, removed, failed
+    case started, stopped, restarted, killed, removed, paused, unpaused, failed
 }

@@ -27,6 +27,13 @@ public struct ControlClient: Sendable {
         return snapshot
     }
 
+    /// The stable addresses of the named services (all when empty).
+    public func addresses(services: [String] = []) async throws(ControlClientError) -> [String: ServiceAddress] {
+        let reply = try await send(.addresses(services: services))
+        guard case .addresses(let addresses) = reply else { throw .unreadableReply("expected addresses, got \(reply)") }
+        return addresses
+    }
+
     /// Sends `stop`, `start`, `restart`, `kill` or `down` and returns what was done.
     public func perform(_ request: ControlRequest) async throws(ControlClientError) -> ActionReport {
         let reply = try await send(request)

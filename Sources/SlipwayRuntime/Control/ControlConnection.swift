@@ -65,6 +65,9 @@ struct ControlConnection: Sendable {
             case .kill(let services, let signal): return .report(try await handler.kill(services: services, signal: signal))
             case .down(let timeout): return .report(try await handler.down(timeout: timeout))
             case .stats(let services): return .stats(try await handler.stats(services: services))
+            case .pause(let services): return .report(try await handler.pause(services: services))
+            case .unpause(let services): return .report(try await handler.unpause(services: services))
+            case .addresses(let services): return .addresses(try await handler.addresses(services: services))
             case .watch: return .failure(ControlFailure(kind: .invalidRequest, message: "watch is a stream, not a request"))
             }
         } catch let failure as ControlFailure {

@@ -4,6 +4,7 @@ public enum ControlReply: Sendable, Equatable {
     case status(StatusSnapshot)
     case stats(StatsSnapshot)
     case report(ActionReport)
+    case addresses([String: ServiceAddress])
     case failure(ControlFailure)
     case event(ControlEvent)
     /// The last line of a `watch` stream: the supervisor is going away.
@@ -12,7 +13,7 @@ public enum ControlReply: Sendable, Equatable {
 
 extension ControlReply: Codable {
     private enum CodingKeys: String, CodingKey {
-        case ok, status, stats, report, error, event, end
+        case ok, status, stats, report, error, event, end, addresses
     }
 
     public init(from decoder: any Decoder) throws {
@@ -27,6 +28,8 @@ extension ControlReply: Codable {
             self = .stats(stats)
         } else if let report = try container.decodeIfPresent(ActionReport.self, forKey: .report) {
             self = .report(report)
+        } else if let addresses = try container.decodeIfPresent([String: ServiceAddress].self, forKey: .addresses) {
+            self = .addresses(addresses)
         } else if try container.decodeIfPresent(Bool.self, forKey: .end) == true {
             self = .end
         } else {
@@ -51,6 +54,9 @@ extension ControlReply: Codable {
             try container.encode(failure, forKey: .error)
         case .event(let event):
             try container.encode(event, forKey: .event)
+        case .addresses(let addresses):
+            try container.encode(true, forKey: .ok)
+            try container.encode(addresses, forKey: .addresses)
         case .end:
             try container.encode(true, forKey: .ok)
             try container.encode(true, forKey: .end)

@@ -12,6 +12,11 @@ public enum ControlRequest: Sendable, Equatable {
     case watch(services: [String])
     /// The proxy's counters for the services' published ports.
     case stats(services: [String])
+    /// SIGSTOP to each named service's instance group; `unpause` sends SIGCONT.
+    case pause(services: [String])
+    case unpause(services: [String])
+    /// The stable addresses of the named services (`slipway run` hands them to a one-off).
+    case addresses(services: [String])
 }
 
 extension ControlRequest: Codable {
@@ -24,7 +29,7 @@ extension ControlRequest: Codable {
     }
 
     private enum Name: String, Codable {
-        case status, stop, start, restart, kill, down, watch, stats
+        case status, stop, start, restart, kill, down, watch, stats, pause, unpause, addresses
     }
 
     public init(from decoder: any Decoder) throws {
@@ -44,6 +49,9 @@ extension ControlRequest: Codable {
         case .down: self = .down(timeout: timeout)
         case .watch: self = .watch(services: services)
         case .stats: self = .stats(services: services)
+        case .pause: self = .pause(services: services)
+        case .unpause: self = .unpause(services: services)
+        case .addresses: self = .addresses(services: services)
         case .kill:
             let name = try container.decode(String.self, forKey: .signal)
             guard let signal = SignalName.number(name) else {
@@ -75,6 +83,12 @@ extension ControlRequest: Codable {
             try encode(.watch, services: services, into: &container)
         case .stats(let services):
             try encode(.stats, services: services, into: &container)
+        case .pause(let services):
+            try encode(.pause, services: services, into: &container)
+        case .unpause(let services):
+            try encode(.unpause, services: services, into: &container)
+        case .addresses(let services):
+            try encode(.addresses, services: services, into: &container)
         }
     }
 

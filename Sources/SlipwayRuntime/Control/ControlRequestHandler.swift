@@ -19,4 +19,25 @@ public protocol ControlRequestHandler: Sendable {
     /// current `status` first, so yield a status event on every change after
     /// this call and the client never misses one.
     func watch(services: [String]) async throws -> AsyncStream<ControlEvent>
+    /// SIGSTOP to the named services' process groups (all when empty).
+    func pause(services: [String]) async throws -> ActionReport
+    /// SIGCONT to the named paused services' process groups (all paused ones when empty).
+    func unpause(services: [String]) async throws -> ActionReport
+    /// Where each named service is reached (all when empty); a service without ports has none.
+    func addresses(services: [String]) async throws -> [String: ServiceAddress]
+}
+
+extension ControlRequestHandler {
+    /// A handler that cannot freeze processes refuses, as an older supervisor would.
+    public func pause(services: [String]) async throws -> ActionReport {
+        throw ControlFailure(kind: .invalidRequest, message: "this supervisor cannot pause services")
+    }
+
+    public func unpause(services: [String]) async throws -> ActionReport {
+        throw ControlFailure(kind: .invalidRequest, message: "this supervisor cannot unpause services")
+    }
+
+    public func addresses(services: [String]) async throws -> [String: ServiceAddress] {
+        throw ControlFailure(kind: .invalidRequest, message: "this supervisor cannot tell service addresses")
+    }
 }

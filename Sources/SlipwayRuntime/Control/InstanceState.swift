@@ -5,6 +5,8 @@ public enum InstanceState: String, Sendable, Codable, CaseIterable {
     /// Launched; its health check has not passed yet.
     case starting
     case running
+    /// Frozen with SIGSTOP (`slipway pause`) until `unpause`.
+    case paused
     /// Exited and waiting out its restart backoff.
     case restarting
     /// Ended on its own (or crashed) and will not be restarted.
@@ -15,7 +17,7 @@ public enum InstanceState: String, Sendable, Codable, CaseIterable {
     /// Whether `ps` lists the instance without `-a`, as `docker compose ps` lists live containers only.
     public var isLive: Bool {
         switch self {
-        case .starting, .running, .restarting: true
+        case .starting, .running, .paused, .restarting: true
         case .created, .exited, .stopped: false
         }
     }

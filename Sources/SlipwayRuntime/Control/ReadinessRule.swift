@@ -50,6 +50,8 @@ public struct ReadinessRule: Sendable, Equatable {
             return oneShots.contains(instance.service) && instance.exitCode == 0 ? .ready : .failed("exited (\(instance.exitCode))")
         case .stopped:
             return .failed("was stopped")
+        case .paused:
+            return .failed("is paused")
         }
     }
 }

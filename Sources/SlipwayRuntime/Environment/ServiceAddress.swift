@@ -1,7 +1,7 @@
 import ComposeKit
 
 /// A container port T and the loopback port that stands for it.
-public struct PortBinding: Sendable, Equatable {
+public struct PortBinding: Sendable, Equatable, Codable {
     /// The container port as the compose file names it.
     public var target: Int
     public var port: Int
@@ -14,7 +14,7 @@ public struct PortBinding: Sendable, Equatable {
 
 /// Where a service is reached: its host and one loopback port per container
 /// port, in the service's declaration order (the first is its main port).
-public struct ServiceAddress: Sendable, Equatable {
+public struct ServiceAddress: Sendable, Equatable, Codable {
     public var host: String
     public var ports: [PortBinding]
 

@@ -29,6 +29,8 @@ actor ServiceRunner {
     private var launchedAt: Date?
     private var backingOff = false
     private var forcedKill: Task<Void, Never>?
+    /// The instance's group was sent SIGSTOP (`pause`) and no SIGCONT since.
+    private var paused = false
 
     init(service: Service, context: RunContext, log: ServiceLog) {
         self.service = service
@@ -69,6 +71,7 @@ actor ServiceRunner {
             began = .now
             emit(.stopping)
             instance.stop()
+            continueIfPaused(instance)
             if let timeout { forcedKill = Self.kill(instance, after: timeout) }
         }
         stopRequested = true
@@ -92,7 +95,33 @@ actor ServiceRunner {
     func signal(_ number: Int32) -> Bool {
         guard let instance else { return false }
         instance.signal(number)
+        continueIfPaused(instance)
         return true
+    }
+
+    /// SIGSTOP to the running instance's group (`slipway pause`); false when nothing runs.
+    func pause() -> Bool {
+        guard let instance else { return false }
+        instance.signal(SIGSTOP)
+        paused = true
+        changed()
+        return true
+    }
+
+    /// SIGCONT to the paused instance's group (`slipway unpause`); false when it is not paused.
+    func resume() -> Bool {
+        guard let instance, paused else { return false }
+        continueIfPaused(instance)
+        changed()
+        return true
+    }
+
+    /// A frozen group would act on a signal only when continued, so every
+    /// signal sent to a paused instance is followed by SIGCONT.
+    private func continueIfPaused(_ instance: InstanceProcess) {
+        guard paused else { return }
+        paused = false
+        instance.signal(SIGCONT)
     }
 
     /// SIGKILL to the whole group, for a forced stop.
@@ -124,6 +153,7 @@ actor ServiceRunner {
         restartBecauseOfDependency = true
         emit(.warning("restarts because \(dependency) restarted"))
         instance.stop()
+        continueIfPaused(instance)
     }
 
     // MARK: - Status
@@ -137,7 +167,10 @@ actor ServiceRunner {
     }
 
     private var state: InstanceState {
-        if instance != nil { return health == .starting ? .starting : .running }
+        if instance != nil {
+            if paused { return .paused }
+            return health == .starting ? .starting : .running
+        }
         if backingOff { return .restarting }
         if facts.finished { return stopRequested && facts.launchFailure == nil ? .stopped : .exited }
         return lifecycle == nil ? .created : .starting
@@ -283,6 +316,7 @@ actor ServiceRunner {
         monitor = nil
         instance = nil
         health = nil
+        paused = false
         if shimLost {
             emit(.warning("its shim was killed; ending what is left of the instance"))
             SurvivorSweep(store: context.records).end(record(process))
@@ -328,6 +362,7 @@ actor ServiceRunner {
             if service.slipway.restartOnUnhealthy {
                 restartBecauseUnhealthy = true
                 process.stop()
+                continueIfPaused(process)
             }
         case .starting:
             break

@@ -1,7 +1,7 @@
 import Foundation
 
 /// The supervisor's answers to the control socket (`ps`, `stop`, `start`,
-/// `restart`, `kill`, `down`, `stats`, and the `watch` stream of `up --wait`).
+/// `restart`, `kill`, `pause`, `unpause`, `down`, `stats`, and the `watch` stream of `up --wait`).
 extension Supervisor: ControlRequestHandler {
     public func status(services: [String]) async throws -> StatusSnapshot {
         _ = try named(services)
@@ -40,6 +40,32 @@ extension Supervisor: ControlRequestHandler {
         var signalled: Set<String> = []
         for name in names where await runners[name]?.signal(signal) == true { signalled.insert(name) }
         return await report(names) { signalled.contains($0.service) ? .killed : nil }
+    }
+
+    public func pause(services: [String]) async throws -> ActionReport {
+        let names = try named(services)
+        var paused: Set<String> = []
+        for name in names where await runners[name]?.pause() == true { paused.insert(name) }
+        return await report(names) { paused.contains($0.service) ? .paused : nil }
+    }
+
+    /// Without names, every paused service; a named one that is not paused fails.
+    public func unpause(services: [String]) async throws -> ActionReport {
+        let names = try named(services)
+        var resumed: Set<String> = []
+        for name in names where await runners[name]?.resume() == true { resumed.insert(name) }
+        let reported = services.isEmpty ? names.filter(resumed.contains) : names
+        let outcome = await report(reported) { resumed.contains($0.service) ? .unpaused : nil }
+        return ActionReport(entries: outcome.entries.map { entry in
+            var entry = entry
+            if entry.outcome == .failed { entry.detail = "is not paused" }
+            return entry
+        })
+    }
+
+    public func addresses(services: [String]) async throws -> [String: ServiceAddress] {
+        let names = Set(try named(services))
+        return addresses.filter { names.contains($0.key) && !$0.value.ports.isEmpty }
     }
 
     /// Stops everything, removes the logs and process records (the data
@@ -116,6 +142,7 @@ extension Supervisor: ControlRequestHandler {
         case .created: "is waiting for its dependencies"
         case .starting, .running: "is still running"
         case .restarting: "is restarting"
+        case .paused: "is paused"
         case .exited: "is not running (exited with code \(instance.exitCode))"
         case .stopped: "is not running"
         }

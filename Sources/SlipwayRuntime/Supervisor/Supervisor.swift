@@ -19,6 +19,8 @@ public actor Supervisor {
     var publishers: [String: [PortPublisher]] = [:]
     /// Published ports with their proxy listeners, as `stats` reports them.
     var publishedListeners: [PublishedListener] = []
+    /// Each service's stable address, for a one-off of a dependent (`slipway run`).
+    var addresses: [String: ServiceAddress] = [:]
     let watchers = StatusWatchers()
     private var statusPublishScheduled = false
     /// Fired by `down` or `stop()`: the owner then finishes with `stop()` and exits.
@@ -61,6 +63,7 @@ public actor Supervisor {
         guard !stopping else { return }
         publishers = Self.publishers(selection, endpoints: endpoints)
         publishedListeners = endpoints.publishedListeners
+        addresses = endpoints.addresses
         createRunners(selection, context: context)
         try await bringUp()
     }

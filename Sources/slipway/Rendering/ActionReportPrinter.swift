@@ -33,6 +33,8 @@ struct ActionReportPrinter {
         case .restarted: "Restarted"
         case .killed: "Killed"
         case .removed: "Removed"
+        case .paused: "Paused"
+        case .unpaused: "Unpaused"
         case .failed: "Failed"
         }
     }

@@ -57,6 +57,7 @@ public struct ComposePsRecord: Encodable, Equatable, Sendable {
         case .restarting: return "Restarting (\(instance.restartCount))"
         case .exited: return "Exited (\(instance.exitCode))"
         case .stopped: return "Stopped"
+        case .paused: return "Up (Paused)"
         case .starting, .running:
             let up = StatusTable.uptime(instance, now: now).map { "Up \(UptimeText.compact($0))" } ?? "Up"
             switch instance.health {
