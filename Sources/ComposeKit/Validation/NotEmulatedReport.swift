@@ -10,12 +10,14 @@ struct NotEmulatedReport {
         reportServiceKeys(project, decoded: decoded)
     }
 
-    private static let topLevelKeys: Set<String> = ["networks", "volumes", "secrets", "configs", "models"]
+    private static let topLevelKeys: Set<String> = ["networks", "secrets", "configs", "models"]
+    /// Kept in `notEmulated` for `config`, but acted on (`mounts`).
+    private static let emulatedServiceKeys: Set<String> = ["volumes"]
 
     private func reportServiceKeys(_ project: Project, decoded: [String: DecodedService]) {
         var users: [String: [String]] = [:]
         for name in project.services.keys.sorted() {
-            for key in project.services[name]?.notEmulated.keys ?? [:].keys {
+            for key in project.services[name]?.notEmulated.keys ?? [:].keys where !Self.emulatedServiceKeys.contains(key) {
                 users[key, default: []].append(name)
             }
         }
