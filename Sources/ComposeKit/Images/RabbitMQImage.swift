@@ -25,7 +25,8 @@ extension ImageAdapter {
                     "ERL_EPMD_ADDRESS": "127.0.0.1",
                     // Only the entrypoint starts epmd: one started by a
                     // health check would belong to no instance and outlive it.
-                    "ERL_FLAGS": "-start_epmd false",
+                    // Distribution listens on loopback only, as epmd does.
+                    "ERL_FLAGS": "-start_epmd false -kernel inet_dist_use_interface {127,0,0,1}",
                 ])
         },
         internalPorts: ["ERL_EPMD_PORT", "RABBITMQ_DIST_PORT"],
