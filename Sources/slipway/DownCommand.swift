@@ -16,16 +16,21 @@ struct DownCommand: AsyncParsableCommand {
     @Option(name: .shortAndLong, help: "Seconds to wait for a service to stop before killing it (default: its stop_grace_period).")
     var timeout: Int?
 
+    @Flag(name: .shortAndLong, help: "Remove the named volumes and data directories too.")
+    var volumes = false
+
     func run() async throws {
         let endpoint = try global.controlEndpoint()
         let printer = ActionReportPrinter(environment: ProcessInfo.processInfo.environment)
         do {
             let report = try await ControlClient(endpoint: endpoint).perform(.down(timeout: timeout.map { .seconds($0) }))
+            if volumes { endpoint.stateDirectory.removeVolumes() }
             try printer.print(report)
         } catch let error as ControlClientError {
             guard case .noSupervisor = error else { throw error }
             let ended = try LeftoverCleanup.run(endpoint)
             if ended > 0 { printer.terminal.write(line: "ended \(ended) process(es) left by a previous supervisor") }
+            if volumes { endpoint.stateDirectory.removeVolumes() }
             throw error
         }
     }

@@ -58,6 +58,7 @@ struct ServiceDecoder {
                 return
             }
             service.notEmulated[key] = value.resolved
+            if key == "volumes" { service.mounts = VolumeMountDecoder(projectDirectory: projectDirectory).decode(value) }
         default: break
         }
     }

@@ -11,6 +11,7 @@ public struct ComposePsRecord: Encodable, Equatable, Sendable {
     }
 
     var Name: String
+    var Image: String
     var Service: String
     var Project: String
     var Command: String
@@ -27,6 +28,7 @@ public struct ComposePsRecord: Encodable, Equatable, Sendable {
 
     public init(_ instance: InstanceStatus, project: String, now: Date) {
         Name = instance.name
+        Image = instance.image
         Service = instance.service
         Project = project
         Command = instance.command
