@@ -246,6 +246,7 @@ actor ServiceRunner {
         } else {
             arguments = try ServiceCommand.arguments(for: service)
         }
+        environment = context.names.rewrites[service.name]?.apply(to: environment) ?? environment
         guard let executable = ExecutableLookup.resolve(
             arguments[0], environment: environment, workingDirectory: service.workingDir)
         else {
@@ -256,7 +257,7 @@ actor ServiceRunner {
             shimExecutable: context.shimExecutable, executable: executable, arguments: arguments,
             environment: environment, workingDirectory: service.workingDir ?? nil, user: user,
             stopSignal: stopSignal.flatMap(SignalName.number) ?? SIGTERM,
-            stopGracePeriod: service.stopGracePeriod)
+            stopGracePeriod: service.stopGracePeriod, hostsFile: context.names.hostsFiles[service.name])
     }
 
     /// The `user:` to switch to, or nil: without root the service runs as
@@ -312,7 +313,8 @@ actor ServiceRunner {
         launchedAt: ContinuousClock.Instant
     ) {
         let primary = service.containerPorts.first.flatMap { privatePorts[$0] }
-        guard let plan = try? HealthCheckPlan(service: service, primaryPort: primary) else { return }
+        guard var plan = try? HealthCheckPlan(service: service, primaryPort: primary) else { return }
+        plan.check = context.names.wrap(plan.check, of: service.name, shimExecutable: context.shimExecutable)
         let monitor = HealthMonitor(
             plan: plan, environment: environment, workingDirectory: service.workingDir, limiter: context.probes,
             launchedAt: launchedAt)
