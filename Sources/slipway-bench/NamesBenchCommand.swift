@@ -97,6 +97,8 @@ struct NamesBenchCommand: AsyncParsableCommand {
         guard let line = hostsFile.split(separator: "\n").first(where: { $0.hasSuffix("\tweb") }),
               let address = line.split(separator: "\t").first.map(String.init)
         else { throw ValidationError("no address for web in the hosts file") }
+        try waitUntilServed(port: port, host: "127.0.0.1")
+        try waitUntilServed(port: 8000, host: address)
         var published: [Double] = []
         var named: [Double] = []
         for _ in 0..<requests {
@@ -104,6 +106,15 @@ struct NamesBenchCommand: AsyncParsableCommand {
             named.append(try OneShotGet.milliseconds(port: 8000, host: address))
         }
         return (Latencies(published), Latencies(named))
+    }
+
+    /// `up --wait` without a health check returns once web started, not once it listens.
+    private static func waitUntilServed(port: Int, host: String) throws {
+        let end = ContinuousClock.now + .seconds(10)
+        while (try? OneShotGet.milliseconds(port: port, host: host)) == nil {
+            guard ContinuousClock.now < end else { throw ValidationError("\(host):\(port) never answered") }
+            usleep(20_000)
+        }
     }
 
     private static func run(_ binary: String, _ arguments: [String]) throws -> Int32 {
