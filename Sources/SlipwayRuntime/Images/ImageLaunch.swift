@@ -39,13 +39,23 @@ struct ImageLaunch {
         {
             instance["SLIPWAY_IMAGE_INIT"] = copied
         }
-        if let variable = adapter.dataPathVariable { instance[variable] = data.path }
+        self.environment = Self.pointingClientTools(of: adapter, at: instance, dataPath: data.path, wrappers: wrappers)
+        arguments = ["/bin/sh", "-c", adapter.entrypoint, "slipway-\(adapter.image)"] + run.serverArguments
+    }
+
+    /// The data path variable (`PGDATA`) names the directory on this
+    /// machine, the client tools' variables name this instance, and their
+    /// wrappers come first on the `PATH`.
+    private static func pointingClientTools(
+        of adapter: ImageAdapter, at environment: [String: String], dataPath: String, wrappers: String?
+    ) -> [String: String] {
+        var instance = environment
+        if let variable = adapter.dataPathVariable { instance[variable] = dataPath }
         for tool in adapter.clientTools {
             for (name, value) in tool.variables { instance[name] = ShellWords.expand(value, in: instance) }
         }
         if let wrappers { instance["PATH"] = wrappers + ":" + (instance["PATH"] ?? ExecutableLookup.defaultSearchPath) }
-        self.environment = instance
-        arguments = ["/bin/sh", "-c", adapter.entrypoint, "slipway-\(adapter.image)"] + run.serverArguments
+        return instance
     }
 
     /// The directory a mount provides is made and given to the server's

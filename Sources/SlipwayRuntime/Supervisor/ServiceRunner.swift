@@ -131,8 +131,8 @@ actor ServiceRunner {
     /// The instance as `ps` shows it; `publishers` are the proxy's listeners.
     func status(project: String, publishers: [PortPublisher]) -> InstanceStatus {
         InstanceStatus(
-            name: "\(project)-\(service.name)-1", service: service.name, image: service.image ?? "", command: CommandDisplay.text(for: service),
-            state: state, health: health, exitCode: exitCode, pid: instance?.leader.pid, startedAt: launchedAt,
+            name: "\(project)-\(service.name)-1", service: service.name, image: service.image ?? "",
+            command: CommandDisplay.text(for: service), state: state, health: health, exitCode: exitCode, pid: instance?.leader.pid, startedAt: launchedAt,
             publishers: publishers, restartCount: restarts.restartCount)
     }
 
