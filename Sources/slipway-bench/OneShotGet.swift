@@ -10,11 +10,12 @@ enum OneShotGet {
         var description: String { "GET http://127.0.0.1:\(port)/ failed" }
     }
 
-    static func milliseconds(port: Int) throws -> Double {
+    static func milliseconds(port: Int, host: String = "127.0.0.1") throws -> Double {
         let started = MonotonicClock.nanoseconds()
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(fd) }
         var address = ProxyLoopbackPort.address(port)
+        guard inet_pton(AF_INET, host, &address.sin_addr) == 1 else { throw Failed(port: port) }
         let connected = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }

@@ -20,6 +20,9 @@ struct DownCommand: AsyncParsableCommand {
     /// supervisor closing its listeners and exiting.
     static let shutdownTimeout = Duration.seconds(30)
 
+    @Flag(name: .shortAndLong, help: "Remove the named volumes and data directories too.")
+    var volumes = false
+
     func run() async throws {
         let endpoint = try global.controlEndpoint()
         let printer = ActionReportPrinter(environment: ProcessInfo.processInfo.environment)
@@ -30,10 +33,12 @@ struct DownCommand: AsyncParsableCommand {
             guard await shutdown.wait(timeout: Self.shutdownTimeout) else {
                 throw DownUnfinished(message: "the supervisor answered but did not end within \(Self.shutdownTimeout); see ps and its output in \(endpoint.stateDirectory.path)")
             }
+            if volumes { endpoint.stateDirectory.removeVolumes() }
         } catch let error as ControlClientError {
             guard case .noSupervisor = error else { throw error }
             let ended = try LeftoverCleanup.run(endpoint)
             if ended > 0 { printer.terminal.write(line: "ended \(ended) process(es) left by a previous supervisor") }
+            if volumes { endpoint.stateDirectory.removeVolumes() }
             printer.terminal.write(line: NotRunning.line(endpoint))
         }
     }

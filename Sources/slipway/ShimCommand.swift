@@ -6,6 +6,7 @@ import SlipwayRuntime
 ///
 /// - `slipway __shim`: one service instance's shim (spec on descriptor 3).
 /// - `slipway __exec-as USER PROGRAM ARGV...`: drop root to USER, then exec.
+/// - `slipway __exec-ns HOSTS PROGRAM ARGV...`: a private /etc/hosts, then exec.
 enum HiddenMode {
     static func runIfRequested(_ arguments: [String]) {
         guard arguments.count > 1 else { return }
@@ -14,6 +15,8 @@ enum HiddenMode {
             InstanceShim.run()
         case "__exec-as" where arguments.count >= 5:
             UserSwitch.execute(user: arguments[2], executable: arguments[3], arguments: Array(arguments[4...]))
+        case "__exec-ns" where arguments.count >= 5:
+            NamespaceExec.execute(hostsFile: arguments[2], executable: arguments[3], arguments: Array(arguments[4...]))
         default:
             return
         }

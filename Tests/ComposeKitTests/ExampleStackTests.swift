@@ -3,7 +3,7 @@ import Testing
 @testable import ComposeKit
 
 /// Every runnable stack in compose-examples/ loads as `up` would load it: valid,
-/// every service with a command, and a start order.
+/// every service with a command or an image adapter, and a start order.
 @Suite struct ExampleStackTests {
     static let examplesDirectory = Corpus.repositoryRoot + "/compose-examples"
 
@@ -17,7 +17,7 @@ import Testing
         let options = LoadOptions(files: [file], environment: [:], workingDirectory: Corpus.repositoryRoot, requireCommands: true)
         let loaded = try ProjectLoader(options: options).load()
         #expect(!loaded.project.services.isEmpty)
-        #expect(loaded.project.services.values.allSatisfy { $0.effectiveCommand != nil })
+        #expect(loaded.project.services.values.allSatisfy { $0.effectiveCommand != nil || $0.imageRun != nil })
         #expect(DependencyGraph(project: loaded.project).startWaves().joined().count == loaded.project.services.count)
     }
 }

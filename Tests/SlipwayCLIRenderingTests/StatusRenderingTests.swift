@@ -11,7 +11,8 @@ struct ControlStatusRenderingTests {
     private var instances: [InstanceStatus] {
         [
             InstanceStatus(
-                name: "demo-db-1", service: "db", command: "postgres -D /var/lib/slipway/demo/db", state: .running,
+                name: "demo-db-1", service: "db", image: "postgres:15", command: "postgres -D /var/lib/slipway/demo/db",
+                state: .running,
                 health: .healthy, pid: 101, startedAt: now.addingTimeInterval(-133),
                 publishers: [PortPublisher(url: "127.0.0.1", targetPort: 5432, publishedPort: 0)]),
             InstanceStatus(
@@ -31,12 +32,12 @@ struct ControlStatusRenderingTests {
     func table() {
         let lines = StatusTable.lines(instances, at: now)
         #expect(lines == [
-            "NAME             COMMAND                            STATE            HEALTH     PORTS                                              PID   UPTIME",
-            "demo-db-1        \"postgres -D /var/lib/slipway/…\"   running          healthy    5432/tcp                                           101   2m13s",
-            "demo-web-1       \"python3 app.py\"                   starting         starting   127.0.0.1:8003->8000/tcp, 0.0.0.0:9001->9000/tcp   202   4s",
-            "demo-migrate-1   \"psql -f schema.sql\"               exited (0)",
-            "demo-worker-1    \"false\"                            restarting (3)",
-            "demo-cache-1     \"redis\"                            stopped",
+            "NAME             IMAGE         COMMAND                            STATE            HEALTH     PORTS                                              PID   UPTIME",
+            "demo-db-1        postgres:15   \"postgres -D /var/lib/slipway/…\"   running          healthy    5432/tcp                                           101   2m13s",
+            "demo-web-1                     \"python3 app.py\"                   starting         starting   127.0.0.1:8003->8000/tcp, 0.0.0.0:9001->9000/tcp   202   4s",
+            "demo-migrate-1                 \"psql -f schema.sql\"               exited (0)",
+            "demo-worker-1                  \"false\"                            restarting (3)",
+            "demo-cache-1                   \"redis\"                            stopped",
         ])
     }
 
@@ -57,7 +58,7 @@ struct ControlStatusRenderingTests {
         let decoded = try lines.map { try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]) }
         let web = decoded[1]
         #expect(Set(web.keys) == [
-            "Name", "Service", "Project", "Command", "State", "Health", "ExitCode", "Pid", "Publishers", "Status",
+            "Name", "Image", "Service", "Project", "Command", "State", "Health", "ExitCode", "Pid", "Publishers", "Status",
             "StartedAt", "RestartCount",
         ])
         #expect(web["Name"] as? String == "demo-web-1")

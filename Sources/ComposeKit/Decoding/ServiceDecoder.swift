@@ -61,6 +61,7 @@ struct ServiceDecoder {
             }
             if key == "volumes" { checkShortVolumes(value, path) }
             service.notEmulated[key] = value.resolved
+            if key == "volumes" { service.mounts = VolumeMountDecoder(projectDirectory: projectDirectory).decode(value) }
         default: break
         }
     }

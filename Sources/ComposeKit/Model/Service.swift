@@ -27,6 +27,9 @@ public struct Service: Sendable, Equatable {
     /// Defaults to 10 s, as compose does.
     public var stopGracePeriod: Duration
     public var profiles: [String]
+    /// `volumes`, as far as Slipway acts on them (named volumes and bind
+    /// mounts); the entries are also kept in `notEmulated` for `config`.
+    public var mounts: [VolumeMount]
     public var labels: [String: String]
     public var slipway: SlipwayExtension
     /// Compose keys Slipway accepts but does not emulate, kept for `config`
@@ -54,6 +57,7 @@ public struct Service: Sendable, Equatable {
         self.stopSignal = nil
         self.stopGracePeriod = .seconds(10)
         self.profiles = []
+        self.mounts = []
         self.labels = [:]
         self.slipway = SlipwayExtension()
         self.notEmulated = [:]
@@ -64,10 +68,12 @@ public struct Service: Sendable, Equatable {
     public var effectiveCommand: CommandLine? { slipway.command ?? command }
 
     /// Every container port the service listens on, in declaration order,
-    /// without repeats: `ports` targets first, then `expose`.
+    /// without repeats: `ports` targets first, then `expose`, then the ports
+    /// its image adapter exposes (the image's `EXPOSE`).
     public var containerPorts: [Int] {
         var seen = Set<Int>()
-        return (ports.map(\.target) + expose).filter { seen.insert($0).inserted }
+        let imagePorts = imageRun.map { $0.adapter.containerPorts(tag: $0.reference.tag) } ?? []
+        return (ports.map(\.target) + expose + imagePorts).filter { seen.insert($0).inserted }
     }
 }
 

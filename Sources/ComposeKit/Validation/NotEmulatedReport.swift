@@ -10,12 +10,15 @@ struct NotEmulatedReport {
         reportServiceKeys(project, decoded: decoded)
     }
 
-    private static let topLevelKeys: Set<String> = ["networks", "volumes", "secrets", "configs", "models"]
+    /// Top-level `volumes` is acted on: a named volume is a directory under the project's state.
+    private static let topLevelKeys: Set<String> = ["networks", "secrets", "configs", "models"]
 
     private func reportServiceKeys(_ project: Project, decoded: [String: DecodedService]) {
         var users: [String: [String]] = [:]
         for name in project.services.keys.sorted() {
-            for key in project.services[name]?.notEmulated.keys ?? [:].keys {
+            guard let service = project.services[name] else { continue }
+            // An image adapter keeps its data in the mount at its data path; other processes see the host's files.
+            for key in service.notEmulated.keys where !(key == "volumes" && service.imageRun != nil) {
                 users[key, default: []].append(name)
             }
         }

@@ -10,6 +10,7 @@ struct ProjectValidator {
             guard let service = project.services[name], let source = decoded[name] else { continue }
             checkDependencies(service, source: source, project: project)
             checkCommand(service, source: source)
+            checkVolumeNames(service, source: source)
         }
         checkCycles(project, decoded: decoded)
         checkPublishedPorts(project, decoded: decoded)
@@ -35,13 +36,44 @@ struct ProjectValidator {
     }
 
     private func checkCommand(_ service: Service, source: DecodedService) {
+        if let run = service.imageRun {
+            checkRequirement(of: run.adapter, service: service, source: source)
+            return
+        }
         guard service.effectiveCommand == nil, service.entrypoint == nil else { return }
-        let image = service.image.map { " (its image \"\($0)\" is not run: Slipway runs processes, not containers)" } ?? ""
+        let known = ImageCatalog.knownImages.joined(separator: ", ")
+        let image = service.image.map {
+            " (its image \"\($0)\" is not one Slipway runs without a command; known images: \(known))"
+        } ?? ""
         let message = "service \"\(service.name)\" has neither command nor x-slipway.command\(dockerfileSource(source)), so Slipway cannot run it\(image)"
+        report(message, at: source.node.position, path: "services.\(service.name)")
+    }
+
+    /// The image refuses to start without it, so Slipway refuses before anything starts.
+    private func checkRequirement(of adapter: ImageAdapter, service: Service, source: DecodedService) {
+        guard let requirement = adapter.requirement, !requirement.isMet(by: service.environment) else { return }
+        let position = (source.node["environment"] ?? source.node).position
+        report(
+            "service \"\(service.name)\" (image \(service.image ?? adapter.image)) needs \(requirement.variable): \(requirement.reason)",
+            at: position, path: "services.\(service.name).environment")
+    }
+
+    private func report(_ message: String, at position: SourcePosition?, path: String) {
         if requireCommands {
-            log.error(message, at: source.node.position, path: "services.\(service.name)")
+            log.error(message, at: position, path: path)
         } else {
-            log.warning(message, at: source.node.position, path: "services.\(service.name)")
+            log.warning(message, at: position, path: path)
+        }
+    }
+
+    /// A named volume becomes a directory under the state directory, so its
+    /// name must be one path component (docker's own rule).
+    private func checkVolumeNames(_ service: Service, source: DecodedService) {
+        for mount in service.mounts {
+            guard case .volume(let name) = mount.source, !VolumeName.isValid(name) else { continue }
+            log.error(
+                "volume name \"\(name)\" is invalid: use letters, digits, \"_\", \".\" and \"-\", starting with a letter or digit",
+                at: (source.node["volumes"] ?? source.node).position, path: "services.\(service.name).volumes")
         }
     }
 

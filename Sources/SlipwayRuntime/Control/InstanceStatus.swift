@@ -5,6 +5,8 @@ public struct InstanceStatus: Sendable, Codable, Equatable {
     /// The instance's name (`<project>-<service>-1`).
     public var name: String
     public var service: String
+    /// The service's `image:`, empty when it has none.
+    public var image: String
     /// The command as the user would read it, for display only.
     public var command: String
     public var state: InstanceState
@@ -21,12 +23,13 @@ public struct InstanceStatus: Sendable, Codable, Equatable {
     public var restartCount: Int
 
     public init(
-        name: String, service: String, command: String, state: InstanceState, health: HealthStatus? = nil,
+        name: String, service: String, image: String = "", command: String, state: InstanceState, health: HealthStatus? = nil,
         exitCode: Int32 = 0, pid: Int32? = nil, startedAt: Date? = nil, publishers: [PortPublisher] = [],
         restartCount: Int = 0
     ) {
         self.name = name
         self.service = service
+        self.image = image
         self.command = command
         self.state = state
         self.health = health
@@ -38,13 +41,14 @@ public struct InstanceStatus: Sendable, Codable, Equatable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case name, service, command, state, health, exitCode, pid, startedAt, publishers, restartCount
+        case name, service, image, command, state, health, exitCode, pid, startedAt, publishers, restartCount
     }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         name = try container.decode(String.self, forKey: .name)
         service = try container.decode(String.self, forKey: .service)
+        image = try container.decodeIfPresent(String.self, forKey: .image) ?? ""
         command = try container.decode(String.self, forKey: .command)
         state = try container.decode(InstanceState.self, forKey: .state)
         let healthText = try container.decode(String.self, forKey: .health)
@@ -64,6 +68,7 @@ public struct InstanceStatus: Sendable, Codable, Equatable {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(name, forKey: .name)
         try container.encode(service, forKey: .service)
+        try container.encode(image, forKey: .image)
         try container.encode(command, forKey: .command)
         try container.encode(state, forKey: .state)
         try container.encode(health?.rawValue ?? "", forKey: .health)

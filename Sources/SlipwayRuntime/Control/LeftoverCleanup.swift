@@ -17,6 +17,7 @@ public enum LeftoverCleanup {
         let ended = SurvivorSweep(store: ProcessRecordStore(state)).run()
         unlink(endpoint.socketPath)
         try? FileManager.default.removeItem(atPath: state.logsDirectory)
+        try? FileManager.default.removeItem(atPath: state.imagesDirectory)
         return ended
     }
 }

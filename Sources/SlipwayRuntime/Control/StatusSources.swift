@@ -13,7 +13,11 @@ extension PortPublisher {
 /// items quoted when they hold spaces, so the user can read what runs.
 public enum CommandDisplay {
     public static func text(for service: Service) -> String {
-        [service.entrypoint, service.effectiveCommand].compactMap { $0 }.map(text).joined(separator: " ")
+        if let run = service.imageRun {
+            let server = run.adapter.server.path.split(separator: "/").last.map(String.init) ?? run.adapter.image
+            return ([server] + run.serverArguments).map(quoted).joined(separator: " ")
+        }
+        return [service.entrypoint, service.effectiveCommand].compactMap { $0 }.map(text).joined(separator: " ")
     }
 
     static func text(_ command: CommandLine) -> String {

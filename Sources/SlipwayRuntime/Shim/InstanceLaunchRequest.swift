@@ -2,7 +2,7 @@ import Glibc
 
 /// What the supervisor asks a shim to run.
 public struct InstanceLaunchRequest: Sendable {
-    /// The `slipway` binary that provides `__shim` (and `__exec-as`).
+    /// The `slipway` binary that provides `__shim` (and `__exec-as`, `__exec-ns`).
     public var shimExecutable: String
     /// Absolute path of the service's program.
     public var executable: String
@@ -13,12 +13,15 @@ public struct InstanceLaunchRequest: Sendable {
     public var user: String?
     public var stopSignal: Int32
     public var stopGracePeriod: Duration
+    /// The file the instance sees as `/etc/hosts` (`__exec-ns`), or nil.
+    public var hostsFile: String?
 
     public init(
         shimExecutable: String, executable: String, arguments: [String], environment: [String: String],
         workingDirectory: String? = nil, user: String? = nil, stopSignal: Int32 = SIGTERM,
-        stopGracePeriod: Duration = .seconds(10)
+        stopGracePeriod: Duration = .seconds(10), hostsFile: String? = nil
     ) {
+        self.hostsFile = hostsFile
         self.shimExecutable = shimExecutable
         self.executable = executable
         self.arguments = arguments
@@ -35,6 +38,11 @@ public struct InstanceLaunchRequest: Sendable {
         if let user {
             program = shimExecutable
             argv = [shimExecutable, "__exec-as", user, executable] + arguments
+        }
+        // The namespace is entered first, as root: the user switch comes after the mount.
+        if let hostsFile {
+            argv = [shimExecutable, "__exec-ns", hostsFile, program] + argv
+            program = shimExecutable
         }
         return ShimSpec(
             executable: program,

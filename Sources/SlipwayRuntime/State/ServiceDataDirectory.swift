@@ -13,9 +13,16 @@ struct ServiceDataDirectory {
     let path: String
 
     init(state: StateDirectory, service: String, owner: Account?) throws(UpError) {
-        let data = state.path + "/data"
-        path = data + "/" + service
-        for directory in [data, path] where mkdir(directory, 0o700) != 0 && errno != EEXIST {
+        try self.init(state: state, components: ["data", service], service: service, owner: owner)
+    }
+
+    /// A directory `components` deep under the state directory (`volumes/<name>`,
+    /// `images/<service>`), made and owned the same way.
+    init(state: StateDirectory, components: [String], service: String, owner: Account?) throws(UpError) {
+        var directories: [String] = []
+        for component in components { directories.append((directories.last ?? state.path) + "/" + component) }
+        path = directories.last ?? state.path
+        for directory in directories where mkdir(directory, 0o700) != 0 && errno != EEXIST {
             throw UpError.cannotStart(
                 service: service, reason: "cannot create \(directory): \(String(cString: strerror(errno)))")
         }
@@ -25,7 +32,7 @@ struct ServiceDataDirectory {
                 service: service, reason: "cannot give \(path) to its user: \(String(cString: strerror(errno)))")
         }
         chmod(state.path, 0o711)
-        chmod(data, 0o711)
+        for parent in directories.dropLast() { chmod(parent, 0o711) }
         if let problem = Self.reachProblem(state: state, service: service, owner: owner) {
             throw UpError.cannotStart(service: service, reason: problem)
         }

@@ -33,6 +33,23 @@ public struct StateDirectory: Sendable, Equatable {
     /// The project's deployment history; `down` leaves it in place.
     public var deploymentLogPath: String { "\(path)/\(DeploymentLog.fileName)" }
 
+    /// Named volumes: `volumes/<name>`, kept by `down`, removed by `down -v`.
+    public var volumesDirectory: String { "\(path)/volumes" }
+    public func volumePath(_ name: String) -> String { "\(volumesDirectory)/\(name)" }
+    /// `data/<service>`: `SLIPWAY_DATA_DIR`, and an adapter's data path no mount covers.
+    public var dataDirectory: String { "\(path)/data" }
+    /// `images/<service>`: an adapter's generated configuration, sockets and
+    /// client wrappers; runtime state, removed by `down`.
+    public var imagesDirectory: String { "\(path)/images" }
+
+    /// What `down -v` removes: every named volume and every service's data
+    /// directory (docker's named and anonymous volumes).
+    public func removeVolumes() {
+        for directory in [volumesDirectory, dataDirectory] {
+            try? FileManager.default.removeItem(atPath: directory)
+        }
+    }
+
     /// Creates the directory tree; the project directory itself is 0700.
     public func prepare() throws(StateDirectoryError) {
         do {

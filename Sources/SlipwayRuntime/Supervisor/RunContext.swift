@@ -11,6 +11,8 @@ struct RunContext: Sendable {
     var probes: ProbeLimiter
     var proxy: ReverseProxy
     var endpoints: ServiceEndpoints
+    /// Each service's view of the others' names.
+    var names = ServiceNames()
     /// The supervisor's own environment, which services inherit (PATH, HOME, …).
     var baseEnvironment: [String: String]
     /// Told when a service starts a replacement instance, so dependents

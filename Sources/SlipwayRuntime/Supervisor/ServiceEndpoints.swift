@@ -16,14 +16,24 @@ struct ServiceEndpoints: Sendable {
     var published: [String: [PortPublisher]] = [:]
     /// Every published port with its listener, for `stats`.
     var publishedListeners: [PublishedListener] = []
+    /// service → container port → the port its name reaches at its service
+    /// address: the container port itself, unless that was taken.
+    var namedPorts: [String: [Int: Int]] = [:]
+    /// service → lines saying which container ports its name reaches elsewhere.
+    var notes: [String: [String]] = [:]
 
     /// Opens every listener, or none: on a failure the ones already open are closed.
-    static func open(for services: [Service], proxy: ReverseProxy) async throws(UpError) -> ServiceEndpoints {
+    static func open(
+        for services: [Service], proxy: ReverseProxy, addresses: ServiceAddresses = ServiceAddresses(byService: [:])
+    ) async throws(UpError) -> ServiceEndpoints {
         var endpoints = ServiceEndpoints()
         var opened: [ListenerKey] = []
         do {
             for service in services.sorted(by: { $0.name < $1.name }) {
                 try await endpoints.open(service, proxy: proxy, opened: &opened)
+                if let address = addresses.byService[service.name] {
+                    try await endpoints.openNamed(service, at: address, proxy: proxy, opened: &opened)
+                }
             }
         } catch {
             for key in opened { await proxy.removeListener(key) }
@@ -60,6 +70,30 @@ struct ServiceEndpoints: Sendable {
             stablePorts[service.name, default: [:]][target] = listener.boundPort
         }
         addresses[service.name] = ServiceAddress(service: service, portsByTarget: stablePorts[service.name] ?? [:])
+    }
+
+    /// The service's name reaches these (docs/service-discovery.md): each
+    /// container port under its own number at the service's address, or,
+    /// when that is taken, a free port there.
+    private mutating func openNamed(
+        _ service: Service, at address: String, proxy: ReverseProxy, opened: inout [ListenerKey]
+    ) async throws(UpError) {
+        for target in service.containerPorts {
+            let key = ListenerKey(service: "\(service.name)#name", containerPort: target)
+            var config = ListenerConfig(key: key, host: address, port: target, mode: .tcp, serviceName: service.name)
+            let listener: Listener
+            if let bound = try? await proxy.addListener(config) {
+                listener = bound
+            } else {
+                config.port = 0
+                listener = try await Self.add(config, proxy: proxy, describing: "\(address):\(target)")
+                notes[service.name, default: []].append(
+                    "\(address):\(target) is taken; its name reaches port \(target) at \(address):\(listener.boundPort) instead")
+            }
+            opened.append(key)
+            listeners[service.name, default: [:]][target, default: []].append(key)
+            namedPorts[service.name, default: [:]][target] = listener.boundPort
+        }
     }
 
     private static func add(_ config: ListenerConfig, proxy: ReverseProxy, describing port: String) async throws(UpError) -> Listener {

@@ -161,8 +161,8 @@ actor ServiceRunner {
     /// The instance as `ps` shows it; `publishers` are the proxy's listeners.
     func status(project: String, publishers: [PortPublisher]) -> InstanceStatus {
         InstanceStatus(
-            name: "\(project)-\(service.name)-1", service: service.name, command: CommandDisplay.text(for: service),
-            state: state, health: health, exitCode: exitCode, pid: instance?.leader.pid, startedAt: launchedAt,
+            name: "\(project)-\(service.name)-1", service: service.name, image: service.image ?? "",
+            command: CommandDisplay.text(for: service), state: state, health: health, exitCode: exitCode, pid: instance?.leader.pid, startedAt: launchedAt,
             publishers: publishers, restartCount: restarts.restartCount)
     }
 
@@ -219,12 +219,14 @@ actor ServiceRunner {
         // a slow spawn (many at once on a busy machine) does not delay the first probe further.
         let spawnBegan = ContinuousClock.now
         do {
-            let ports = try context.ports.allocate(service.containerPorts.count)
+            let extraPorts = service.imageRun?.adapter.internalPorts ?? []
+            let ports = try context.ports.allocate(service.containerPorts.count + extraPorts.count)
             let privatePorts = Dictionary(uniqueKeysWithValues: zip(service.containerPorts, ports))
+            let internalPorts = Dictionary(uniqueKeysWithValues: zip(extraPorts, ports.dropFirst(service.containerPorts.count)))
             let request: InstanceLaunchRequest
             let process: InstanceProcess
             do {
-                request = try launchRequest(privatePorts: privatePorts)
+                request = try launchRequest(privatePorts: privatePorts, internalPorts: internalPorts)
                 process = try await InstanceProcess.launch(request, output: log)
             } catch {
                 context.ports.release(ports)
@@ -258,25 +260,37 @@ actor ServiceRunner {
         changed()
     }
 
-    private func launchRequest(privatePorts: [Int: Int]) throws -> InstanceLaunchRequest {
-        let arguments = try ServiceCommand.arguments(for: service)
-        let user = switchedUser()
+    private func launchRequest(privatePorts: [Int: Int], internalPorts: [String: Int]) throws -> InstanceLaunchRequest {
+        let run = service.imageRun
+        let user = switchedUser() ?? (context.canSwitchUser ? run?.adapter.account : nil)
         var environment = InstanceEnvironment.build(
             for: service, ports: privatePorts, dependencies: context.endpoints.addresses,
             inherited: context.baseEnvironment)
         let owner = try user.map(account)
         environment["SLIPWAY_DATA_DIR"] = try ServiceDataDirectory(
             state: context.state, service: service.name, owner: owner).path
+        let arguments: [String]
+        if let run {
+            let launch = try ImageLaunch(
+                run, service: service, environment: environment, internalPorts: internalPorts, state: context.state,
+                owner: owner)
+            arguments = launch.arguments
+            environment = launch.environment
+        } else {
+            arguments = try ServiceCommand.arguments(for: service)
+        }
+        environment = context.names.rewrites[service.name]?.apply(to: environment) ?? environment
         guard let executable = ExecutableLookup.resolve(
             arguments[0], environment: environment, workingDirectory: service.workingDir)
         else {
             throw UpError.cannotStart(service: service.name, reason: "\(arguments[0]): executable file not found in $PATH")
         }
+        let stopSignal = service.stopSignal ?? run?.adapter.stopSignal
         return InstanceLaunchRequest(
             shimExecutable: context.shimExecutable, executable: executable, arguments: arguments,
             environment: environment, workingDirectory: service.workingDir ?? nil, user: user,
-            stopSignal: service.stopSignal.flatMap(SignalName.number) ?? SIGTERM,
-            stopGracePeriod: service.stopGracePeriod)
+            stopSignal: stopSignal.flatMap(SignalName.number) ?? SIGTERM,
+            stopGracePeriod: service.stopGracePeriod, hostsFile: context.names.hostsFiles[service.name])
     }
 
     /// The `user:` to switch to, or nil: without root the service runs as
@@ -333,7 +347,8 @@ actor ServiceRunner {
         launchedAt: ContinuousClock.Instant
     ) {
         let primary = service.containerPorts.first.flatMap { privatePorts[$0] }
-        guard let plan = try? HealthCheckPlan(service: service, primaryPort: primary) else { return }
+        guard var plan = try? HealthCheckPlan(service: service, primaryPort: primary) else { return }
+        plan.check = context.names.wrap(plan.check, of: service.name, shimExecutable: context.shimExecutable)
         let monitor = HealthMonitor(
             plan: plan, environment: environment, workingDirectory: service.workingDir, limiter: context.probes,
             launchedAt: launchedAt)

@@ -68,14 +68,15 @@ extension Supervisor: ControlRequestHandler {
         return addresses.filter { names.contains($0.key) && !$0.value.ports.isEmpty }
     }
 
-    /// Stops everything, removes the logs and process records (the data
-    /// directories stay, as named volumes do), and tells the owner to exit.
+    /// Stops everything, removes the logs, process records and image
+    /// adapters' run directories (the data directories and named volumes
+    /// stay, as docker's volumes do), and tells the owner to exit.
     public func down(timeout: Duration?) async throws -> ActionReport {
         stopping = true
         let names = runners.keys.sorted()
         await stop(Set(names), timeout: timeout)
         let report = await report(names) { $0.state.isLive ? nil : .removed }
-        for directory in [stateDirectory.logsDirectory, stateDirectory.processesDirectory] {
+        for directory in [stateDirectory.logsDirectory, stateDirectory.processesDirectory, stateDirectory.imagesDirectory] {
             try? FileManager.default.removeItem(atPath: directory)
         }
         endRequested.fire()

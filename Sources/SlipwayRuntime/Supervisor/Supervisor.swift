@@ -52,20 +52,50 @@ public actor Supervisor {
                     service: service, kind: .warning("ended what an earlier supervisor left running"), elapsed: .zero))
             }
         }
-        let endpoints = try await ServiceEndpoints.open(for: selection, proxy: proxy)
-        let context = RunContext(
+        let addresses = ServiceAddresses.assign(project: configuration.project.name, services: selection)
+        let endpoints = try await ServiceEndpoints.open(for: selection, proxy: proxy, addresses: addresses)
+        let (names, nameNotes) = try await prepareNames(selection, addresses: addresses, endpoints: endpoints, state: state)
+        var context = RunContext(
             shimExecutable: configuration.shimExecutable, state: state, records: records, events: continuation,
             ports: PortAllocator(), probes: ProbeLimiter(), proxy: proxy, endpoints: endpoints,
             baseEnvironment: configuration.environment,
             instanceRestarted: { name in Task { await self.dependencyRestarted(name) } },
             statusChanged: { Task { await self.statusChanged() } })
+        context.names = names
         // A stop that came while the listeners were opening found no runner to stop.
         guard !stopping else { return }
         publishers = Self.publishers(selection, endpoints: endpoints)
         publishedListeners = endpoints.publishedListeners
-        addresses = endpoints.addresses
+        self.addresses = endpoints.addresses
         createRunners(selection, context: context)
+        for (service, lines) in nameNotes {
+            for line in lines { await runners[service]?.warn(line) }
+        }
         try await bringUp()
+    }
+
+    /// Hosts files when namespaces work (`SLIPWAY_NAMESPACES=off` asks for
+    /// the fallback), and the lines each service's log should say about its names.
+    private func prepareNames(
+        _ selection: [Service], addresses: ServiceAddresses, endpoints: ServiceEndpoints, state: StateDirectory
+    ) async throws(UpError) -> (ServiceNames, [String: [String]]) {
+        let namespaces = configuration.environment["SLIPWAY_NAMESPACES"] != "off"
+            ? await NamespaceSupport.isAvailable(shimExecutable: configuration.shimExecutable) : false
+        var notes = endpoints.notes
+        if !namespaces {
+            for service in selection {
+                notes[service.name, default: []].append(
+                    "no private /etc/hosts (mount namespaces unavailable or SLIPWAY_NAMESPACES=off): service names are rewritten to addresses in its environment only")
+            }
+        }
+        do {
+            let names = try ServiceNames.prepare(
+                services: selection, addresses: addresses, namedPorts: endpoints.namedPorts, state: state,
+                namespaces: namespaces)
+            return (names, notes)
+        } catch {
+            throw UpError.stateDirectory("cannot write the services' hosts files: \(error.localizedDescription)")
+        }
     }
 
     /// Returns once no service runs any more and none will restart.

@@ -1,6 +1,7 @@
 """auth-service: accounts and bearer tokens.
 
-POST /api/v1/users/   {"username", "email", "password"}  → 201 the new user
+POST /api/v1/users/   {"username", "email", "password"}  → 201 the new user,
+                      and a `user.registered` event on RabbitMQ
 POST /api/v1/token/   {"username", "password"}           → 200 {"access", ...} or 401
 GET  /api/v1/me/      Authorization: Bearer <access>     → 200 the user or 401
 """
@@ -9,8 +10,9 @@ import hashlib
 import hmac
 import secrets
 
-import pgwire
+import events
 from database import query
+from psycopg2 import errors
 from httpapi import HttpError, Router, serve
 
 TOKEN_LIFETIME_SECONDS = 3600
@@ -35,27 +37,27 @@ def password_matches(password, stored):
 def create_user(request):
     username, email, password = (request.field(name) for name in ("username", "email", "password"))
     try:
-        result = query(
-            "INSERT INTO users (username, email, password_hash) VALUES "
-            f"({pgwire.literal(username)}, {pgwire.literal(email)}, {pgwire.literal(hash_password(password))}) "
-            "RETURNING id, username, email, created_at")
-    except pgwire.DatabaseError as error:
-        if error.code == "23505":  # unique_violation
-            raise HttpError(409, f"the username '{username}' is taken")
-        raise
-    return 201, _user(result.dicts()[0])
+        rows = query(
+            "INSERT INTO users (username, email, password_hash) VALUES (%s, %s, %s) "
+            "RETURNING id, username, email, created_at",
+            (username, email, hash_password(password)))
+    except errors.UniqueViolation:
+        raise HttpError(409, f"the username '{username}' is taken")
+    user = _user(rows[0])
+    events.publish("user.registered", {"user_id": user["id"], "username": user["username"]})
+    return 201, user
 
 
 @router.route("POST", r"/api/v1/token/?")
 def issue_token(request):
     username, password = request.field("username"), request.field("password")
-    users = query(f"SELECT id, password_hash FROM users WHERE username = {pgwire.literal(username)}").dicts()
+    users = query("SELECT id, password_hash FROM users WHERE username = %s", (username,))
     if not users or not password_matches(password, users[0]["password_hash"]):
         raise HttpError(401, "no account with that username and password")
     token = secrets.token_urlsafe(32)
-    query("INSERT INTO auth_tokens (token, user_id, expires_at) VALUES "
-          f"({pgwire.literal(token)}, {users[0]['id']}, "
-          f"now() + interval '{TOKEN_LIFETIME_SECONDS} seconds')")
+    query("INSERT INTO auth_tokens (token, user_id, expires_at) "
+          "VALUES (%s, %s, now() + make_interval(secs => %s))",
+          (token, users[0]["id"], TOKEN_LIFETIME_SECONDS))
     return 200, {"access": token, "token_type": "Bearer", "expires_in": TOKEN_LIFETIME_SECONDS}
 
 
@@ -67,7 +69,7 @@ def current_user(request):
     users = query(
         "SELECT u.id, u.username, u.email, u.created_at FROM auth_tokens t "
         "JOIN users u ON u.id = t.user_id "
-        f"WHERE t.token = {pgwire.literal(token)} AND t.expires_at > now()").dicts()
+        "WHERE t.token = %s AND t.expires_at > now()", (token,))
     if not users:
         raise HttpError(401, "the token is unknown or expired")
     return 200, _user(users[0])

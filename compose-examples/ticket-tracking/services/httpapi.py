@@ -11,7 +11,7 @@ import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import database
-import pgwire
+import events
 
 
 class HttpError(Exception):
@@ -94,10 +94,12 @@ def _handler_class(router):
                 status, body = router.dispatch(request)
             except HttpError as error:
                 status, body = error.status, {"error": error.message}
-            except pgwire.DatabaseError as error:
-                status, body = 500, {"error": "database error", "detail": str(error)}
-            except (OSError, pgwire.ProtocolError) as error:
-                status, body = 503, {"error": "database unreachable", "detail": str(error)}
+            except database.Unreachable as error:
+                status, body = 503, {"error": "database unreachable", "detail": str(error).strip()}
+            except database.DatabaseError as error:
+                status, body = 500, {"error": "database error", "detail": str(error).strip()}
+            except (OSError, events.Unreachable) as error:
+                status, body = 503, {"error": "message broker unreachable", "detail": str(error)}
             self._send(status, body)
 
         def _request(self):

@@ -6,7 +6,6 @@ GET   /api/v1/tickets/<id>/                                        → 200 or 40
 PATCH /api/v1/tickets/<id>/  {"status", "expected_status"?}        → 200, 404 or 409
 """
 
-import pgwire
 from database import query
 from httpapi import HttpError, Router, serve
 
@@ -24,19 +23,18 @@ def create_ticket(request):
     reporter = body.get("reporter")
     if not isinstance(description, str) or not (reporter is None or isinstance(reporter, str)):
         raise HttpError(400, "'description' and 'reporter' must be strings")
-    result = query(
-        "INSERT INTO tickets (title, description, reporter) VALUES "
-        f"({pgwire.literal(title)}, {pgwire.literal(description)}, {pgwire.literal(reporter)}) "
-        f"RETURNING {COLUMNS}")
-    return 201, _ticket(result.dicts()[0])
+    rows = query(
+        f"INSERT INTO tickets (title, description, reporter) VALUES (%s, %s, %s) RETURNING {COLUMNS}",
+        (title, description, reporter))
+    return 201, _ticket(rows[0])
 
 
 @router.route("GET", r"/api/v1/tickets/?")
 def list_tickets(request):
-    where = ""
+    where, params = "", ()
     if "status" in request.query:
-        where = f"WHERE status = {pgwire.literal(_status(request.query['status']))}"
-    rows = query(f"SELECT {COLUMNS} FROM tickets {where} ORDER BY id").dicts()
+        where, params = "WHERE status = %s", (_status(request.query["status"]),)
+    rows = query(f"SELECT {COLUMNS} FROM tickets {where} ORDER BY id", params)
     return 200, [_ticket(row) for row in rows]
 
 
@@ -51,12 +49,11 @@ def update_status(request, ticket_id):
     requests racing on one ticket cannot both win."""
     body = request.json()
     status = _status(body.get("status"))
-    condition = ""
+    condition, params = "", (status, int(ticket_id))
     if body.get("expected_status") is not None:
-        condition = f" AND status = {pgwire.literal(_status(body['expected_status']))}"
+        condition, params = " AND status = %s", params + (_status(body["expected_status"]),)
     rows = query(
-        f"UPDATE tickets SET status = {pgwire.literal(status)}, updated_at = now() "
-        f"WHERE id = {int(ticket_id)}{condition} RETURNING {COLUMNS}").dicts()
+        f"UPDATE tickets SET status = %s, updated_at = now() WHERE id = %s{condition} RETURNING {COLUMNS}", params)
     if rows:
         return 200, _ticket(rows[0])
     current = _find(ticket_id)
@@ -64,7 +61,7 @@ def update_status(request, ticket_id):
 
 
 def _find(ticket_id):
-    rows = query(f"SELECT {COLUMNS} FROM tickets WHERE id = {int(ticket_id)}").dicts()
+    rows = query(f"SELECT {COLUMNS} FROM tickets WHERE id = %s", (int(ticket_id),))
     if not rows:
         raise HttpError(404, f"no ticket {ticket_id}")
     return rows[0]

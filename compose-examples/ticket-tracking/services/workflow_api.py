@@ -15,7 +15,6 @@ import os
 import urllib.error
 import urllib.request
 
-import pgwire
 from database import query
 from httpapi import HttpError, Router, serve
 
@@ -46,10 +45,9 @@ def transition(request, ticket_id):
     _ticket_service("PATCH", f"/api/v1/tickets/{ticket_id}/",
                     {"status": target, "expected_status": current})
     row = query(
-        "INSERT INTO workflow_transitions (ticket_id, from_status, to_status, actor) VALUES "
-        f"({int(ticket_id)}, {pgwire.literal(current)}, {pgwire.literal(target)}, "
-        f"{pgwire.literal(actor if isinstance(actor, str) else None)}) "
-        "RETURNING id, ticket_id, from_status, to_status, actor, created_at").dicts()[0]
+        "INSERT INTO workflow_transitions (ticket_id, from_status, to_status, actor) VALUES (%s, %s, %s, %s) "
+        "RETURNING id, ticket_id, from_status, to_status, actor, created_at",
+        (int(ticket_id), current, target, actor if isinstance(actor, str) else None))[0]
     return 201, _transition(row)
 
 
@@ -57,7 +55,7 @@ def transition(request, ticket_id):
 def history(request, ticket_id):
     rows = query(
         "SELECT id, ticket_id, from_status, to_status, actor, created_at "
-        f"FROM workflow_transitions WHERE ticket_id = {int(ticket_id)} ORDER BY id").dicts()
+        "FROM workflow_transitions WHERE ticket_id = %s ORDER BY id", (int(ticket_id),))
     return 200, [_transition(row) for row in rows]
 
 

@@ -12,6 +12,7 @@ public struct ComposePsRecord: Encodable, Equatable, Sendable {
     }
 
     var Name: String
+    var Image: String
     var Service: String
     var Project: String
     var Command: String
@@ -28,6 +29,7 @@ public struct ComposePsRecord: Encodable, Equatable, Sendable {
 
     public init(_ instance: InstanceStatus, project: String, now: Date) {
         Name = instance.name
+        Image = instance.image
         Service = instance.service
         Project = project
         Command = instance.command

@@ -1,9 +1,9 @@
 import Foundation
 import SlipwayRuntime
 
-/// The `ps` table: NAME, COMMAND, STATE, HEALTH, PORTS, PID, UPTIME, laid out by `TextTable`.
+/// The `ps` table: NAME, IMAGE, COMMAND, STATE, HEALTH, PORTS, PID, UPTIME, laid out by `TextTable`.
 public enum StatusTable {
-    static let headers = ["NAME", "COMMAND", "STATE", "HEALTH", "PORTS", "PID", "UPTIME"]
+    static let headers = ["NAME", "IMAGE", "COMMAND", "STATE", "HEALTH", "PORTS", "PID", "UPTIME"]
     static let commandWidth = 30
 
     /// The table's lines, header first, without trailing spaces.
@@ -13,7 +13,7 @@ public enum StatusTable {
 
     static func row(_ instance: InstanceStatus, now: Date) -> [String] {
         [
-            instance.name, quotedCommand(instance.command), stateText(instance), instance.health?.rawValue ?? "",
+            instance.name, instance.image, quotedCommand(instance.command), stateText(instance), instance.health?.rawValue ?? "",
             instance.publishers.map(portText).joined(separator: ", "), instance.pid.map(String.init) ?? "",
             uptime(instance, now: now).map(UptimeText.compact) ?? "",
         ]

@@ -1,0 +1,69 @@
+import ComposeKit
+import Foundation
+
+/// How each service of a run reaches the others by name: its private
+/// `/etc/hosts` (when namespaces work) and the rewrite its environment still
+/// needs (ports that moved; every name when namespaces do not work).
+struct ServiceNames: Sendable {
+    /// service → the hosts file its processes see as `/etc/hosts`.
+    var hostsFiles: [String: String] = [:]
+    /// service → the rewrite of its environment values.
+    var rewrites: [String: HostRewrite] = [:]
+
+    /// Writes `hosts/<service>` under the state directory for each service.
+    static func prepare(
+        services: [Service], addresses: ServiceAddresses, namedPorts: [String: [Int: Int]],
+        state: StateDirectory, namespaces: Bool
+    ) throws -> ServiceNames {
+        var names = ServiceNames()
+        let directory = "\(state.path)/hosts"
+        if namespaces {
+            try FileManager.default.createDirectory(
+                atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        }
+        let machineHosts = (try? String(contentsOfFile: "/etc/hosts", encoding: .utf8)) ?? "127.0.0.1\tlocalhost\n"
+        for service in services {
+            let visible = HostsFile.visibleNames(for: service, among: services, addresses: addresses)
+            let moved = Self.movedPorts(visible: visible.keys, services: services, namedPorts: namedPorts)
+            if !namespaces || !moved.isEmpty {
+                names.rewrites[service.name] = HostRewrite(addresses: visible, movedPorts: moved, rewritesNames: !namespaces)
+            }
+            guard namespaces else { continue }
+            let path = "\(directory)/\(service.name)"
+            let text = HostsFile.render(for: service, among: services, addresses: addresses, machineHosts: machineHosts)
+            // Readable by all: it is what a service's own user reads as /etc/hosts.
+            try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+            try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: path)
+            names.hostsFiles[service.name] = path
+        }
+        return names
+    }
+
+    /// Visible name → container port → port at its address, where they differ.
+    private static func movedPorts(
+        visible: Dictionary<String, String>.Keys, services: [Service], namedPorts: [String: [Int: Int]]
+    ) -> [String: [Int: Int]] {
+        var moved: [String: [Int: Int]] = [:]
+        for name in visible {
+            guard let owner = services.first(where: { $0.name == name || ServiceNetworks($0).aliases.values.contains { $0.contains(name) } })
+            else { continue }
+            let changed = (namedPorts[owner.name] ?? [:]).filter { $0.key != $0.value }
+            if !changed.isEmpty { moved[name] = changed }
+        }
+        return moved
+    }
+
+    /// A `CMD`/`CMD-SHELL` health check run inside the service's view of
+    /// names, so `pg_isready -h db` probes what the service itself would reach.
+    func wrap(_ check: ProbeCheck, of service: String, shimExecutable: String) -> ProbeCheck {
+        guard let hosts = hostsFiles[service] else { return check }
+        let prefix = [shimExecutable, "__exec-ns", hosts]
+        switch check {
+        case .http: return check
+        case let .shell(script): return .exec(prefix + ["/bin/sh", "/bin/sh", "-c", script])
+        case let .exec(arguments):
+            guard let program = arguments.first else { return check }
+            return .exec(prefix + [program] + arguments)
+        }
+    }
+}

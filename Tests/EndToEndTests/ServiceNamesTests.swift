@@ -1,0 +1,171 @@
+import Foundation
+import Glibc
+import Testing
+
+/// Service names resolve as on a container network (docs/service-discovery.md):
+/// every form a compose file names a service in (a URL, a bare host variable
+/// beside its port variable, a command argument) reaches that service on the
+/// container port the file uses, through the proxy at the service's own address.
+@Suite("service names reach their services")
+struct ServiceNamesTests {
+    static let hasPostgres = FileManager.default.fileExists(atPath: "/usr/lib/postgresql/15/bin/postgres")
+
+    /// `client` holds db's name for its whole life and asks, every half
+    /// second, when the server it reaches started; a restart of db changes
+    /// the answer, never the client or the name it uses.
+    static let postgresStack = """
+    services:
+      db:
+        image: postgres:15
+        environment:
+          POSTGRES_PASSWORD: secret
+          POSTGRES_USER: app
+          POSTGRES_DB: shop
+        healthcheck:
+          test: ["CMD-SHELL", "pg_isready -h db -p 5432 -U app"]
+          interval: 1s
+          timeout: 5s
+          retries: 60
+      client:
+        depends_on:
+          db:
+            condition: service_healthy
+        environment:
+          DATABASE_URL: postgres://app:secret@db:5432/shop
+          DB_HOST: db
+          DB_PORT: "5432"
+          PGPASSWORD: secret
+        command:
+          - bash
+          - -c
+          - |
+            until (exec 3<>/dev/tcp/db/5432) 2>/dev/null; do sleep 0.2; done
+            echo "tcp=reached"
+            echo "url=$$(psql "$$DATABASE_URL" -Atc 'SELECT 40 + 2')"
+            echo "hostvar=$$(psql -h "$$DB_HOST" -p "$$DB_PORT" -U app -d shop -Atc 'SELECT 40 + 3')"
+            echo "command=$$(psql -h db -U app -d shop -Atc 'SELECT 40 + 4')"
+            while true; do
+              echo "postmaster=$$(psql -h db -U app -d shop -Atc 'SELECT pg_postmaster_start_time()' 2>&1)"
+              sleep 0.5
+            done
+    """
+
+    @Test(.enabled(if: hasPostgres, "PostgreSQL 15 is not installed (.ci/run installs it)"))
+    func nameReachesPostgresFromURLHostVariableAndCommandAndSurvivesARestartOfDb() async throws {
+        try await withStack(Self.postgresStack) { stack in
+            let up = try await stack.run(["up", "-d", "--wait", "--wait-timeout", "120"], within: .seconds(150))
+            #expect(up.status == 0, "\(up.errors)\n\(stack.log("db"))")
+            #expect(await eventually(within: .seconds(60)) { stack.log("client").contains("postmaster=20") }, "\(stack.log("client"))")
+            let log = stack.log("client")
+            #expect(log.contains("tcp=reached"), "\(log)")
+            #expect(log.contains("url=42"), "\(log)")
+            #expect(log.contains("hostvar=43"), "\(log)")
+            #expect(log.contains("command=44"), "\(log)")
+
+            let client = try #require(try await stack.psRecords()["client"]?["Pid"] as? Int)
+            let before = Self.postmasterStarts(in: stack.log("client"))
+            #expect(before.count == 1, "\(before)")
+            let restart = try await stack.run(["restart", "db"], within: .seconds(120))
+            #expect(restart.status == 0, "\(restart.errors)")
+            #expect(
+                await eventually(within: .seconds(90)) { Self.postmasterStarts(in: stack.log("client")).count == 2 },
+                "the client never reached the restarted db:\n\(stack.log("client"))")
+            #expect(try await stack.psRecords()["client"]?["Pid"] as? Int == client, "the client was restarted")
+
+            let down = try await stack.run(["down"])
+            #expect(down.status == 0, "\(down.errors)")
+            #expect(await eventually(within: .seconds(10)) { stack.processes().isEmpty })
+        }
+    }
+
+    private static func postmasterStarts(in log: String) -> Set<String> {
+        Set(log.split(separator: "\n").compactMap { line in
+            guard let range = line.range(of: "postmaster=20") else { return nil }
+            return String(line[range.lowerBound...])
+        })
+    }
+
+    /// `web` answers with its project's marker; `client` fetches `web:8000`;
+    /// `loner` is on another network and must not see the name.
+    static let markerStack = """
+    services:
+      web:
+        expose: ["8000"]
+        command: python3 -m http.server $${PORT} --bind 127.0.0.1
+      client:
+        depends_on: [web]
+        command:
+          - python3
+          - -c
+          - |
+            import time, urllib.request
+            while True:
+                try:
+                    print("got", urllib.request.urlopen("http://web:8000/marker", timeout=5).read().decode().strip(), flush=True)
+                    break
+                except OSError:
+                    time.sleep(0.2)
+            time.sleep(300)
+      loner:
+        networks: [other]
+        command: sh -c 'getent hosts web || echo "web=unknown"; sleep 300'
+    networks:
+      other: {}
+    """
+
+    @Test func twoProjectsFromOneFileEachNameReachesItsOwnProjectsService() async throws {
+        try await withStack(Self.markerStack) { first in
+            try await withStack(Self.markerStack) { second in
+                for stack in [first, second] {
+                    try stack.runID.write(toFile: stack.directory + "/marker", atomically: true, encoding: .utf8)
+                }
+                async let upFirst = first.run(["up", "-d", "--wait", "--wait-timeout", "60"])
+                async let upSecond = second.run(["up", "-d", "--wait", "--wait-timeout", "60"])
+                let results = try await [upFirst, upSecond]
+                #expect(results.allSatisfy { $0.status == 0 }, "\(results.map(\.errors))")
+                for stack in [first, second] {
+                    #expect(
+                        await eventually(within: .seconds(30)) { stack.log("client").contains("got \(stack.runID)") },
+                        "\(stack.log("client"))\n\(stack.log("web"))")
+                    #expect(await eventually(within: .seconds(30)) { stack.log("loner").contains("web=unknown") }, "\(stack.log("loner"))")
+                }
+                for stack in [first, second] { _ = try await stack.run(["down"]) }
+            }
+        }
+    }
+
+    @Test func withoutNamespacesNamesInEnvironmentValuesAreRewrittenAndSaidSo() async throws {
+        try await withStack("""
+        services:
+          web:
+            expose: ["8000"]
+            command: python3 -m http.server $${PORT} --bind 127.0.0.1
+          client:
+            depends_on: [web]
+            environment:
+              WEB_URL: http://web:8000/marker
+              WEB_HOST: web
+            command:
+              - python3
+              - -c
+              - |
+                import os, time, urllib.request
+                print("host", os.environ["WEB_HOST"], flush=True)
+                while True:
+                    try:
+                        print("got", urllib.request.urlopen(os.environ["WEB_URL"], timeout=5).read().decode().strip(), flush=True)
+                        break
+                    except OSError:
+                        time.sleep(0.2)
+                time.sleep(300)
+        """) { stack in
+            try stack.runID.write(toFile: stack.directory + "/marker", atomically: true, encoding: .utf8)
+            let up = try await stack.run(["up", "-d", "--wait", "--wait-timeout", "60"], environment: ["SLIPWAY_NAMESPACES": "off"])
+            #expect(up.status == 0, "\(up.errors)")
+            #expect(await eventually(within: .seconds(30)) { stack.log("client").contains("got \(stack.runID)") }, "\(stack.log("client"))")
+            #expect(stack.log("client").contains("host 127."), "\(stack.log("client"))")
+            #expect(stack.log("client").contains("no private /etc/hosts"), "\(stack.log("client"))")
+            _ = try await stack.run(["down"])
+        }
+    }
+}
