@@ -302,12 +302,18 @@ actor ServiceRunner {
         guard let plan = try? HealthCheckPlan(service: service, primaryPort: primary) else { return }
         let monitor = HealthMonitor(
             plan: plan, environment: environment, workingDirectory: service.workingDir, limiter: context.probes,
-            launchedAt: launchedAt)
+            launchedAt: launchedAt,
+            listen: ListenTarget(watch: context.listens, ports: Array(privatePorts.values), processTree: process.shim.pid))
         self.monitor = monitor
         Task {
             await monitor.start()
             for await transition in monitor.transitions {
                 self.healthChanged(transition, of: process)
+            }
+        }
+        Task {
+            for await port in monitor.foreignPorts {
+                self.warn(ForeignPortWarning(port: port, privatePorts: privatePorts).text)
             }
         }
     }
