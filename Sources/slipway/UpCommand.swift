@@ -37,6 +37,10 @@ struct UpCommand: AsyncParsableCommand {
     @Flag(name: .customLong("detached-supervisor"), help: .hidden)
     var detachedSupervisor = false
 
+    /// The project `up -d` loaded (`ProjectHandoff`), which the background supervisor runs as it is.
+    @Option(name: .customLong("loaded-project"), help: .hidden)
+    var loadedProject: String?
+
     @Argument(help: "Start only these services (and what they depend on).")
     var serviceNames: [String] = []
 
@@ -49,12 +53,11 @@ struct UpCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let loaded = try ProjectLoader(options: global.loadOptions(requestedServices: serviceNames)).load()
-        if !detachedSupervisor { loaded.warnings.forEach { FailureReport.write($0.description) } }
+        let project = try loadProject()
         if detach || wait || waitTimeout != nil, !detachedSupervisor {
             let waiting = wait || waitTimeout != nil
             try await DetachedUp(
-                project: loaded.project, global: global, serviceNames: serviceNames, wait: waiting,
+                project: project, global: global, serviceNames: serviceNames, wait: waiting,
                 timeout: waitTimeout.map { .seconds($0) }
             ).run()
             return
@@ -62,16 +65,16 @@ struct UpCommand: AsyncParsableCommand {
         let environment = ProcessInfo.processInfo.environment
         let terminal = TerminalOutput(environment: environment)
         let supervisor = Supervisor(configuration: SupervisorConfiguration(
-            project: loaded.project,
+            project: project,
             services: serviceNames,
             stateDirectory: StateDirectory.resolve(
-                project: loaded.project.name, override: global.scope.stateDirectory, environment: environment),
+                project: project.name, override: global.scope.stateDirectory, environment: environment),
             shimExecutable: Self.ownExecutable(),
             // In the background, service output goes to the log files only.
             terminal: detachedSupervisor ? nil : terminal,
             environment: environment))
         let progress = ProgressLine(
-            nameWidth: loaded.project.services.keys.map(\.count).max() ?? 0, colours: terminal.colours)
+            nameWidth: project.services.keys.map(\.count).max() ?? 0, colours: terminal.colours)
         let renderer = Task {
             for await event in supervisor.events {
                 if let line = progress.render(event) { terminal.write(line: line) }
@@ -83,6 +86,14 @@ struct UpCommand: AsyncParsableCommand {
         signals.cancel()
         await renderer.value
         try await Self.exit(after: failure, interrupts: interruption.count)
+    }
+
+    /// The compose files loaded, or in the background supervisor the project `up -d` loaded.
+    private func loadProject() throws -> Project {
+        if detachedSupervisor, let loadedProject { return try ProjectHandoff.read(loadedProject) }
+        let loaded = try ProjectLoader(options: global.loadOptions(requestedServices: serviceNames)).load()
+        if !detachedSupervisor { loaded.warnings.forEach { FailureReport.write($0.description) } }
+        return loaded.project
     }
 
     /// The first Ctrl-C (or SIGTERM) stops gracefully, the next kills. The
