@@ -31,14 +31,16 @@ struct UpLoadOnceTests {
 }
 
 /// Counts the opens of one file through inotify; `take()` returns the opens
-/// since the last call.
+/// since the last call. Closes are watched too: inotify merges an event into
+/// an identical one still unread, so two opens in a row would count as one,
+/// while open, close, open, close stay four events.
 final class FileOpenCounter {
     private let descriptor: CInt
 
     init(watching path: String) throws {
         descriptor = inotify_init1(Int32(IN_NONBLOCK | IN_CLOEXEC))
         guard descriptor >= 0 else { throw POSIXError(.EMFILE) }
-        guard inotify_add_watch(descriptor, path, UInt32(IN_OPEN)) >= 0 else {
+        guard inotify_add_watch(descriptor, path, UInt32(IN_OPEN) | UInt32(IN_CLOSE_NOWRITE)) >= 0 else {
             close(descriptor)
             throw POSIXError(.ENOENT)
         }
