@@ -44,11 +44,12 @@ struct IdleBenchCommand: AsyncParsableCommand {
         let after = IdleSample(pid: pid)
         let seconds = Double(after.at - before.at) / 1e9
         let cpu = Double(after.cpuTicks - before.cpuTicks) / Double(sysconf(Int32(_SC_CLK_TCK))) / seconds * 100
-        let wakeups = Double(after.switches - before.switches) / seconds
+        let switches = after.switches.reduce(0) { total, thread in total + thread.value - (before.switches[thread.key] ?? 0) }
+        let wakeups = Double(switches) / seconds
         print("""
             background supervisor, \(services) healthy services probed over HTTP every \(interval) s, \(window) s window
-            CPU                      \(String(format: "%.3f", cpu)) % of one core (goal < 0.5 %)
-            wake-ups                 \(String(format: "%.1f", wakeups)) /s (context switches of its \(after.threads) threads)
+            CPU                      \(String(format: "%.3f", cpu)) % of one core (goal < 0.5 %; \(after.cpuTicks - before.cpuTicks) ticks of 1/\(sysconf(Int32(_SC_CLK_TCK))) s)
+            wake-ups                 \(String(format: "%.1f", wakeups)) /s (context switches of its \(after.switches.count) threads alive at the end; threads that ended within the window, such as each probe's, are not counted)
             probes expected          \(String(format: "%.1f", Double(services) / Double(interval))) /s
             """)
     }
@@ -76,23 +77,22 @@ struct IdleBenchCommand: AsyncParsableCommand {
 }
 
 /// A process's CPU ticks (all threads, ended ones included) and the context
-/// switches of its live threads, at one instant.
+/// switches of each live thread, at one instant.
 private struct IdleSample {
     var at = MonotonicClock.nanoseconds()
     var cpuTicks = 0
-    var switches = 0
-    var threads = 0
+    /// Voluntary plus involuntary context switches, by thread id.
+    var switches: [String: Int] = [:]
 
     init(pid: Int32) {
         if let stat = ProxyProcessStat.read(pid: pid) { cpuTicks = stat.userTicks + stat.systemTicks }
         let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []
-        threads = tasks.count
         for task in tasks {
             let status = (try? String(contentsOfFile: "/proc/\(pid)/task/\(task)/status", encoding: .utf8)) ?? ""
-            for line in status.split(separator: "\n")
-            where line.hasPrefix("voluntary_ctxt_switches:") || line.hasPrefix("nonvoluntary_ctxt_switches:") {
-                switches += line.split(separator: ":").last.flatMap { Int($0.trimmingCharacters(in: .whitespaces)) } ?? 0
-            }
+            switches[task] = status.split(separator: "\n")
+                .filter { $0.hasPrefix("voluntary_ctxt_switches:") || $0.hasPrefix("nonvoluntary_ctxt_switches:") }
+                .compactMap { $0.split(separator: ":").last.flatMap { Int($0.trimmingCharacters(in: .whitespaces)) } }
+                .reduce(0, +)
         }
     }
 }
