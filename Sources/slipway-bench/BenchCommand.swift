@@ -7,7 +7,8 @@ struct BenchCommand: AsyncParsableCommand {
         abstract: "Slipway's benchmarks, each printing its figure beside its peer's.",
         subcommands: [
             ProxyBenchCommand.self, ReadinessBenchCommand.self, ConfigBenchCommand.self, SupervisorRSSBenchCommand.self,
-            BringUpBenchCommand.self, SplitWriteBenchCommand.self, ImagesBenchCommand.self, NamesBenchCommand.self, InstantHTTPServer.self,
+            BringUpBenchCommand.self, SplitWriteBenchCommand.self, ImagesBenchCommand.self, NamesBenchCommand.self,
+            ListenQueryBenchCommand.self, IdleBenchCommand.self, InstantHTTPServer.self,
         ]
     )
 }

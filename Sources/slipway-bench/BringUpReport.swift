@@ -24,7 +24,7 @@ struct BringUpReport {
             unit: process start + first successful probe      \(milliseconds(unit)) ms
             critical-path limit: 1 service + \(waves - 1) × unit       \(milliseconds(limit)) ms
             up -d --wait, \(waves * width) services                          \(milliseconds(wall)) ms
-            ratio to the limit                                \(String(format: "%.2f", ratio))× (goal ≤ 1.20×)
+            ratio to the limit                                \(String(format: "%.2f", ratio))× (goal ≤ 1.10×)
             supervisor RSS with \(waves * width) services running           \(rss.map { "\($0 / 1024) MiB (\($0) kB)" } ?? "unknown")
             """
     }

@@ -28,7 +28,7 @@ struct BringUpRunner {
         let started = ContinuousClock.now
         let status = try run(common + ["up", "-d", "--wait", "--wait-timeout", "120"])
         let wall = ContinuousClock.now - started
-        let rss = supervisorPid(stateDirectory: stack + "/state").flatMap { SupervisorRSSBenchCommand.memory("Rss", of: $0) }
+        let rss = Self.supervisorPid(stateDirectory: stack + "/state").flatMap { SupervisorRSSBenchCommand.memory("Rss", of: $0) }
         let startToHealthy = Self.startToHealthy(log: stack + "/state/logs/w0s0.log")
         _ = try run(common + ["down"])
         guard status == 0 else { throw ValidationError("slipway up -d --wait exited \(status) on a \(waves)×\(width) stack") }
@@ -69,7 +69,7 @@ struct BringUpRunner {
     }
 
     /// The process running `slipway up --detached-supervisor` for this state directory.
-    private func supervisorPid(stateDirectory: String) -> Int32? {
+    static func supervisorPid(stateDirectory: String) -> Int32? {
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
         return entries.compactMap(Int32.init).first { pid in
             guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return false }

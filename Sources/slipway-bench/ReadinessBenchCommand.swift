@@ -23,23 +23,27 @@ struct ReadinessBenchCommand: AsyncParsableCommand {
     @Option(help: "The Python interpreter that runs the measured server.")
     var python = "python3"
 
+    @Flag(help: "Probe on the schedule alone, without listen detection (the figure before it).")
+    var scheduleOnly = false
+
     mutating func run() async throws {
         let workDirectory = try makeWorkDirectory()
         defer { try? FileManager.default.removeItem(atPath: workDirectory) }
         let limiter = ProbeLimiter()
         let ports = PortAllocator()
+        let listens = scheduleOnly ? nil : ListenWatch()
         let pythonPath = try ToolPath.resolve(python, option: "--python")
         var samples: [ReadinessProbeKind: [ReadinessSample]] = [:]
         for index in 0..<runs {
             for kind in ReadinessProbeKind.allCases {
                 let run = ReadinessRun(python: pythonPath, workDirectory: workDirectory, kind: kind,
                                        interval: .seconds(interval), startDelay: startDelay(index),
-                                       limiter: limiter, ports: ports)
+                                       limiter: limiter, ports: ports, listens: listens)
                 samples[kind, default: []].append(try await run.measure(index: index))
             }
         }
         let report = ReadinessReport(samples: samples, interval: .seconds(interval), runs: runs,
-                                     startDelays: 0...maxStartDelay)
+                                     startDelays: 0...maxStartDelay, listenDetection: !scheduleOnly)
         print(report.render())
     }
 

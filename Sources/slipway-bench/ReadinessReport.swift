@@ -4,17 +4,20 @@ struct ReadinessReport {
     var interval: Duration
     var runs: Int
     var startDelays: ClosedRange<Int>
+    var listenDetection: Bool
 
     func render() -> String {
         var lines = [
             "readiness latency: server starts listening → Slipway reports it healthy",
-            "\(runs) runs per probe, server starting \(startDelays.lowerBound)–\(startDelays.upperBound) ms after launch, interval \(format(interval))",
+            "\(runs) runs per probe, server starting \(startDelays.lowerBound)–\(startDelays.upperBound) ms after launch, interval \(format(interval)), "
+                + (listenDetection ? "listen detection on" : "probe schedule alone (--schedule-only)"),
             "",
             pad("probe", 30) + pad("median", 12) + pad("p90", 12) + pad("max", 12),
         ]
         for kind in ReadinessProbeKind.allCases {
             let all = samples[kind] ?? []
             lines.append(row("slipway \(kind.rawValue)", all.map(\.latency)))
+            lines.append(row("  minus the probe's run time", all.map { $0.latency - $0.probeTime }))
             for (label, range) in Self.startupBands {
                 let band = all.filter { range.contains($0.startup) }.map(\.latency)
                 lines.append(row("  listening \(label) (\(band.count))", band))

@@ -23,6 +23,8 @@ struct ReadinessRun {
     var startDelay: Duration
     var limiter: ProbeLimiter
     var ports: PortAllocator
+    /// Nil measures the probe schedule alone, as before listen detection.
+    var listens: ListenWatch?
 
     /// Milliseconds from launch to listening, and from listening to healthy.
     func measure(index: Int) async throws -> ReadinessSample {
@@ -34,12 +36,16 @@ struct ReadinessRun {
         let server = try ReadinessServer(python: python, port: port, startDelay: startDelay, stampFile: stampFile)
         defer { server.stop() }
         let plan = HealthCheckPlan(check: kind.check(port: port), interval: interval, timeout: .seconds(5))
-        let monitor = HealthMonitor(plan: plan, environment: ProcessInfo.processInfo.environment,
-                                    workingDirectory: workDirectory, limiter: limiter, launchedAt: launchedAt)
+        let monitor = HealthMonitor(
+            plan: plan, environment: ProcessInfo.processInfo.environment, workingDirectory: workDirectory,
+            limiter: limiter, launchedAt: launchedAt,
+            listen: listens.map { ListenTarget(watch: $0, ports: [port], processTree: server.pid) })
         await monitor.start()
         var healthyAt: UInt64?
+        var probeTime = Duration.zero
         for await transition in monitor.transitions where transition.to == .healthy {
             healthyAt = MonotonicClock.nanoseconds()
+            probeTime = transition.probe.duration
             break
         }
         await monitor.stop()
@@ -47,7 +53,8 @@ struct ReadinessRun {
         guard let listening = server.listeningSince else { throw Failure.noListenStamp }
         return ReadinessSample(
             startup: Double(Int64(listening) - Int64(launchedAtMonotonic)) / 1_000_000,
-            latency: Double(Int64(healthyAt) - Int64(listening)) / 1_000_000)
+            latency: Double(Int64(healthyAt) - Int64(listening)) / 1_000_000,
+            probeTime: Double(probeTime.components.attoseconds) / 1e15 + Double(probeTime.components.seconds) * 1000)
     }
 }
 
@@ -57,6 +64,8 @@ struct ReadinessSample {
     var startup: Double
     /// Listening to reported healthy: the figure measured.
     var latency: Double
+    /// How long the probe that found it healthy ran.
+    var probeTime: Double
 }
 
 /// The probe forms the benchmark compares.

@@ -39,6 +39,8 @@ final class ReadinessServer {
         try process.run()
     }
 
+    var pid: Int32 { process.processIdentifier }
+
     /// CLOCK_MONOTONIC nanoseconds at which the server started listening, once it has.
     var listeningSince: UInt64? {
         (try? String(contentsOfFile: stampFile, encoding: .utf8)).flatMap { UInt64($0) }

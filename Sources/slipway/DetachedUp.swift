@@ -23,10 +23,12 @@ struct DetachedUp {
         if await client.supervisorIsRunning() { throw Self.failure(.alreadyRunning(stateDirectory: state.path)) }
         do { try state.prepare() } catch { throw Self.failure(.stateDirectory(error.description)) }
         let deadline = ContinuousClock.now + (timeout ?? .seconds(365 * 86400))
+        let handoff: String
+        do { handoff = try ProjectHandoff.write(project, in: state) } catch { throw Self.failure(.stateDirectory("\(error)")) }
         let supervisor: DetachedSupervisor
         do {
             supervisor = try DetachedSupervisor.launch(
-                executable: UpCommand.ownExecutable(), arguments: supervisorArguments(state), state: state,
+                executable: UpCommand.ownExecutable(), arguments: supervisorArguments(state, handoff: handoff), state: state,
                 environment: environment)
         } catch {
             throw UpFailure(message: "\(error)", exitCode: DetachedExitCode.supervisorLost)
@@ -45,8 +47,10 @@ struct DetachedUp {
     }
 
     /// The arguments of the background supervisor: this `up`, resolved, in its hidden mode.
-    private func supervisorArguments(_ state: StateDirectory) -> [String] {
-        var arguments = ["up", UpCommand.supervisorFlag, "--state-dir", state.path, "-p", project.name]
+    private func supervisorArguments(_ state: StateDirectory, handoff: String) -> [String] {
+        var arguments = [
+            "up", UpCommand.supervisorFlag, "--loaded-project", handoff, "--state-dir", state.path, "-p", project.name,
+        ]
         for file in global.files { arguments += ["-f", file] }
         for profile in global.scope.profiles { arguments += ["--profile", profile] }
         for file in global.scope.envFiles { arguments += ["--env-file", file] }

@@ -50,6 +50,10 @@ struct UpCommand: AsyncParsableCommand {
     @Flag(name: .customLong("detached-supervisor"), help: .hidden)
     var detachedSupervisor = false
 
+    /// The project `up -d` loaded (`ProjectHandoff`), which the background supervisor runs as it is.
+    @Option(name: .customLong("loaded-project"), help: .hidden)
+    var loadedProject: String?
+
     @Argument(help: "Start only these services (and what they depend on).")
     var serviceNames: [String] = []
 
@@ -79,30 +83,29 @@ struct UpCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let loaded = try ProjectLoader(options: global.loadOptions(requestedServices: serviceNames)).load()
-        if !detachedSupervisor { loaded.warnings.forEach { FailureReport.write($0.description) } }
+        let project = try loadProject()
         if detach || wait || waitTimeout != nil, !detachedSupervisor {
             let waiting = wait || waitTimeout != nil
             try await DetachedUp(
-                project: loaded.project, global: global, serviceNames: serviceNames, wait: waiting,
+                project: project, global: global, serviceNames: serviceNames, wait: waiting,
                 timeout: waitTimeout.map { .seconds($0) }, json: format == .json
             ).run()
             return
         }
-        let abort = try exitAbort(loaded.project)
+        let abort = try exitAbort(project)
         let environment = ProcessInfo.processInfo.environment
         let terminal = TerminalOutput(environment: environment)
         let supervisor = Supervisor(configuration: SupervisorConfiguration(
-            project: loaded.project,
+            project: project,
             services: serviceNames,
             stateDirectory: StateDirectory.resolve(
-                project: loaded.project.name, override: global.scope.stateDirectory, environment: environment),
+                project: project.name, override: global.scope.stateDirectory, environment: environment),
             shimExecutable: Self.ownExecutable(),
             // In the background, service output goes to the log files only.
             terminal: detachedSupervisor ? nil : terminal,
             environment: environment))
         let progress = ProgressLine(
-            nameWidth: loaded.project.services.keys.map(\.count).max() ?? 0, colours: terminal.colours)
+            nameWidth: project.services.keys.map(\.count).max() ?? 0, colours: terminal.colours)
         let aborted = AbortRecord()
         let renderer = Task {
             for await event in supervisor.events {
@@ -130,6 +133,14 @@ struct UpCommand: AsyncParsableCommand {
         guard let service = abort.exitCodeFrom, service != cause.service else { return cause.code }
         let instance = try? await supervisor.status(services: [service]).instances.first
         return instance?.exitCode ?? 0
+    }
+
+    /// The compose files loaded, or in the background supervisor the project `up -d` loaded.
+    private func loadProject() throws -> Project {
+        if detachedSupervisor, let loadedProject { return try ProjectHandoff.read(loadedProject) }
+        let loaded = try ProjectLoader(options: global.loadOptions(requestedServices: serviceNames)).load()
+        if !detachedSupervisor { loaded.warnings.forEach { FailureReport.write($0.description) } }
+        return loaded.project
     }
 
     /// The first Ctrl-C (or SIGTERM) stops gracefully, the next kills. The

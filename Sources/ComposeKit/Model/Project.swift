@@ -1,6 +1,6 @@
 /// A loaded, interpolated, merged and validated compose project: the one
 /// model every other part of Slipway works on.
-public struct Project: Sendable, Equatable {
+public struct Project: Sendable, Equatable, Codable {
     /// Normalized project name (`[a-z0-9_-]`, lower-case).
     public var name: String
     /// Absolute project directory; relative paths in services resolve against it.

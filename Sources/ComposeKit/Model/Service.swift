@@ -1,5 +1,5 @@
 /// One compose service, normalized: every emulated key typed, defaults applied.
-public struct Service: Sendable, Equatable {
+public struct Service: Sendable, Equatable, Codable {
     public var name: String
     public var image: String?
     /// `build` is kept and shown, never built: its Dockerfile's defaults are
@@ -78,12 +78,12 @@ public struct Service: Sendable, Equatable {
 }
 
 /// `command` / `entrypoint`: a string runs through `/bin/sh -c`, a list is exec'd.
-public enum CommandLine: Sendable, Equatable {
+public enum CommandLine: Sendable, Equatable, Codable {
     case shell(String)
     case exec([String])
 }
 
-public struct EnvFileReference: Sendable, Equatable {
+public struct EnvFileReference: Sendable, Equatable, Codable {
     /// Absolute path.
     public var path: String
     public var required: Bool
@@ -96,8 +96,8 @@ public struct EnvFileReference: Sendable, Equatable {
     }
 }
 
-public struct Dependency: Sendable, Equatable {
-    public enum Condition: String, Sendable, Equatable, CaseIterable {
+public struct Dependency: Sendable, Equatable, Codable {
+    public enum Condition: String, Sendable, Equatable, Codable, CaseIterable {
         case serviceStarted = "service_started"
         case serviceHealthy = "service_healthy"
         case serviceCompletedSuccessfully = "service_completed_successfully"
@@ -114,8 +114,8 @@ public struct Dependency: Sendable, Equatable {
     }
 }
 
-public struct Healthcheck: Sendable, Equatable {
-    public enum Test: Sendable, Equatable {
+public struct Healthcheck: Sendable, Equatable, Codable {
+    public enum Test: Sendable, Equatable, Codable {
         /// `NONE`: the image's check is switched off.
         case none
         /// `CMD`: exec'd directly.
@@ -159,7 +159,7 @@ public struct Healthcheck: Sendable, Equatable {
     }
 }
 
-public struct PortMapping: Sendable, Equatable {
+public struct PortMapping: Sendable, Equatable, Codable {
     public var name: String?
     /// Container port.
     public var target: Int
@@ -196,7 +196,7 @@ public struct PortMapping: Sendable, Equatable {
 }
 
 /// Service-level `restart`.
-public enum RestartPolicy: Sendable, Equatable {
+public enum RestartPolicy: Sendable, Equatable, Codable {
     case no
     case always
     case unlessStopped
@@ -205,8 +205,8 @@ public enum RestartPolicy: Sendable, Equatable {
 }
 
 /// `deploy.restart_policy`.
-public struct DeployRestartPolicy: Sendable, Equatable {
-    public enum Condition: String, Sendable, Equatable {
+public struct DeployRestartPolicy: Sendable, Equatable, Codable {
+    public enum Condition: String, Sendable, Equatable, Codable {
         case none
         case onFailure = "on-failure"
         case any

@@ -1,7 +1,7 @@
 /// The service-level `x-slipway` block. Unknown keys inside it are load errors,
 /// so a typo never silently changes behaviour.
-public struct SlipwayExtension: Sendable, Equatable {
-    public enum ProxyMode: String, Sendable, Equatable {
+public struct SlipwayExtension: Sendable, Equatable, Codable {
+    public enum ProxyMode: String, Sendable, Equatable, Codable {
         case tcp
         case http
     }
@@ -37,7 +37,7 @@ public struct SlipwayExtension: Sendable, Equatable {
 }
 
 /// `x-slipway.deploy`: blue-green settings (used by the deployment issues).
-public struct DeploySettings: Sendable, Equatable {
+public struct DeploySettings: Sendable, Equatable, Codable {
     /// How long in-flight traffic on the old instance may finish.
     public var drain: Duration
     /// How long the previous instance is kept for an instant rollback.

@@ -1,8 +1,8 @@
 /// One entry of a service's `volumes`: what is mounted at a container path.
 /// Slipway has no container filesystem; a mount matters where an image
 /// adapter keeps its data or reads its init scripts (docs/images.md).
-public struct VolumeMount: Sendable, Equatable {
-    public enum Source: Sendable, Equatable {
+public struct VolumeMount: Sendable, Equatable, Codable {
+    public enum Source: Sendable, Equatable, Codable {
         /// A named volume: `<state>/volumes/<name>`, kept by `down`, removed by `down -v`.
         case volume(String)
         /// A host directory, absolute (relative paths resolved against the project directory).

@@ -2,7 +2,12 @@
 /// its health on `transitions` (starting → healthy → unhealthy → healthy …).
 ///
 /// The schedule is `HealthTracker`'s: adaptive probes until the first
-/// success, then the configured interval. Every probe holds a permit of the
+/// success, then the configured interval. With a `ListenTarget`, a probe also
+/// runs the moment one of the instance's ports starts listening (the
+/// schedule goes on beside it, for probes that fail at first and checks that
+/// do not depend on the port); the listen watch is left at the first
+/// success. Ports the instance's processes listen on besides their own are
+/// reported on `foreignPorts`. Every probe holds a permit of the
 /// project's shared `ProbeLimiter` while it runs. Only services with an
 /// active check get a monitor (`HealthCheckPlan(service:primaryPort:)`
 /// returns nil for the others). The monitor probes until `stop()`, which the
@@ -11,6 +16,16 @@ public actor HealthMonitor {
     /// Ends after `stop()`.
     public nonisolated let transitions: AsyncStream<HealthTransition>
     private let continuation: AsyncStream<HealthTransition>.Continuation
+    /// Ports the instance listens on that are not its own; ends after `stop()`.
+    public nonisolated let foreignPorts: AsyncStream<Int>
+    private let foreignContinuation: AsyncStream<Int>.Continuation
+    private let listenTarget: ListenTarget?
+    private var registration: ListenWatch.Registration?
+    /// The pause before the next probe, which a port starting to listen cuts short.
+    private var pause: CheckedContinuation<Void, Never>?
+    private var pauseGeneration: UInt64 = 0
+    /// A port started listening while a probe ran: the next one runs at once.
+    private var listenedDuringProbe = false
     private let probe: HealthProbe
     private let limiter: ProbeLimiter
     private let launchedAt: ContinuousClock.Instant
@@ -20,6 +35,8 @@ public actor HealthMonitor {
     /// Probes run so far.
     public private(set) var probeCount = 0
     public private(set) var lastProbe: ProbeResult?
+    /// The instance's ports seen listening, in order.
+    public private(set) var portsSeenListening: [Int] = []
 
     /// `launchedAt` is when the instance's process started: the first probe
     /// runs 50 ms after it.
@@ -28,9 +45,12 @@ public actor HealthMonitor {
         environment: [String: String],
         workingDirectory: String?,
         limiter: ProbeLimiter,
-        launchedAt: ContinuousClock.Instant = .now
+        launchedAt: ContinuousClock.Instant = .now,
+        listen: ListenTarget? = nil
     ) {
         (transitions, continuation) = AsyncStream.makeStream(of: HealthTransition.self)
+        (foreignPorts, foreignContinuation) = AsyncStream.makeStream(of: Int.self)
+        listenTarget = listen.flatMap { $0.ports.isEmpty ? nil : $0 }
         probe = HealthProbe(
             check: plan.check, timeout: plan.timeout, environment: environment, workingDirectory: workingDirectory)
         self.limiter = limiter
@@ -45,6 +65,11 @@ public actor HealthMonitor {
     /// Starts probing; a second call, or one after `stop()`, does nothing.
     public func start() {
         guard loop == nil, !stopped else { return }
+        if let target = listenTarget {
+            registration = target.watch.watch(ports: target.ports, processTree: target.processTree) { [weak self] event in
+                Task { await self?.received(event) }
+            }
+        }
         loop = Task { await self.probeUntilStopped() }
     }
 
@@ -52,7 +77,9 @@ public actor HealthMonitor {
     /// once no probe process of this monitor is left.
     public func stop() async {
         stopped = true
+        endListenWatch()
         continuation.finish()
+        foreignContinuation.finish()
         guard let loop else { return }
         loop.cancel()
         await loop.value
@@ -63,7 +90,7 @@ public actor HealthMonitor {
         let probe = self.probe
         while !stopped {
             do {
-                try await Task.sleep(for: max(delay, .zero))
+                try await pause(for: delay)
                 let (started, result) = try await limiter.withPermit { (ContinuousClock.now, await probe.run()) }
                 guard !Task.isCancelled else { return }
                 delay = record(result, startedAt: started)
@@ -73,12 +100,61 @@ public actor HealthMonitor {
         }
     }
 
+    /// Waits `delay`, or less when a port starts listening meanwhile.
+    private func pause(for delay: Duration) async throws {
+        if listenedDuringProbe {
+            listenedDuringProbe = false
+            return
+        }
+        guard delay > .zero else { return }
+        guard registration != nil else { return try await Task.sleep(for: delay) }
+        pauseGeneration += 1
+        let generation = pauseGeneration
+        let timer = Task { [weak self] in
+            guard (try? await Task.sleep(for: delay)) != nil else { return }
+            await self?.endPause(generation)
+        }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { pause = $0 }
+        } onCancel: {
+            Task { await self.endPause(nil) }
+        }
+        timer.cancel()
+        try Task.checkCancellation()
+    }
+
+    /// Resumes the pause numbered `generation` (any pause when nil).
+    private func endPause(_ generation: UInt64?) {
+        guard let pause, generation == nil || generation == pauseGeneration else { return }
+        self.pause = nil
+        pause.resume()
+    }
+
+    private func received(_ event: ListenEvent) {
+        guard !stopped, registration != nil else { return }
+        switch event {
+        case let .listening(port):
+            portsSeenListening.append(port)
+            if pause != nil { endPause(nil) } else { listenedDuringProbe = true }
+        case let .foreignPort(port):
+            foreignContinuation.yield(port)
+        }
+    }
+
+    private func endListenWatch() {
+        guard let registration, let target = listenTarget else { return }
+        target.watch.cancel(registration)
+        self.registration = nil
+        listenedDuringProbe = false
+    }
+
     /// Folds a result in, reports a change, returns the delay before the next probe.
     private func record(_ result: ProbeResult, startedAt: ContinuousClock.Instant) -> Duration {
         probeCount += 1
         lastProbe = result
         let before = tracker.status
         if let after = tracker.record(result, startedAt: startedAt - launchedAt) {
+            if after == .healthy { endListenWatch() }
             continuation.yield(HealthTransition(
                 from: before, to: after, probe: result, failingStreak: tracker.failingStreak, at: .now))
         }

@@ -9,6 +9,8 @@ struct RunContext: Sendable {
     var events: AsyncStream<ServiceEvent>.Continuation
     var ports: PortAllocator
     var probes: ProbeLimiter
+    /// Sees instances' private ports start listening, for their first probe.
+    var listens = ListenWatch()
     var proxy: ReverseProxy
     var endpoints: ServiceEndpoints
     /// Each service's view of the others' names.

@@ -351,12 +351,18 @@ actor ServiceRunner {
         plan.check = context.names.wrap(plan.check, of: service.name, shimExecutable: context.shimExecutable)
         let monitor = HealthMonitor(
             plan: plan, environment: environment, workingDirectory: service.workingDir, limiter: context.probes,
-            launchedAt: launchedAt)
+            launchedAt: launchedAt,
+            listen: ListenTarget(watch: context.listens, ports: Array(privatePorts.values), processTree: process.shim.pid))
         self.monitor = monitor
         Task {
             await monitor.start()
             for await transition in monitor.transitions {
                 self.healthChanged(transition, of: process)
+            }
+        }
+        Task {
+            for await port in monitor.foreignPorts {
+                self.warn(ForeignPortWarning(port: port, privatePorts: privatePorts).text)
             }
         }
     }
