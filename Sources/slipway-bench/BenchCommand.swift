@@ -7,7 +7,7 @@ struct BenchCommand: AsyncParsableCommand {
         abstract: "Slipway's benchmarks, each printing its figure beside its peer's.",
         subcommands: [
             ProxyBenchCommand.self, ReadinessBenchCommand.self, ConfigBenchCommand.self, SupervisorRSSBenchCommand.self,
-            BringUpBenchCommand.self, SplitWriteBenchCommand.self, InstantHTTPServer.self,
+            BringUpBenchCommand.self, SplitWriteBenchCommand.self, HardenBenchCommand.self, InstantHTTPServer.self,
         ]
     )
 }

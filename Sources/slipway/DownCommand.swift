@@ -16,6 +16,10 @@ struct DownCommand: AsyncParsableCommand {
     @Option(name: .shortAndLong, help: "Seconds to wait for a service to stop before killing it (default: its stop_grace_period).")
     var timeout: Int?
 
+    func validate() throws {
+        try StopTimeout.validate(timeout)
+    }
+
     func run() async throws {
         let endpoint = try global.controlEndpoint()
         let printer = ActionReportPrinter(environment: ProcessInfo.processInfo.environment)

@@ -44,6 +44,9 @@ struct LogsCommand: AsyncParsableCommand {
     func run() async throws {
         let endpoint = try global.controlEndpoint()
         let logs = endpoint.stateDirectory.logsDirectory
+        if services.isEmpty, case .unreadable(let reason) = LogAccess.of(logs, directory: true) {
+            throw UnreadableLogs(what: "the logs of project \(endpoint.project)", path: logs, reason: reason)
+        }
         let known = LogSource.all(in: logs)
         let sources = try selectedSources(known: known, state: endpoint.stateDirectory)
         let options = LogReader.Options(tail: Int(tail), since: try since.map { try LogSince.parse($0) })
@@ -67,12 +70,16 @@ struct LogsCommand: AsyncParsableCommand {
     }
 
     /// The named services' files, which must exist unless following (a
-    /// service may not have started yet).
+    /// service may not have started yet); every file shown must be readable.
     private func selectedSources(known: [LogSource], state: StateDirectory) throws -> [LogSource] {
-        guard !services.isEmpty else { return known }
-        let selected = services.map { LogSource(service: $0, path: state.logFile(service: $0)) }
-        if !follow, let missing = selected.first(where: { !FileManager.default.fileExists(atPath: $0.path) }) {
-            throw NoLogs(service: missing.service, path: missing.path)
+        let selected = services.isEmpty ? known : services.map { LogSource(service: $0, path: state.logFile(service: $0)) }
+        for source in selected {
+            switch LogAccess.of(source.path) {
+            case .readable: continue
+            case .missing: if !follow { throw NoLogs(service: source.service, path: source.path) }
+            case .unreadable(let reason):
+                throw UnreadableLogs(what: "the logs of service \(source.service)", path: source.path, reason: reason)
+            }
         }
         return selected
     }
@@ -115,5 +122,13 @@ struct NoLogs: SlipwayFailure {
     var service: String
     var path: String
     var message: String { "no logs for service \(service): \(path) does not exist" }
+    var exitCode: ExitCode { ExitCode(1) }
+}
+
+struct UnreadableLogs: SlipwayFailure {
+    var what: String
+    var path: String
+    var reason: String
+    var message: String { "cannot read \(what): \(path): \(reason)" }
     var exitCode: ExitCode { ExitCode(1) }
 }

@@ -58,6 +58,7 @@ struct ServiceDecoder {
                 return
             }
             service.notEmulated[key] = value.resolved
+            if key == "logging" { service.logLimits = LoggingDecoder(reader: reader).limits(value, path) }
         default: break
         }
     }

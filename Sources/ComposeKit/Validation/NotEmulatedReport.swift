@@ -11,11 +11,13 @@ struct NotEmulatedReport {
     }
 
     private static let topLevelKeys: Set<String> = ["networks", "volumes", "secrets", "configs", "models"]
+    /// Kept as written but acted on in part: `logging`'s size options bound the log.
+    private static let emulatedServiceKeys: Set<String> = ["logging"]
 
     private func reportServiceKeys(_ project: Project, decoded: [String: DecodedService]) {
         var users: [String: [String]] = [:]
         for name in project.services.keys.sorted() {
-            for key in project.services[name]?.notEmulated.keys ?? [:].keys {
+            for key in project.services[name]?.notEmulated.keys ?? [:].keys where !Self.emulatedServiceKeys.contains(key) {
                 users[key, default: []].append(name)
             }
         }

@@ -228,10 +228,10 @@ actor ServiceRunner {
     private func launchRequest(privatePorts: [Int: Int]) throws -> InstanceLaunchRequest {
         let arguments = try ServiceCommand.arguments(for: service)
         let user = switchedUser()
+        let owner = try user.map(account)
         var environment = InstanceEnvironment.build(
             for: service, ports: privatePorts, dependencies: context.endpoints.addresses,
-            inherited: context.baseEnvironment)
-        let owner = try user.map(account)
+            inherited: owner.map { InstanceEnvironment.base(for: $0, from: context.baseEnvironment) } ?? context.baseEnvironment)
         environment["SLIPWAY_DATA_DIR"] = try ServiceDataDirectory(
             state: context.state, service: service.name, owner: owner).path
         guard let executable = ExecutableLookup.resolve(
