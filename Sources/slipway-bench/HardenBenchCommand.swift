@@ -88,7 +88,7 @@ struct HardenBenchCommand: AsyncParsableCommand {
             command: ["sleep", "100000"]
             healthcheck: {test: ["CMD", "true"], interval: 1s}
           flood:
-            command: ["sh", "-c", "while [ ! -f \(trigger) ]; do sleep 0.1; done; head -c \(floodMegabytes * 1_000_000) /dev/zero | tr '\\\\0' x | fold -w 199; echo flood-done; exec sleep 100000"]
+            command: ["sh", "-c", "while [ ! -f \(trigger) ]; do sleep 0.1; done; head -c \(floodMegabytes * 1_000_000) /dev/zero | tr '\\\\0' x | fold -w 199; echo; echo flood-done; exec sleep 100000"]
             healthcheck: {test: ["CMD", "true"], interval: 1s}
 
         """

@@ -17,14 +17,13 @@ struct UpExampleStackTests {
     @Test(.enabled(if: hasPostgres, "PostgreSQL 15 is not installed (.ci/run installs it)"))
     func bringsTheStackUpServesEachPortAndLeavesNothing() async throws {
         let stack = try TestStack(composeFile: Self.example)
-        let ports = ["TICKET_SERVICE_HTTP_PORT", "WORKFLOW_API_HTTP_PORT", "AUTH_SERVICE_HTTP_PORT"]
-            .reduce(into: [String: String]()) { $0[$1] = String(TestStack.freePort()) }
-        let up = try stack.start(environment: ports)
+        let up = try stack.start(environment: Self.ephemeralPorts)
         let healthy = await eventually(within: .seconds(90)) {
             ["db", "ticket-service", "auth-service", "workflow-api"].allSatisfy { up.states(of: $0).contains("Healthy") }
         }
+        let ports = await Self.httpPorts(stack)
         var bodies: [String] = []
-        for port in ports.values.sorted() {
+        for port in ports {
             bodies.append(await Self.get("http://127.0.0.1:\(port)/health/") ?? "no answer on \(port)")
         }
         up.signal(SIGINT)
@@ -33,6 +32,7 @@ struct UpExampleStackTests {
         await up.cleanUp()
 
         #expect(healthy, "\(up.output)\(up.errors)")
+        #expect(ports.count == 3, "\(up.output)\(up.errors)")
         #expect(up.states(of: "migrate").contains("Completed"))
         for body in bodies { #expect(body.contains("\"status\": \"healthy\""), "\(body)") }
         #expect(status == 0)
@@ -42,11 +42,11 @@ struct UpExampleStackTests {
     @Test(.enabled(if: hasPostgres, "PostgreSQL 15 is not installed (.ci/run installs it)"))
     func detachedWaitServesEachPortThenDownLeavesNoProcessAndNoListener() async throws {
         let stack = try TestStack(composeFile: Self.example)
-        let ports = ["TICKET_SERVICE_HTTP_PORT", "WORKFLOW_API_HTTP_PORT", "AUTH_SERVICE_HTTP_PORT"]
-            .reduce(into: [String: String]()) { $0[$1] = String(TestStack.freePort()) }
-        let up = try await stack.run(["up", "-d", "--wait", "--wait-timeout", "120"], environment: ports, within: .seconds(150))
+        let up = try await stack.run(
+            ["up", "-d", "--wait", "--wait-timeout", "120"], environment: Self.ephemeralPorts, within: .seconds(150))
+        let ports = await Self.httpPorts(stack)
         var bodies: [String] = []
-        for port in ports.values.sorted() {
+        for port in ports {
             bodies.append(await Self.get("http://127.0.0.1:\(port)/health/") ?? "no answer on \(port)")
         }
         let down = try await stack.run(["down"], within: .seconds(60))
@@ -59,7 +59,20 @@ struct UpExampleStackTests {
         for body in bodies { #expect(body.contains("\"status\": \"healthy\"") && body.contains("\"database\": \"ok\""), "\(body)") }
         #expect(down.status == 0, "\(down.errors)")
         #expect(gone)
-        for port in ports.values.compactMap(Int.init) { #expect(!listening.contains(port), "port \(port) still listens") }
+        #expect(ports.count == 3, "\(up.errors)")
+        for port in ports { #expect(!listening.contains(port), "port \(port) still listens") }
+    }
+
+    /// Each HTTP service published on port 0: the proxy binds a port the
+    /// kernel picks, and the test reads it back from `ps`.
+    private static let ephemeralPorts = ["TICKET_SERVICE_HTTP_PORT": "0", "WORKFLOW_API_HTTP_PORT": "0", "AUTH_SERVICE_HTTP_PORT": "0"]
+
+    private static func httpPorts(_ stack: TestStack) async -> [Int] {
+        var ports: [Int] = []
+        for service in ["ticket-service", "workflow-api", "auth-service"] {
+            ports += (try? await stack.publishedPorts(service)) ?? []
+        }
+        return ports
     }
 
     private static func get(_ address: String) async -> String? {
