@@ -16,6 +16,9 @@ struct HardenBenchCommand: AsyncParsableCommand {
     @Option(help: "Control connections to open, one request each.")
     var connections = 10_000
 
+    @Option(help: "Rounds of connections: growth in the first alone is the allocator's high-water mark; a leak grows in every round.")
+    var rounds = 2
+
     @Option(help: "Megabytes the flooding service writes to its output.")
     var floodMegabytes = 200
 
@@ -52,17 +55,14 @@ struct HardenBenchCommand: AsyncParsableCommand {
         let start = Sample(of: supervisor)
 
         let client = ControlClient(endpoint: ControlEndpoint(project: "harden", stateDirectory: state))
-        let began = ContinuousClock.now
-        var failed = 0
-        for _ in 0..<(connections / 50) {
-            failed += await withTaskGroup(of: Int.self) { group in
-                for _ in 0..<50 { group.addTask { (try? await client.status()) == nil ? 1 : 0 } }
-                return await group.reduce(0, +)
-            }
+        var measured: [(sample: Sample, failed: Int, took: Duration)] = []
+        for _ in 0..<rounds {
+            let began = ContinuousClock.now
+            let failed = await Self.connect(connections, client)
+            let took = ContinuousClock.now - began
+            try await Task.sleep(for: .seconds(1))
+            measured.append((Sample(of: supervisor), failed, took))
         }
-        let connecting = ContinuousClock.now - began
-        try await Task.sleep(for: .seconds(1))
-        let afterConnections = Sample(of: supervisor)
 
         _ = FileManager.default.createFile(atPath: trigger, contents: nil)
         let log = state.logFile(service: "flood")
@@ -70,14 +70,30 @@ struct HardenBenchCommand: AsyncParsableCommand {
         let afterFlood = Sample(of: supervisor)
         let onDisk = Self.bytesOnDisk(state.logsDirectory, prefix: "flood.log")
 
+        let rows = [("at start", start, "")] + measured.enumerated().map { index, round in
+            ("after \(index == 0 ? "" : "another ")\(connections) control connections", round.sample,
+             "\(round.failed) failed, \(SupervisorRSSBenchCommand.milliseconds(round.took)) ms")
+        } + [("after a \(floodMegabytes) MB log flood", afterFlood, flooded ? "" : "the flood did not finish in 600 s")]
+        print("supervisor".padding(toLength: 44, withPad: " ", startingAt: 0) + "RSS        open fds")
+        for (label, sample, note) in rows {
+            print(label.padding(toLength: 44, withPad: " ", startingAt: 0) + "\(sample)" + (note.isEmpty ? "" : "   (\(note))"))
+        }
         print("""
-            supervisor                          RSS        open fds
-            at start                            \(start)
-            after \(connections) control connections \(afterConnections)   (\(failed) failed, \(SupervisorRSSBenchCommand.milliseconds(connecting)) ms)
-            after a \(floodMegabytes) MB log flood              \(afterFlood)\(flooded ? "" : "   (flood did not finish in 600 s)")
-            flood log on disk (default cap)     \(onDisk / 1_048_576) MiB in \(Self.files(state.logsDirectory, prefix: "flood.log")) files
-            docker local driver cap (peer)      100 MiB in 5 files (20 MiB each)
+            flood log on disk, default cap              \(onDisk / 1_048_576) MiB in \(Self.files(state.logsDirectory, prefix: "flood.log")) files
+            docker local driver's cap (peer)            100 MiB in 5 files of 20 MiB
             """)
+    }
+
+    /// `count` status requests, 50 connections at a time; returns how many failed.
+    private static func connect(_ count: Int, _ client: ControlClient) async -> Int {
+        var failed = 0
+        for _ in 0..<(count / 50) {
+            failed += await withTaskGroup(of: Int.self) { group in
+                for _ in 0..<50 { group.addTask { (try? await client.status()) == nil ? 1 : 0 } }
+                return await group.reduce(0, +)
+            }
+        }
+        return failed
     }
 
     private func compose(trigger: String) -> String {

@@ -32,12 +32,19 @@ struct LogsCommand: AsyncParsableCommand {
     @Argument(help: "Show only these services.")
     var services: [String] = []
 
+    /// More lines than any kept log holds; the bound keeps the count's arithmetic exact.
+    static let maximumTail = 1_000_000_000
+
     func validate() throws {
-        guard tail == "all" || (Int(tail).map { $0 >= 0 } ?? false) else {
-            throw ValidationError("--tail takes a number of lines or all, not \"\(tail)\"")
+        guard tail == "all" || (Int(tail).map { (0...Self.maximumTail).contains($0) } ?? false) else {
+            throw ValidationError("--tail takes a number of lines from 0 to \(Self.maximumTail), or all, not \"\(tail)\"")
         }
         if let since {
             do { _ = try LogSince.parse(since) } catch { throw ValidationError(error.description) }
+        }
+        // A service name becomes a file name: it must not reach outside the logs directory.
+        if let outside = services.first(where: { $0.isEmpty || $0 == "." || $0 == ".." || $0.contains("/") }) {
+            throw ValidationError("invalid service name \"\(outside)\": a service name is a single path component")
         }
     }
 

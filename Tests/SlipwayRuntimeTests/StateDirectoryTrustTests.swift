@@ -110,6 +110,8 @@ struct StateDirectoryTrustTests {
             #expect(run.code == 1, "\(command): \(run.stderr)")
             #expect(run.stderr.contains("invalid project name \"../../victim\""), "\(command): \(run.stderr)")
         }
+        let service = try await SlipwayRun.run(["-p", "demo", "logs", "../../victim/logs/db"], home: temporary.path, environment: environment)
+        #expect(service.code == 2 && service.stderr.contains("invalid service name \"../../victim/logs/db\""), "\(service.stderr)")
         let named = try await SlipwayRun.run(
             ["down"], home: temporary.path, environment: environment.merging(["COMPOSE_PROJECT_NAME": ".."]) { $1 })
         #expect(named.code == 1 && named.stderr.contains("invalid project name \"..\""), "\(named.stderr)")
@@ -117,15 +119,27 @@ struct StateDirectoryTrustTests {
         #expect(try String(contentsOfFile: victim + "/logs/db.log", encoding: .utf8) == "kept\n")
     }
 
-    @Test("a stop timeout out of range is a usage error, before any supervisor is asked")
-    func aTimeoutOutOfRangeIsAUsageError() async throws {
+    @Test("a number out of range on the command line is a usage error, before any supervisor is asked or file read")
+    func numbersOutOfRangeAreUsageErrors() async throws {
         let temporary = try TemporaryDirectory()
         defer { temporary.remove() }
-        let project = ["-p", "shop", "--state-dir", temporary.path + "/state"]
-        for command in [["stop", "-t", "10000000000000000"], ["restart", "-t", "86401"], ["down", "--timeout=-1"], ["restart", "--timeout=-5", "web"]] {
+        let state = StateDirectory(path: temporary.path + "/state")
+        try state.prepare()
+        try LogRecordWriter(path: state.logFile(service: "web")).append("hello", stream: .out)
+        let project = ["-p", "shop", "--state-dir", state.path]
+        let cases: [([String], String)] = [
+            (["stop", "-t", "10000000000000000"], "--timeout takes 0 to 86400 seconds"),
+            (["restart", "-t", "86401"], "--timeout takes 0 to 86400 seconds"),
+            (["down", "--timeout=-1"], "--timeout takes 0 to 86400 seconds"),
+            (["restart", "--timeout=-5", "web"], "--timeout takes 0 to 86400 seconds"),
+            (["logs", "--tail", "9223372036854775807"], "--tail takes a number of lines from 0 to 1000000000"),
+            (["logs", "--tail", "100000000000000000000"], "--tail takes a number of lines from 0 to 1000000000"),
+            (["up", "-d", "--wait-timeout", "9223372036854775807"], "--wait-timeout takes 1 to 31536000 seconds"),
+        ]
+        for (command, message) in cases {
             let run = try await SlipwayRun.run(command + project, home: temporary.path)
             #expect(run.code == 2, "\(command): \(run.stderr)")
-            #expect(run.stderr.contains("--timeout takes 0 to 86400 seconds"), "\(command): \(run.stderr)")
+            #expect(run.stderr.contains(message), "\(command): \(run.stderr)")
         }
     }
 }

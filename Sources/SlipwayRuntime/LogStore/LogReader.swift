@@ -1,7 +1,8 @@
-/// Reads several services' logs (each with its rotated files) as one stream in timestamp order, the
-/// way `logs` shows them: the last `tail` records of each service, those at
-/// or after `since`, then (when following) new records as they are written.
-/// It reads the files only, so it works with or without a supervisor.
+/// Reads several services' logs (each with its rotated files) as one stream
+/// in timestamp order, the way `logs` shows them: the last `tail` records of
+/// each service, those at or after `since`, then (when following) new records
+/// as they are written. It reads the files only, so it works with or without
+/// a supervisor.
 public final class LogReader {
     public struct Options: Sendable {
         /// Records per service counted from the end; nil for all.

@@ -15,7 +15,8 @@ enum LogTailOffset {
         guard fstat(descriptor, &status) == 0 else { return nil }
         let size = Int(status.st_size)
         guard lines > 0 else { return size }
-        return scanBackwards(descriptor, size: size, newlinesWanted: lines + 1) ?? 0
+        let (newlinesWanted, overflow) = lines.addingReportingOverflow(1)
+        return overflow ? 0 : scanBackwards(descriptor, size: size, newlinesWanted: newlinesWanted) ?? 0
     }
 
     /// The offset just after the `newlinesWanted`-th newline counted from the
