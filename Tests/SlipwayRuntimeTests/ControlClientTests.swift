@@ -154,7 +154,8 @@ private func connectRaw(path: String) throws -> CInt {
         close(descriptor)
         throw POSIXError(.ECONNREFUSED)
     }
-    var timeout = timeval(tv_sec: 20, tv_usec: 0)
+    // Long enough for a whole suite starving two cores; a test that hangs still ends.
+    var timeout = timeval(tv_sec: 60, tv_usec: 0)
     setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
     return descriptor
 }
