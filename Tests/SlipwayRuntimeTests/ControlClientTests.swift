@@ -143,7 +143,7 @@ private func leaveStaleSocket(at path: String) throws {
 }
 
 /// A connected Unix socket whose reads give up after 20 s, for what the client would never do.
-private func connectRaw(path: String) throws -> CInt {
+func connectRaw(path: String) throws -> CInt {
     let descriptor = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
     try #require(descriptor >= 0)
     var address = unixAddress(path)
