@@ -40,6 +40,24 @@ struct StateDirectoryTrustTests {
         #expect(error?.description.contains("chmod 700 \(state.logsDirectory)") == true)
     }
 
+    @Test func downWithoutASupervisorActsOnNoRecordOthersCouldHavePlanted() async throws {
+        let temporary = try TemporaryDirectory()
+        defer { temporary.remove() }
+        let state = StateDirectory(path: temporary.path + "/state")
+        try state.prepare()
+        let victim = try ProcessSpawner.spawn(SpawnRequest(
+            executable: "/bin/sh", arguments: ["sh", "-c", "exec sleep 1000"], environment: ["PATH=/usr/bin:/bin"],
+            descriptors: [:], newSession: true))
+        defer { kill(-victim, SIGKILL); waitpid(victim, nil, 0) }
+        let identity = try #require(ProcessIdentity.of(pid: victim))
+        ProcessRecordStore(state).save(ProcessRecord(service: "db", instance: 1, shim: identity, leader: identity))
+        #expect(chmod(state.processesDirectory, 0o777) == 0)
+        let endpoint = ControlEndpoint(project: "demo", stateDirectory: state)
+        #expect(throws: ControlServerError.self) { try LeftoverCleanup.run(endpoint) }
+        #expect(identity.isAlive)
+        #expect(FileManager.default.fileExists(atPath: state.logsDirectory))
+    }
+
     @Test func existingSubdirectoriesAreMadePrivate() throws {
         let temporary = try TemporaryDirectory()
         defer { temporary.remove() }

@@ -51,9 +51,24 @@ public struct StateDirectory: Sendable, Equatable {
             try StateDirectoryTrust.check(directory, followLink: false, in: self)
             try setMode(directory, 0o700)
         }
-        if FileManager.default.fileExists(atPath: dataDirectory) {
+        if Self.exists(dataDirectory) {
             try StateDirectoryTrust.check(dataDirectory, followLink: false, in: self)
         }
+    }
+
+    /// The checks of `prepare()` on an existing state directory, creating
+    /// nothing: what `down` runs before it reads process records (a planted
+    /// one would name a process to kill) or removes logs.
+    public func checkTrusted() throws(StateDirectoryError) {
+        try StateDirectoryTrust.check(path, followLink: true, in: self)
+        for directory in [logsDirectory, processesDirectory, dataDirectory] where Self.exists(directory) {
+            try StateDirectoryTrust.check(directory, followLink: false, in: self)
+        }
+    }
+
+    private static func exists(_ path: String) -> Bool {
+        var info = stat()
+        return lstat(path, &info) == 0
     }
 
     private func setMode(_ directory: String, _ mode: mode_t) throws(StateDirectoryError) {
