@@ -8,7 +8,7 @@ struct BenchCommand: AsyncParsableCommand {
         subcommands: [
             ProxyBenchCommand.self, ReadinessBenchCommand.self, ConfigBenchCommand.self, SupervisorRSSBenchCommand.self,
             BringUpBenchCommand.self, SplitWriteBenchCommand.self, ImagesBenchCommand.self, NamesBenchCommand.self,
-            ListenQueryBenchCommand.self, IdleBenchCommand.self, InstantHTTPServer.self,
+            ListenQueryBenchCommand.self, IdleBenchCommand.self, HardenBenchCommand.self, InstantHTTPServer.self,
         ]
     )
 }

@@ -23,6 +23,10 @@ struct DownCommand: AsyncParsableCommand {
     @Flag(name: .shortAndLong, help: "Remove the named volumes and data directories too.")
     var volumes = false
 
+    func validate() throws {
+        try StopTimeout.validate(timeout)
+    }
+
     func run() async throws {
         let endpoint = try global.controlEndpoint()
         let printer = ActionReportPrinter(environment: ProcessInfo.processInfo.environment)

@@ -32,18 +32,28 @@ struct LogsCommand: AsyncParsableCommand {
     @Argument(help: "Show only these services.")
     var services: [String] = []
 
+    /// More lines than any kept log holds; the bound keeps the count's arithmetic exact.
+    static let maximumTail = 1_000_000_000
+
     func validate() throws {
-        guard tail == "all" || (Int(tail).map { $0 >= 0 } ?? false) else {
-            throw ValidationError("--tail takes a number of lines or all, not \"\(tail)\"")
+        guard tail == "all" || (Int(tail).map { (0...Self.maximumTail).contains($0) } ?? false) else {
+            throw ValidationError("--tail takes a number of lines from 0 to \(Self.maximumTail), or all, not \"\(tail)\"")
         }
         if let since {
             do { _ = try LogSince.parse(since) } catch { throw ValidationError(error.description) }
+        }
+        // A service name becomes a file name: it must not reach outside the logs directory.
+        if let outside = services.first(where: { $0.isEmpty || $0 == "." || $0 == ".." || $0.contains("/") }) {
+            throw ValidationError("invalid service name \"\(outside)\": a service name is a single path component")
         }
     }
 
     func run() async throws {
         let endpoint = try global.controlEndpoint()
         let logs = endpoint.stateDirectory.logsDirectory
+        if services.isEmpty, case .unreadable(let reason) = LogAccess.of(logs, directory: true) {
+            throw UnreadableLogs(what: "the logs of project \(endpoint.project)", path: logs, reason: reason)
+        }
         let known = LogSource.all(in: logs)
         let sources = try selectedSources(known: known, state: endpoint.stateDirectory)
         let options = LogReader.Options(tail: Int(tail), since: try since.map { try LogSince.parse($0) })
@@ -67,12 +77,16 @@ struct LogsCommand: AsyncParsableCommand {
     }
 
     /// The named services' files, which must exist unless following (a
-    /// service may not have started yet).
+    /// service may not have started yet); every file shown must be readable.
     private func selectedSources(known: [LogSource], state: StateDirectory) throws -> [LogSource] {
-        guard !services.isEmpty else { return known }
-        let selected = services.map { LogSource(service: $0, path: state.logFile(service: $0)) }
-        if !follow, let missing = selected.first(where: { !FileManager.default.fileExists(atPath: $0.path) }) {
-            throw NoLogs(service: missing.service, path: missing.path)
+        let selected = services.isEmpty ? known : services.map { LogSource(service: $0, path: state.logFile(service: $0)) }
+        for source in selected {
+            switch LogAccess.of(source.path) {
+            case .readable: continue
+            case .missing: if !follow { throw NoLogs(service: source.service, path: source.path) }
+            case .unreadable(let reason):
+                throw UnreadableLogs(what: "the logs of service \(source.service)", path: source.path, reason: reason)
+            }
         }
         return selected
     }
@@ -115,5 +129,13 @@ struct NoLogs: SlipwayFailure {
     var service: String
     var path: String
     var message: String { "no logs for service \(service): \(path) does not exist" }
+    var exitCode: ExitCode { ExitCode(1) }
+}
+
+struct UnreadableLogs: SlipwayFailure {
+    var what: String
+    var path: String
+    var reason: String
+    var message: String { "cannot read \(what): \(path): \(reason)" }
     var exitCode: ExitCode { ExitCode(1) }
 }

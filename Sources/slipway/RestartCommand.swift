@@ -14,6 +14,10 @@ struct RestartCommand: AsyncParsableCommand {
     @Option(name: .shortAndLong, help: "Seconds to wait for a service to stop before killing it (default: its stop_grace_period).")
     var timeout: Int?
 
+    func validate() throws {
+        try StopTimeout.validate(timeout)
+    }
+
     @Argument(help: "Services to restart (default: all).")
     var services: [String] = []
 

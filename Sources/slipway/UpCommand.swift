@@ -57,12 +57,17 @@ struct UpCommand: AsyncParsableCommand {
     @Argument(help: "Start only these services (and what they depend on).")
     var serviceNames: [String] = []
 
+    /// A year: longer waits are typos, and a bound keeps the deadline arithmetic exact.
+    static let maximumWaitTimeout = 365 * 86_400
+
     func validate() throws {
         let background = detach || wait || waitTimeout != nil
         if background, global.files.contains("-") {
             throw ValidationError("up -d cannot read the compose file from stdin; name a file with -f")
         }
-        if let waitTimeout, waitTimeout <= 0 { throw ValidationError("--wait-timeout must be a positive number of seconds") }
+        if let waitTimeout, !(1...Self.maximumWaitTimeout).contains(waitTimeout) {
+            throw ValidationError("--wait-timeout takes 1 to \(Self.maximumWaitTimeout) seconds (a year), not \(waitTimeout)")
+        }
         if format != nil, !background { throw ValidationError("--format needs -d or --wait") }
         if background, abortOnContainerExit || abortOnContainerFailure || exitCodeFrom != nil {
             throw ValidationError("--abort-on-container-exit, --abort-on-container-failure and --exit-code-from need the foreground (no -d)")

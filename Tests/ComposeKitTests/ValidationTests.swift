@@ -18,6 +18,59 @@ import Testing
         #expect(match != nil, "no error at \(line):\(column) \(path) containing \"\(text)\" in:\n\(diagnostics.map(\.description).joined(separator: "\n"))", sourceLocation: sourceLocation)
     }
 
+    @Test func loggingSizeOptionsBecomeTheLogLimitsAndBadOnesAreErrors() throws {
+        let directory = try TemporaryDirectory()
+        try directory.write("compose.yaml", """
+        services:
+          small:
+            command: run
+            logging:
+              driver: json-file
+              options: {max-size: 1m, max-file: "3"}
+          unbounded:
+            command: run
+            logging: {options: {max-size: "-1"}}
+          plain:
+            command: run
+        """)
+        let project = try directory.load().project
+        #expect(project.services["small"]?.logLimits == LogLimits(maxSize: 1 << 20, maxFiles: 3))
+        #expect(project.services["unbounded"]?.logLimits == LogLimits(maxSize: nil, maxFiles: 5))
+        #expect(project.services["plain"]?.logLimits == .standard)
+
+        let errors = try diagnostics("""
+        services:
+          web:
+            command: run
+            logging:
+              options:
+                max-size: ten
+                max-file: 0
+        """)
+        expectError(errors, line: 6, column: 19, path: "services.web.logging.options.max-size", containing: "expected a size like 10m")
+        expectError(errors, line: 7, column: 19, path: "services.web.logging.options.max-file", containing: "expected a number of files from 1 to 1000")
+    }
+
+    @Test func dotNamesCannotWalkOutOfTheirDirectory() throws {
+        let errors = try diagnostics("""
+        services:
+          ..:
+            command: run
+          .:
+            command: run
+          ok.name:
+            command: run
+        volumes:
+          ..: {}
+          data: {}
+        """)
+        expectError(errors, line: 2, column: 3, path: "services", containing: "invalid service name \"..\"")
+        expectError(errors, line: 4, column: 3, path: "services", containing: "invalid service name \".\"")
+        expectError(errors, line: 9, column: 3, path: "volumes", containing: "invalid volume name \"..\"")
+        #expect(errors.count == 3, "\(errors)")
+        #expect(errors.contains { $0.description.contains("compose.yaml:2:3: services: invalid service name") }, "\(errors)")
+    }
+
     @Test func allErrorsOfAFileComeBackTogether() throws {
         let errors = try diagnostics("""
         services:

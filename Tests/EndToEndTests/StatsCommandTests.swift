@@ -5,8 +5,7 @@ import Testing
 /// `slipway stats` against a detached supervisor, after real traffic through its published ports.
 @Suite("stats command")
 struct StatsCommandTests {
-    private static func stack(web: Int, db: Int) -> String {
-        """
+    private static let stack = """
         name: stats-e2e
         x-port-open: &port-open
           test: ["CMD-SHELL", "python3 -c \\"import socket,os; socket.create_connection(('127.0.0.1', int(os.environ['PORT'])))\\""]
@@ -14,15 +13,14 @@ struct StatsCommandTests {
         services:
           web:
             command: sh -c 'exec python3 -m http.server --bind 127.0.0.1 $$PORT'
-            ports: ["\(web):8000"]
+            ports: ["8000"]
             x-slipway: {proxy: http}
             healthcheck: *port-open
           db:
             command: sh -c 'exec python3 -m http.server --bind 127.0.0.1 $$PORT'
-            ports: ["\(db):5432"]
+            ports: ["5432"]
             healthcheck: *port-open
         """
-    }
 
     /// A table row's cells by column name; cells hold no spaces.
     private static func rows(_ output: String) -> [[String: String]] {
@@ -32,10 +30,10 @@ struct StatsCommandTests {
     }
 
     @Test func tableJsonAndFilterAfterRealTrafficThenNoSupervisor() async throws {
-        let webPort = TestStack.freePort()
-        let dbPort = TestStack.freePort()
-        try await withStack(Self.stack(web: webPort, db: dbPort)) { stack in
+        try await withStack(Self.stack) { stack in
             let up = try await stack.run(["up", "-d", "--wait"])
+            let webPort = try #require(try await stack.publishedPorts("web").first, "\(up.errors)")
+            let dbPort = try #require(try await stack.publishedPorts("db").first, "\(up.errors)")
             var answers: [String?] = []
             for _ in 0..<4 { answers.append(await LoopbackHTTP.get(port: webPort)) }
             for _ in 0..<2 { answers.append(await LoopbackHTTP.get(port: dbPort)) }

@@ -18,23 +18,18 @@ struct UpExampleStackTests {
         "RABBITMQ_MANAGEMENT_PORT",
     ]
 
-    private static func freePorts() -> [String: String] {
-        portVariables.reduce(into: [String: String]()) { $0[$1] = String(TestStack.freePort()) }
-    }
-
     /// The services that need no broker, in the foreground: RabbitMQ's boot
     /// is paid once, in the detached test below.
     @Test(.enabled(if: hasPostgres, "PostgreSQL 15 is not installed (.ci/run installs it)"))
     func bringsTheDatabaseSideUpServesItsPortsAndLeavesNothing() async throws {
         let stack = try TestStack(composeFile: Self.example)
-        let ports = Self.freePorts()
-        let up = try stack.start(["up", "workflow-api"], environment: ports)
+        let up = try stack.start(["up", "workflow-api"], environment: Self.ephemeralPorts)
         let healthy = await eventually(within: .seconds(90)) {
             ["db", "ticket-service", "workflow-api"].allSatisfy { up.states(of: $0).contains("Healthy") }
         }
         var bodies: [String] = []
-        for variable in ["TICKET_SERVICE_HTTP_PORT", "WORKFLOW_API_HTTP_PORT"] {
-            let port = ports[variable] ?? ""
+        for service in ["ticket-service", "workflow-api"] {
+            let port = await Self.publishedPort(stack, service, target: 8000) ?? 0
             bodies.append(await Self.get("http://127.0.0.1:\(port)/health/") ?? "no answer on \(port)")
         }
         up.signal(SIGINT)
@@ -53,17 +48,21 @@ struct UpExampleStackTests {
     @Test(.enabled(if: hasPostgres && hasRabbitMQ, "PostgreSQL 15 or rabbitmq-server is not installed (.ci/run installs them)"))
     func detachedWaitServesEachPortPublishesToRabbitMQThenDownLeavesNothing() async throws {
         let stack = try TestStack(composeFile: Self.example)
-        let ports = Self.freePorts()
-        let up = try await stack.run(["up", "-d", "--wait", "--wait-timeout", "180"], environment: ports, within: .seconds(210))
+        let up = try await stack.run(
+            ["up", "-d", "--wait", "--wait-timeout", "180"], environment: Self.ephemeralPorts, within: .seconds(210))
+        var ports: [String: Int] = [:]
+        for (service, target) in [("ticket-service", 8000), ("workflow-api", 8000), ("auth-service", 8000), ("rabbitmq", 5672)] {
+            ports[service] = await Self.publishedPort(stack, service, target: target)
+        }
         var bodies: [String] = []
-        for variable in ["TICKET_SERVICE_HTTP_PORT", "WORKFLOW_API_HTTP_PORT", "AUTH_SERVICE_HTTP_PORT"] {
-            let port = ports[variable] ?? ""
+        for service in ["ticket-service", "workflow-api", "auth-service"] {
+            let port = ports[service] ?? 0
             bodies.append(await Self.get("http://127.0.0.1:\(port)/health/") ?? "no answer on \(port)")
         }
         let registered = await Self.post(
-            "http://127.0.0.1:\(ports["AUTH_SERVICE_HTTP_PORT"] ?? "")/api/v1/users/",
+            "http://127.0.0.1:\(ports["auth-service"] ?? 0)/api/v1/users/",
             #"{"username": "ann", "email": "ann@example.com", "password": "pw"}"#)
-        let event = try? ClientRun("/usr/bin/python3", ["-c", Self.takeOneEvent, ports["RABBITMQ_AMQP_PORT"] ?? ""], within: .seconds(60))
+        let event = try? ClientRun("/usr/bin/python3", ["-c", Self.takeOneEvent, String(ports["rabbitmq"] ?? 0)], within: .seconds(60))
         let down = try await stack.run(["down"], within: .seconds(60))
         let gone = await eventually(within: .seconds(15)) { stack.processes().isEmpty }
         let listening = ListeningPorts.current()
@@ -76,7 +75,17 @@ struct UpExampleStackTests {
         #expect(event?.output.contains("\"event\": \"user.registered\"") == true, "\(event?.output ?? "pika did not run")")
         #expect(down.status == 0, "\(down.errors)")
         #expect(gone, "left running (epmd included): \(stack.processes())")
-        for port in ports.values.compactMap(Int.init) { #expect(!listening.contains(port), "port \(port) still listens") }
+        #expect(ports.count == 4, "\(up.errors)")
+        for port in ports.values { #expect(!listening.contains(port), "port \(port) still listens") }
+    }
+
+    /// Every port published on 0: the proxy binds a port the kernel picks,
+    /// and the test reads it back from `ps`.
+    private static let ephemeralPorts = Dictionary(uniqueKeysWithValues: portVariables.map { ($0, "0") })
+
+    private static func publishedPort(_ stack: TestStack, _ service: String, target: Int) async -> Int? {
+        let publishers = (try? await stack.psRecords())?[service]?["Publishers"] as? [[String: Any]] ?? []
+        return publishers.first { $0["TargetPort"] as? Int == target }?["PublishedPort"] as? Int
     }
 
     /// A consumer as a worker would be written: pika, one message off `ticket-events`.

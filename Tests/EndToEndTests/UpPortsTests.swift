@@ -21,12 +21,11 @@ struct UpPortsTests {
 
     @Test(arguments: [("", "direct"), ("x-slipway: {proxy: http}", "127.0.0.1")])
     func servesARequestThroughAPublishedPort(proxyMode: String, forwardedFor: String) async throws {
-        let published = TestStack.freePort()
         let stack = try TestStack("""
             services:
               web:
                 command: \(Self.server("hello from web"))
-                ports: ["\(published):8000"]
+                ports: ["8000"]
                 healthcheck:
                   test: ["CMD-SHELL", "python3 -c \\"import socket,os; socket.create_connection(('127.0.0.1', int(os.environ['PORT'])))\\""]
                   interval: 30s
@@ -34,7 +33,8 @@ struct UpPortsTests {
             """)
         let up = try stack.start()
         let healthy = await up.waitForOutput("web  Healthy")
-        let body = healthy ? await Self.get(port: published) : nil
+        let published = healthy ? try? await stack.publishedPorts("web").first : nil
+        let body = if let published { await Self.get(port: published) } else { String?.none }
         up.signal(SIGINT)
         let status = await up.waitForExit()
         await up.cleanUp()

@@ -49,37 +49,38 @@ struct ControlClientTests {
 
     @Test("an unknown request, a newer protocol version, or a line that is not JSON is answered with invalid-request")
     func garbage() async throws {
-        let served = try await ServedProject.start()
-        let lines = [
-            "{\"version\":1,\"request\":\"dance\"}\n", "{\"version\":2,\"request\":\"status\"}\n", "hello\n",
-        ]
-        var messages: [String] = []
-        for line in lines {
-            let path = served.endpoint.socketPath
-            let answer = try await offThePool { try rawExchange(path: path, line: line) }
-            #expect(answer.hasPrefix("{\"error\":{\"kind\":\"invalid-request\""))
-            let reply = try ControlCoding.decode(ControlReply.self, from: Array(answer.utf8))
-            if case .failure(let failure) = reply { messages.append(failure.message) }
+        try await ServedProject.serving { served async throws in
+            let lines = [
+                "{\"version\":1,\"request\":\"dance\"}\n", "{\"version\":2,\"request\":\"status\"}\n", "hello\n",
+            ]
+            var messages: [String] = []
+            for line in lines {
+                let path = served.endpoint.socketPath
+                let answer = try await offThePool { try rawExchange(path: path, line: line) }
+                #expect(answer.hasPrefix("{\"error\":{\"kind\":\"invalid-request\""))
+                let reply = try ControlCoding.decode(ControlReply.self, from: Array(answer.utf8))
+                if case .failure(let failure) = reply { messages.append(failure.message) }
+            }
+            #expect(messages.count == 3)
+            #expect(messages.allSatisfy { $0.hasPrefix("unreadable control request: ") })
+            #expect(messages[1] == "unreadable control request: control protocol version 2 is newer than this supervisor's (1); restart the project with this slipway")
+            #expect(served.project.requests.isEmpty)
         }
-        #expect(messages.count == 3)
-        #expect(messages.allSatisfy { $0.hasPrefix("unreadable control request: ") })
-        #expect(messages[1] == "unreadable control request: control protocol version 2 is newer than this supervisor's (1); restart the project with this slipway")
-        #expect(served.project.requests.isEmpty)
-        await served.close()
     }
 
     @Test("a client that connects and never sends a request does not hold up shutdown")
     func silentClient() async throws {
-        let served = try await ServedProject.start()
-        let descriptor = try connectRaw(path: served.endpoint.socketPath)
-        defer { close(descriptor) }
-        #expect(try await served.client.status().instances.count == 2)
-        await served.close()
-        let ended = try await offThePool {
-            var byte: UInt8 = 0
-            return read(descriptor, &byte, 1)
+        try await ServedProject.serving { served async throws in
+            let descriptor = try connectRaw(path: served.endpoint.socketPath)
+            defer { close(descriptor) }
+            #expect(try await served.client.status().instances.count == 2)
+            await served.close()
+            let ended = try await offThePool {
+                var byte: UInt8 = 0
+                return read(descriptor, &byte, 1)
+            }
+            #expect(ended == 0)
         }
-        #expect(ended == 0)
     }
 
     @Test("requests are the documented JSON lines")
@@ -122,7 +123,7 @@ struct ControlClientTests {
 /// Runs a blocking socket read on a thread of its own: on Swift's cooperative
 /// pool (two threads on a 2-core machine) it would starve the very server
 /// whose answer it waits for.
-private func offThePool<Value: Sendable>(_ work: @escaping @Sendable () throws -> Value) async throws -> Value {
+func offThePool<Value: Sendable>(_ work: @escaping @Sendable () throws -> Value) async throws -> Value {
     try await withCheckedThrowingContinuation { continuation in
         Thread { continuation.resume(with: Result { try work() }) }.start()
     }
@@ -142,7 +143,7 @@ private func leaveStaleSocket(at path: String) throws {
 }
 
 /// A connected Unix socket whose reads give up after 20 s, for what the client would never do.
-private func connectRaw(path: String) throws -> CInt {
+func connectRaw(path: String) throws -> CInt {
     let descriptor = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
     try #require(descriptor >= 0)
     var address = unixAddress(path)
@@ -153,13 +154,14 @@ private func connectRaw(path: String) throws -> CInt {
         close(descriptor)
         throw POSIXError(.ECONNREFUSED)
     }
-    var timeout = timeval(tv_sec: 20, tv_usec: 0)
+    // Long enough for a whole suite starving two cores; a test that hangs still ends.
+    var timeout = timeval(tv_sec: 60, tv_usec: 0)
     setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
     return descriptor
 }
 
 /// Writes one raw line to the socket and reads the answer line, for requests the client would never send.
-private func rawExchange(path: String, line: String) throws -> String {
+func rawExchange(path: String, line: String) throws -> String {
     let descriptor = try connectRaw(path: path)
     defer { close(descriptor) }
     _ = line.withCString { write(descriptor, $0, strlen($0)) }

@@ -47,12 +47,12 @@ struct ControlLeftoverCleanupTests {
 
     @Test("refuses while a supervisor holds the project, and touches nothing")
     func liveSupervisor() async throws {
-        let served = try await ServedProject.start()
-        try LogRecordWriter(path: served.endpoint.stateDirectory.logFile(service: "web")).append("kept", stream: .out)
-        #expect(throws: ControlServerError.alreadyRunning(served.endpoint)) { try LeftoverCleanup.run(served.endpoint) }
-        #expect(FileManager.default.fileExists(atPath: served.endpoint.stateDirectory.logFile(service: "web")))
-        #expect(try await served.client.status().instances.count == 2)
-        await served.close()
+        try await ServedProject.serving { served async throws in
+            try LogRecordWriter(path: served.endpoint.stateDirectory.logFile(service: "web")).append("kept", stream: .out)
+            #expect(throws: ControlServerError.alreadyRunning(served.endpoint)) { try LeftoverCleanup.run(served.endpoint) }
+            #expect(FileManager.default.fileExists(atPath: served.endpoint.stateDirectory.logFile(service: "web")))
+            #expect(try await served.client.status().instances.count == 2)
+        }
     }
 }
 

@@ -67,53 +67,52 @@ struct ControlReadinessTests {
 
     @Test("the wait returns ready once the last instance becomes healthy and the one-shot exits 0")
     func waitReady() async throws {
-        let served = try await ServedProject.start(services: ["db", "migrate", "web"])
-        served.project.update("db") { $0.health = .starting }
-        let wait = Task { try await ReadinessWait(client: served.client, rule: ReadinessRule(oneShots: ["migrate"])).run(timeout: .seconds(60)) }
-        #expect(await eventually { served.project.watcherCount == 1 })
-        served.project.update("migrate") { $0.state = .exited }
-        served.project.update("db") { $0.health = .healthy }
-        #expect(try await wait.value == .ready)
-        await served.close()
+        try await ServedProject.serving(services: ["db", "migrate", "web"]) { served async throws in
+            served.project.update("db") { $0.health = .starting }
+            let wait = Task { try await ReadinessWait(client: served.client, rule: ReadinessRule(oneShots: ["migrate"])).run(timeout: .seconds(60)) }
+            #expect(await eventually { served.project.watcherCount == 1 })
+            served.project.update("migrate") { $0.state = .exited }
+            served.project.update("db") { $0.health = .healthy }
+            #expect(try await wait.value == .ready)
+        }
     }
 
     @Test("the wait fails as soon as an instance exits, naming it")
     func waitFails() async throws {
-        let served = try await ServedProject.start(services: ["db", "web"])
-        served.project.update("db") { $0.health = .starting }
-        let wait = Task { try await ReadinessWait(client: served.client, rule: ReadinessRule(oneShots: [])).run(timeout: .seconds(60)) }
-        #expect(await eventually { served.project.watcherCount == 1 })
-        served.project.update("web") {
-            $0.state = .exited
-            $0.exitCode = 2
+        try await ServedProject.serving(services: ["db", "web"]) { served async throws in
+            served.project.update("db") { $0.health = .starting }
+            let wait = Task { try await ReadinessWait(client: served.client, rule: ReadinessRule(oneShots: [])).run(timeout: .seconds(60)) }
+            #expect(await eventually { served.project.watcherCount == 1 })
+            served.project.update("web") {
+                $0.state = .exited
+                $0.exitCode = 2
+            }
+            let outcome = try await wait.value
+            guard case .failed(let instance, let reason) = outcome else {
+                Issue.record("expected a failure, got \(outcome)")
+                return
+            }
+            #expect(instance.name == "demo-web-1")
+            #expect(reason == "exited (2)")
         }
-        let outcome = try await wait.value
-        guard case .failed(let instance, let reason) = outcome else {
-            Issue.record("expected a failure, got \(outcome)")
-            await served.close()
-            return
-        }
-        #expect(instance.name == "demo-web-1")
-        #expect(reason == "exited (2)")
-        await served.close()
     }
 
     @Test("the wait times out naming what is still not ready")
     func waitTimesOut() async throws {
-        let served = try await ServedProject.start(services: ["db", "web"])
-        served.project.update("db") { $0.health = .starting }
-        let outcome = try await ReadinessWait(client: served.client, rule: ReadinessRule(oneShots: [])).run(timeout: .milliseconds(300))
-        #expect(outcome == .timedOut(waitingFor: ["demo-db-1"]))
-        await served.close()
+        try await ServedProject.serving(services: ["db", "web"]) { served async throws in
+            served.project.update("db") { $0.health = .starting }
+            let outcome = try await ReadinessWait(client: served.client, rule: ReadinessRule(oneShots: [])).run(timeout: .milliseconds(300))
+            #expect(outcome == .timedOut(waitingFor: ["demo-db-1"]))
+        }
     }
 
     @Test("a timeout that passes before the first status arrives still names what is not ready")
     func timeoutBeforeFirstStatus() async throws {
-        let served = try await ServedProject.start(services: ["db", "web"])
-        served.project.update("db") { $0.health = .starting }
-        let outcome = try await ReadinessWait(client: served.client, rule: ReadinessRule(oneShots: [])).run(timeout: .zero)
-        #expect(outcome == .timedOut(waitingFor: ["demo-db-1"]))
-        await served.close()
+        try await ServedProject.serving(services: ["db", "web"]) { served async throws in
+            served.project.update("db") { $0.health = .starting }
+            let outcome = try await ReadinessWait(client: served.client, rule: ReadinessRule(oneShots: [])).run(timeout: .zero)
+            #expect(outcome == .timedOut(waitingFor: ["demo-db-1"]))
+        }
     }
 
     @Test("without a supervisor the wait says so")

@@ -132,7 +132,9 @@ struct TestHandlerError: Error, CustomStringConvertible {
     var description: String { "the test handler refuses SIGSTOP" }
 }
 
-/// A state directory per test with a server bound in it, torn down by `close()`.
+/// A state directory per test with a server bound in it. `serving` owns it
+/// and tears it down however the test's body ends; `start` leaves that to
+/// the caller, for the tests about shutdown itself.
 struct ServedProject {
     let directory: TemporaryDirectory
     let endpoint: ControlEndpoint
@@ -146,6 +148,22 @@ struct ServedProject {
         let project = InMemoryProject(services: services)
         let server = try await ControlServer.bind(endpoint: endpoint, handler: project)
         return ServedProject(directory: directory, endpoint: endpoint, project: project, server: server, serving: Task { await server.run() })
+    }
+
+    /// Runs `body` on a fresh served project and closes it afterwards, also
+    /// when `body` throws (a failed `try` or `#require`).
+    static func serving<Result>(
+        services: [String] = ["db", "web"], _ body: (ServedProject) async throws -> Result
+    ) async throws -> Result {
+        let served = try await start(services: services)
+        do {
+            let result = try await body(served)
+            await served.close()
+            return result
+        } catch {
+            await served.close()
+            throw error
+        }
     }
 
     var client: ControlClient { ControlClient(endpoint: endpoint) }
@@ -162,92 +180,93 @@ struct ServedProject {
 struct ControlServerTests {
     @Test("status returns the handler's snapshot, filtered by service")
     func status() async throws {
-        let served = try await ServedProject.start()
-        let snapshot = try await served.client.status()
-        #expect(snapshot.project == "demo")
-        #expect(snapshot.instances.map(\.name) == ["demo-db-1", "demo-web-1"])
-        #expect(snapshot.instances.first?.pid == 4242)
-        #expect(try await served.client.status(services: ["web"]).instances.map(\.service) == ["web"])
-        await served.close()
+        try await ServedProject.serving { served async throws in
+            let snapshot = try await served.client.status()
+            #expect(snapshot.project == "demo")
+            #expect(snapshot.instances.map(\.name) == ["demo-db-1", "demo-web-1"])
+            #expect(snapshot.instances.first?.pid == 4242)
+            #expect(try await served.client.status(services: ["web"]).instances.map(\.service) == ["web"])
+        }
     }
 
     @Test("stop, start, restart and kill reach the handler with their services, timeout and signal")
     func actions() async throws {
-        let served = try await ServedProject.start()
-        let client = served.client
+        try await ServedProject.serving { served async throws in
+            let client = served.client
 
-        let stopped = try await client.perform(.stop(services: ["web"], timeout: .seconds(3)))
-        #expect(stopped.entries == [.init(name: "demo-web-1", service: "web", outcome: .stopped)])
-        #expect(try await client.status(services: ["web"]).instances.first?.state == .stopped)
-        #expect(try await client.perform(.start(services: [])).entries.map(\.outcome) == [.started, .started])
-        #expect(try await client.perform(.restart(services: ["db"], timeout: nil)).entries.map(\.service) == ["db"])
-        #expect(try await client.perform(.kill(services: ["db"], signal: SIGKILL)).entries.map(\.outcome) == [.killed])
+            let stopped = try await client.perform(.stop(services: ["web"], timeout: .seconds(3)))
+            #expect(stopped.entries == [.init(name: "demo-web-1", service: "web", outcome: .stopped)])
+            #expect(try await client.status(services: ["web"]).instances.first?.state == .stopped)
+            #expect(try await client.perform(.start(services: [])).entries.map(\.outcome) == [.started, .started])
+            #expect(try await client.perform(.restart(services: ["db"], timeout: nil)).entries.map(\.service) == ["db"])
+            #expect(try await client.perform(.kill(services: ["db"], signal: SIGKILL)).entries.map(\.outcome) == [.killed])
 
-        #expect(served.project.requests.filter { if case .status = $0 { false } else { true } } == [
-            .stop(services: ["web"], timeout: .seconds(3)), .start(services: []),
-            .restart(services: ["db"], timeout: nil), .kill(services: ["db"], signal: SIGKILL),
-        ])
-        await served.close()
+            #expect(served.project.requests.filter { if case .status = $0 { false } else { true } } == [
+                .stop(services: ["web"], timeout: .seconds(3)), .start(services: []),
+                .restart(services: ["db"], timeout: nil), .kill(services: ["db"], signal: SIGKILL),
+            ])
+        }
     }
 
     @Test("a handler's ControlFailure reaches the client as its message; other errors as their description")
     func failures() async throws {
-        let served = try await ServedProject.start()
-        await #expect(throws: ControlClientError.refused(.noSuchService("cache"))) {
-            try await served.client.perform(.stop(services: ["cache"], timeout: nil))
+        try await ServedProject.serving { served async throws in
+            await #expect(throws: ControlClientError.refused(.noSuchService("cache"))) {
+                try await served.client.perform(.stop(services: ["cache"], timeout: nil))
+            }
+            #expect(ControlClientError.refused(.noSuchService("cache")).description == "no such service: cache")
+            await #expect(throws: ControlClientError.refused(ControlFailure(kind: .failed, message: "the test handler refuses SIGSTOP"))) {
+                try await served.client.perform(.kill(services: [], signal: SIGSTOP))
+            }
         }
-        #expect(ControlClientError.refused(.noSuchService("cache")).description == "no such service: cache")
-        await #expect(throws: ControlClientError.refused(ControlFailure(kind: .failed, message: "the test handler refuses SIGSTOP"))) {
-            try await served.client.perform(.kill(services: [], signal: SIGSTOP))
-        }
-        await served.close()
     }
 
     @Test("down is answered before shutdown completes, and the socket file is removed")
     func down() async throws {
-        let served = try await ServedProject.start()
-        let report = try await served.client.perform(.down(timeout: .milliseconds(1500)))
-        #expect(report.entries.map(\.outcome) == [.removed, .removed])
-        #expect(served.project.requests.last == .down(timeout: .milliseconds(1500)))
-        let server = served.server
-        let shutDown: Void? = await within { await server.shutdown() }
-        #expect(shutDown != nil, "the server did not shut down after down")
-        #expect(!FileManager.default.fileExists(atPath: served.endpoint.socketPath))
-        await #expect(throws: ControlClientError.noSupervisor(served.endpoint)) { try await served.client.status() }
-        await served.close()
+        try await ServedProject.serving { served async throws in
+            let report = try await served.client.perform(.down(timeout: .milliseconds(1500)))
+            #expect(report.entries.map(\.outcome) == [.removed, .removed])
+            #expect(served.project.requests.last == .down(timeout: .milliseconds(1500)))
+            let server = served.server
+            let shutDown: Void? = await within { await server.shutdown() }
+            #expect(shutDown != nil, "the server did not shut down after down")
+            #expect(!FileManager.default.fileExists(atPath: served.endpoint.socketPath))
+            await #expect(throws: ControlClientError.noSupervisor(served.endpoint)) { try await served.client.status() }
+        }
     }
 
     @Test("the state directory is 0700 and the socket 0600")
     func modes() async throws {
-        let served = try await ServedProject.start()
-        var status = stat()
-        #expect(stat(served.endpoint.stateDirectory.path, &status) == 0)
-        #expect(status.st_mode & 0o777 == 0o700)
-        #expect(stat(served.endpoint.socketPath, &status) == 0)
-        #expect(status.st_mode & 0o777 == 0o600)
-        #expect(status.st_mode & S_IFMT == S_IFSOCK)
-        await served.close()
+        try await ServedProject.serving { served async throws in
+            var status = stat()
+            #expect(stat(served.endpoint.stateDirectory.path, &status) == 0)
+            #expect(status.st_mode & 0o777 == 0o700)
+            #expect(stat(served.endpoint.socketPath, &status) == 0)
+            #expect(status.st_mode & 0o777 == 0o600)
+            #expect(status.st_mode & S_IFMT == S_IFSOCK)
+        }
     }
 
     @Test("a second server for the same project is refused while the first runs, and binds after it stops")
     func secondServer() async throws {
-        let served = try await ServedProject.start()
-        await #expect(throws: ControlServerError.alreadyRunning(served.endpoint)) {
-            _ = try await ControlServer.bind(endpoint: served.endpoint, handler: InMemoryProject(services: []))
-        }
-        #expect(try await served.client.status().instances.count == 2)
-        #expect(ControlServerError.alreadyRunning(served.endpoint).description.contains("project demo is already running"))
+        try await ServedProject.serving { served async throws in
+            await #expect(throws: ControlServerError.alreadyRunning(served.endpoint)) {
+                _ = try await ControlServer.bind(endpoint: served.endpoint, handler: InMemoryProject(services: []))
+            }
+            #expect(try await served.client.status().instances.count == 2)
+            #expect(ControlServerError.alreadyRunning(served.endpoint).description.contains("project demo is already running"))
 
-        let server = served.server, firstServing = served.serving
-        let firstShutDown: Void? = await within { await server.shutdown(); await firstServing.value }
-        #expect(firstShutDown != nil, "the first server did not shut down")
-        let other = InMemoryProject(services: ["api"])
-        let second = try await ControlServer.bind(endpoint: served.endpoint, handler: other)
-        let serving = Task { await second.run() }
-        #expect(try await served.client.status().instances.map(\.service) == ["api"])
-        let secondShutDown: Void? = await within { await second.shutdown(); await serving.value }
-        #expect(secondShutDown != nil, "the second server did not shut down")
-        served.directory.remove()
+            let server = served.server, firstServing = served.serving
+            let firstShutDown: Void? = await within { await server.shutdown(); await firstServing.value }
+            #expect(firstShutDown != nil, "the first server did not shut down")
+            let other = InMemoryProject(services: ["api"])
+            let second = try await ControlServer.bind(endpoint: served.endpoint, handler: other)
+            let serving = Task { await second.run() }
+            let answered = try? await served.client.status().instances.map(\.service)
+            let secondShutDown: Void? = await within { await second.shutdown(); await serving.value }
+            #expect(secondShutDown != nil, "the second server did not shut down")
+            #expect(answered == ["api"])
+        }
     }
 
     @Test("a supervisor killed with SIGKILL leaves the project free: the kernel drops its lock, its socket file is replaced")
@@ -286,53 +305,53 @@ struct ControlServerTests {
 
     @Test("two projects serve side by side")
     func twoProjects() async throws {
-        let first = try await ServedProject.start(services: ["web"])
-        let second = try await ServedProject.start(services: ["api", "db"])
-        #expect(try await first.client.status().instances.map(\.service) == ["web"])
-        #expect(try await second.client.status().instances.map(\.service) == ["api", "db"])
-        await first.close()
-        await second.close()
+        try await ServedProject.serving(services: ["web"]) { first async throws in
+            try await ServedProject.serving(services: ["api", "db"]) { second async throws in
+                #expect(try await first.client.status().instances.map(\.service) == ["web"])
+                #expect(try await second.client.status().instances.map(\.service) == ["api", "db"])
+            }
+        }
     }
 
     @Test("watch streams every change until the server shuts down")
     func watch() async throws {
-        let served = try await ServedProject.start()
-        let seen = Mutex<[[InstanceState]]>([])
-        let watching = Task {
-            try await served.client.watch { event in
-                if case .status(let snapshot) = event { seen.withLock { $0.append(snapshot.instances.map(\.state)) } }
-                return true
+        try await ServedProject.serving { served async throws in
+            let seen = Mutex<[[InstanceState]]>([])
+            let watching = Task {
+                try await served.client.watch { event in
+                    if case .status(let snapshot) = event { seen.withLock { $0.append(snapshot.instances.map(\.state)) } }
+                    return true
+                }
             }
+            #expect(await eventually(within: .seconds(60)) { served.project.watcherCount == 1 })
+            _ = try await served.client.perform(.stop(services: ["db"], timeout: nil))
+            _ = try await served.client.perform(.kill(services: ["web"], signal: SIGTERM))
+            #expect(await eventually(within: .seconds(60)) { seen.withLock { $0.count } == 3 })
+            let server = served.server
+            let watchEnded: Void? = await within { await server.shutdown(); try await watching.value }
+            #expect(watchEnded != nil, "the watch did not end with the server")
+            #expect(seen.withLock { $0 } == [[.running, .running], [.stopped, .running], [.stopped, .exited]])
         }
-        #expect(await eventually(within: .seconds(60)) { served.project.watcherCount == 1 })
-        _ = try await served.client.perform(.stop(services: ["db"], timeout: nil))
-        _ = try await served.client.perform(.kill(services: ["web"], signal: SIGTERM))
-        #expect(await eventually(within: .seconds(60)) { seen.withLock { $0.count } == 3 })
-        let server = served.server
-        let watchEnded: Void? = await within { await server.shutdown(); try await watching.value }
-        #expect(watchEnded != nil, "the watch did not end with the server")
-        #expect(seen.withLock { $0 } == [[.running, .running], [.stopped, .running], [.stopped, .exited]])
-        await served.close()
     }
 
     @Test("watch starts with the current status, and ends when the supervisor finishes the stream or the client stops it")
     func watchEnds() async throws {
-        let served = try await ServedProject.start()
-        let ended = Task { try await served.client.watch { _ in true } }
-        #expect(await eventually(within: .seconds(60)) { served.project.watcherCount == 1 })
-        served.project.finishWatchers()
-        let watchFinished: Void? = await within { try await ended.value }
-        #expect(watchFinished != nil, "the watch did not end when the supervisor finished it")
+        try await ServedProject.serving { served async throws in
+            let ended = Task { try await served.client.watch { _ in true } }
+            #expect(await eventually(within: .seconds(60)) { served.project.watcherCount == 1 })
+            served.project.finishWatchers()
+            let watchFinished: Void? = await within { try await ended.value }
+            #expect(watchFinished != nil, "the watch did not end when the supervisor finished it")
 
-        let first = Task {
-            var states: [InstanceState] = []
-            try await served.client.watch { event in
-                if case .status(let snapshot) = event { states = snapshot.instances.map(\.state) }
-                return false
+            let first = Task {
+                var states: [InstanceState] = []
+                try await served.client.watch { event in
+                    if case .status(let snapshot) = event { states = snapshot.instances.map(\.state) }
+                    return false
+                }
+                return states
             }
-            return states
+            #expect(await within { try await first.value } == [.running, .running])
         }
-        #expect(await within { try await first.value } == [.running, .running])
-        await served.close()
     }
 }

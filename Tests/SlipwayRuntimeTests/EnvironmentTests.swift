@@ -1,4 +1,6 @@
 import ComposeKit
+import Foundation
+import Glibc
 import Testing
 @testable import SlipwayRuntime
 
@@ -101,5 +103,47 @@ struct EnvironmentTests {
         let result = await probe.run()
         #expect(result.isHealthy)
         #expect(result.output == "43001 127.0.0.1:43002")
+    }
+
+    @Test("a service switched to another user starts from a clean base: no secret of the supervisor's, that user's HOME and USER")
+    func cleanBaseForAnotherUser() throws {
+        let supervisor = ["PATH": "/opt/bin:/usr/bin", "HOME": "/home/dev", "USER": "dev", "LANG": "C.UTF-8", "LC_TIME": "C",
+                          "TZ": "UTC", "TERM": "xterm", "AWS_SECRET_ACCESS_KEY": "secret", "PORT": "5000"]
+        let root = try Account(resolving: "0")
+        let base = InstanceEnvironment.base(for: root, from: supervisor)
+        #expect(base == ["PATH": "/opt/bin:/usr/bin", "HOME": root.home ?? "/", "USER": "root", "LOGNAME": "root",
+                         "LANG": "C.UTF-8", "LC_TIME": "C", "TZ": "UTC", "TERM": "xterm"])
+        #expect(InstanceEnvironment.base(for: root, from: [:])["PATH"] == "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin")
+    }
+
+    @Test(.enabled(if: geteuid() == 0 && getpwnam("nobody") != nil, "switching user needs root"))
+    func aServiceRunAsNobodySeesOnlyTheCleanBaseAndTheFile() async throws {
+        let supervisor = ["PATH": "/usr/bin:/bin", "HOME": "/root", "USER": "root", "LOGNAME": "root", "LANG": "C.UTF-8",
+                          "LC_ALL": "C.UTF-8", "TZ": "UTC", "TERM": "xterm", "AWS_SECRET_ACCESS_KEY": "root-secret",
+                          "DATABASE_PASSWORD": "hunter2"]
+        let web = Service.shell("web", "env; exec sleep 1000") {
+            $0.user = "nobody"
+            $0.environment = ["GIVEN": "by-the-file"]
+        }
+        let nobodyHome = String(cString: try #require(getpwnam("nobody")).pointee.pw_dir)
+        try await SupervisorHarness.with([web], environment: supervisor) { harness async throws in
+            #expect(await harness.boundedUp() == nil)
+            let source = LogSource(service: "web", path: harness.directory.path + "/state/logs/web.log")
+            let seen = { () -> [String: String] in
+                Dictionary(LogReader.last(200, of: source).compactMap { record -> (String, String)? in
+                    guard let equals = record.text.firstIndex(of: "=") else { return nil }
+                    return (String(record.text[..<equals]), String(record.text[record.text.index(after: equals)...]))
+                }) { first, _ in first }
+            }
+            #expect(await eventually { seen()["GIVEN"] != nil })
+            let environment = seen()
+            #expect(environment["GIVEN"] == "by-the-file")
+            #expect(environment["AWS_SECRET_ACCESS_KEY"] == nil && environment["DATABASE_PASSWORD"] == nil, "\(environment)")
+            #expect(environment["HOME"] == nobodyHome)
+            #expect(environment["USER"] == "nobody" && environment["LOGNAME"] == "nobody")
+            #expect(environment["PATH"] == "/usr/bin:/bin" && environment["LANG"] == "C.UTF-8" && environment["LC_ALL"] == "C.UTF-8")
+            #expect(environment["TZ"] == "UTC" && environment["TERM"] == "xterm")
+            #expect(environment["SLIPWAY_DATA_DIR"] != nil)
+        }
     }
 }

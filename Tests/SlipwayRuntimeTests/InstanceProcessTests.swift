@@ -19,77 +19,78 @@ struct InstanceProcessTests {
 
     @Test func capturesOutputAndExitCode() async throws {
         let lines = CollectedLines()
-        let process = try await InstanceProcess.launch(request("echo $GREETING; pwd; printf 'no newline' >&2; exit 3"), output: lines)
-        let status = try #require(await within { await process.waitForExit() }).status
-        #expect(status == .exited(3))
-        #expect(lines.all == ["hello", "/tmp", "no newline"])
+        try await withInstance(request("echo $GREETING; pwd; printf 'no newline' >&2; exit 3"), output: lines) { process async throws in
+            let status = try #require(await within { await process.waitForExit() }).status
+            #expect(status == .exited(3))
+            #expect(lines.all == ["hello", "/tmp", "no newline"])
+        }
     }
 
     @Test func keepsVeryLongLines() async throws {
         let lines = CollectedLines()
-        let process = try await InstanceProcess.launch(request("head -c 100000 /dev/zero | tr '\\\\0' x; echo; echo after"), output: lines)
-        #expect(try #require(await within { await process.waitForExit() }).status == .exited(0))
-        #expect(lines.all.joined().count == 100_000 + "after".count)
-        #expect(lines.all.last == "after")
+        try await withInstance(request("head -c 100000 /dev/zero | tr '\\\\0' x; echo; echo after"), output: lines) { process async throws in
+            #expect(try #require(await within { await process.waitForExit() }).status == .exited(0))
+            #expect(lines.all.joined().count == 100_000 + "after".count)
+            #expect(lines.all.last == "after")
+        }
     }
 
     @Test func serviceLeadsItsOwnSessionAndGroup() async throws {
-        let process = try await InstanceProcess.launch(request("sleep 1000 & wait"), output: CollectedLines())
-        let stat = ProcessStat.read(pid: process.leader.pid)
-        let shimAlive = process.shim.isAlive
-        process.signal(SIGKILL)
-        _ = try #require(await within { await process.waitForExit() })
-        #expect(stat?.session == process.leader.pid)
-        #expect(stat?.processGroup == process.leader.pid)
-        #expect(shimAlive)
+        try await withInstance(request("sleep 1000 & wait"), output: CollectedLines()) { process async throws in
+            let stat = ProcessStat.read(pid: process.leader.pid)
+            let shimAlive = process.shim.isAlive
+            process.signal(SIGKILL)
+            _ = try #require(await within { await process.waitForExit() })
+            #expect(stat?.session == process.leader.pid)
+            #expect(stat?.processGroup == process.leader.pid)
+            #expect(shimAlive)
+        }
     }
 
     @Test func stopSignalsTheWholeGroupIncludingGrandchildren() async throws {
-        let process = try await InstanceProcess.launch(request("sleep 1000 & wait"), output: CollectedLines())
-        let leader = process.leader.pid
-        #expect(await eventually { groupMembers(leader).count >= 2 })
-        process.stop()
-        #expect(try #require(await within { await process.waitForExit() }).status == .signalled(SIGTERM))
-        #expect(await eventually { groupMembers(leader).isEmpty })
+        try await withInstance(request("sleep 1000 & wait"), output: CollectedLines()) { process async throws in
+            let leader = process.leader.pid
+            #expect(await eventually { groupMembers(leader).count >= 2 })
+            process.stop()
+            #expect(try #require(await within { await process.waitForExit() }).status == .signalled(SIGTERM))
+            #expect(await eventually { groupMembers(leader).isEmpty })
+        }
     }
 
     @Test func stopAlsoEndsDescendantsThatLeftTheGroup() async throws {
         let lines = CollectedLines()
-        let process = try await InstanceProcess.launch(request("setsid sleep 1000 & echo $!; wait"), output: lines)
-        #expect(await eventually { !lines.all.isEmpty })
-        let escaped = try #require(lines.all.first.flatMap { Int32($0) })
-        let identity = try #require(ProcessIdentity.of(pid: escaped))
-        let leftTheGroup = await eventually { ProcessStat.read(pid: escaped)?.session == escaped }
-        process.stop()
-        _ = try #require(await within { await process.waitForExit() })
-        let gone = await eventually { !identity.isAlive }
-        if !gone { kill(escaped, SIGKILL) }
-        #expect(leftTheGroup)
-        #expect(gone)
+        try await withInstance(request("setsid sleep 1000 & echo $!; wait"), output: lines) { process async throws in
+            #expect(await eventually { !lines.all.isEmpty })
+            let escaped = try #require(lines.all.first.flatMap { Int32($0) })
+            let identity = try #require(ProcessIdentity.of(pid: escaped))
+            let leftTheGroup = await eventually { ProcessStat.read(pid: escaped)?.session == escaped }
+            process.stop()
+            _ = try #require(await within { await process.waitForExit() })
+            let gone = await eventually { !identity.isAlive }
+            if !gone { kill(escaped, SIGKILL) }
+            #expect(leftTheGroup)
+            #expect(gone)
+        }
     }
 
     @Test func stopEscalatesToKillAfterTheGracePeriod() async throws {
         let lines = CollectedLines()
-        let process = try await InstanceProcess.launch(
-            request("trap 'echo ignoring' TERM; echo ready; while true; do sleep 0.05; done", grace: .milliseconds(300)),
-            output: lines
-        )
-        #expect(await eventually { lines.all.contains("ready") })
-        process.stop()
-        #expect(try #require(await within { await process.waitForExit() }).status == .signalled(SIGKILL))
-        #expect(lines.all.contains("ignoring"))
+        try await withInstance(request("trap 'echo ignoring' TERM; echo ready; while true; do sleep 0.05; done", grace: .milliseconds(300)), output: lines) { process async throws in
+            #expect(await eventually { lines.all.contains("ready") })
+            process.stop()
+            #expect(try #require(await within { await process.waitForExit() }).status == .signalled(SIGKILL))
+            #expect(lines.all.contains("ignoring"))
+        }
     }
 
     @Test func honoursAConfiguredStopSignal() async throws {
         let lines = CollectedLines()
-        let process = try await InstanceProcess.launch(
-            request("trap 'echo got-int; exit 0' INT; echo ready; while true; do sleep 0.05; done", signal: SIGINT),
-            output: lines
-        )
-        #expect(await eventually { lines.all.contains("ready") })
-        process.stop()
-        #expect(try #require(await within { await process.waitForExit() }).status == .exited(0))
-        #expect(lines.all.contains("got-int"))
+        try await withInstance(request("trap 'echo got-int; exit 0' INT; echo ready; while true; do sleep 0.05; done", signal: SIGINT), output: lines) { process async throws in
+            #expect(await eventually { lines.all.contains("ready") })
+            process.stop()
+            #expect(try #require(await within { await process.waitForExit() }).status == .exited(0))
+            #expect(lines.all.contains("got-int"))
+        }
     }
 
     @Test func aMissingProgramIsALaunchError() async throws {
@@ -105,11 +106,25 @@ struct InstanceProcessTests {
         var asNobody = request("id -u; id -g")
         asNobody.user = "nobody"
         let lines = CollectedLines()
-        let process = try await InstanceProcess.launch(asNobody, output: lines)
-        #expect(try #require(await within { await process.waitForExit() }).status == .exited(0))
-        let nobody = try #require(getpwnam("nobody"))
-        #expect(lines.all == ["\(nobody.pointee.pw_uid)", "\(nobody.pointee.pw_gid)"])
+        try await withInstance(asNobody, output: lines) { process async throws in
+            #expect(try #require(await within { await process.waitForExit() }).status == .exited(0))
+            let nobody = try #require(getpwnam("nobody"))
+            #expect(lines.all == ["\(nobody.pointee.pw_uid)", "\(nobody.pointee.pw_gid)"])
+        }
     }
+}
+
+/// Launches an instance for `body` and kills whatever is left of it (shim
+/// and session) however `body` ends, so a failed `#require` leaves nothing running.
+private func withInstance<Result>(
+    _ request: InstanceLaunchRequest, output: any LineSink, _ body: (InstanceProcess) async throws -> Result
+) async throws -> Result {
+    let process = try await InstanceProcess.launch(request, output: output)
+    defer {
+        for member in SurvivorSweep.survivors(of: process.leader) { kill(member.pid, SIGKILL) }
+        if process.shim.isAlive { kill(process.shim.pid, SIGKILL) }
+    }
+    return try await body(process)
 }
 
 /// Live (non-zombie) processes whose process group is `group`.

@@ -24,33 +24,34 @@ struct SupervisorControlTests {
     @Test func statusFollowsEachStepAndActionsChangeIt() async throws {
         let web = Service.shell("web", "exec sleep 1000") { $0.expose = [8000] }
         let job = Service.shell("job", "exit 3")
-        let harness = try SupervisorHarness([web, job])
-        let failure = await harness.boundedUp()
-        let supervisor = harness.supervisor
-        let running = try await state("web", of: supervisor, becomes: .running)
-        let exited = try await state("job", of: supervisor, becomes: .exited)
-        let stopReport = try await supervisor.stop(services: ["web"], timeout: .seconds(1))
-        let stopped = try await supervisor.status(services: ["web"]).instances.first
-        let startReport = try await supervisor.start(services: ["web"])
-        let restarted = try await state("web", of: supervisor, becomes: .running)
-        let killReport = try await supervisor.kill(services: ["web"], signal: SIGKILL)
-        let killed = try await state("web", of: supervisor, becomes: .exited)
-        let unknown = await #expect(throws: ControlFailure.noSuchService("cache")) {
-            _ = try await supervisor.stop(services: ["cache"], timeout: nil)
-        }
-        await harness.boundedFinish()
+        try await SupervisorHarness.with([web, job]) { harness async throws in
+            let failure = await harness.boundedUp()
+            let supervisor = harness.supervisor
+            let running = try await state("web", of: supervisor, becomes: .running)
+            let exited = try await state("job", of: supervisor, becomes: .exited)
+            let stopReport = try await supervisor.stop(services: ["web"], timeout: .seconds(1))
+            let stopped = try await supervisor.status(services: ["web"]).instances.first
+            let startReport = try await supervisor.start(services: ["web"])
+            let restarted = try await state("web", of: supervisor, becomes: .running)
+            let killReport = try await supervisor.kill(services: ["web"], signal: SIGKILL)
+            let killed = try await state("web", of: supervisor, becomes: .exited)
+            let unknown = await #expect(throws: ControlFailure.noSuchService("cache")) {
+                _ = try await supervisor.stop(services: ["cache"], timeout: nil)
+            }
+            await harness.boundedFinish()
 
-        #expect(failure == nil)
-        #expect(running?.name == "test-web-1" && running?.pid != nil && running?.startedAt != nil)
-        #expect(running?.publishers == [PortPublisher(url: "", targetPort: 8000, publishedPort: 0)])
-        #expect(exited?.exitCode == 3 && exited?.pid == nil)
-        #expect(stopReport.entries.map(\.outcome) == [.stopped])
-        #expect(stopped?.state == .stopped && stopped?.pid == nil)
-        #expect(startReport.entries.map(\.outcome) == [.started])
-        #expect(restarted?.pid != nil && restarted?.pid != running?.pid)
-        #expect(killReport.entries.map(\.outcome) == [.killed])
-        #expect(killed?.exitCode == 128 + SIGKILL)
-        #expect(unknown != nil)
+            #expect(failure == nil)
+            #expect(running?.name == "test-web-1" && running?.pid != nil && running?.startedAt != nil)
+            #expect(running?.publishers == [PortPublisher(url: "", targetPort: 8000, publishedPort: 0)])
+            #expect(exited?.exitCode == 3 && exited?.pid == nil)
+            #expect(stopReport.entries.map(\.outcome) == [.stopped])
+            #expect(stopped?.state == .stopped && stopped?.pid == nil)
+            #expect(startReport.entries.map(\.outcome) == [.started])
+            #expect(restarted?.pid != nil && restarted?.pid != running?.pid)
+            #expect(killReport.entries.map(\.outcome) == [.killed])
+            #expect(killed?.exitCode == 128 + SIGKILL)
+            #expect(unknown != nil)
+        }
     }
 
     @Test func healthAndRestartBackoffShowInTheStatus() async throws {
@@ -60,33 +61,35 @@ struct SupervisorControlTests {
         let crashing = Service.shell("crashing", "exit 1") {
             $0.restart = .always
         }
-        let harness = try SupervisorHarness([web, crashing])
-        let failure = await harness.boundedUp()
-        let healthy = try await state("web", of: harness.supervisor, becomes: .running)
-        let restarting = try await state("crashing", of: harness.supervisor, becomes: .restarting)
-        await harness.boundedFinish()
+        try await SupervisorHarness.with([web, crashing]) { harness async throws in
+            let failure = await harness.boundedUp()
+            let healthy = try await state("web", of: harness.supervisor, becomes: .running)
+            let restarting = try await state("crashing", of: harness.supervisor, becomes: .restarting)
+            await harness.boundedFinish()
 
-        #expect(failure == nil)
-        #expect(healthy?.health == .healthy)
-        #expect(restarting != nil && restarting!.restartCount >= 1)
+            #expect(failure == nil)
+            #expect(healthy?.health == .healthy)
+            #expect(restarting != nil && restarting!.restartCount >= 1)
+        }
     }
 
     @Test func watchSendsAStatusOnEveryChange() async throws {
         let web = Service.shell("web", "exec sleep 1000")
-        let harness = try SupervisorHarness([web])
-        let failure = await harness.boundedUp()
-        let events = try await harness.supervisor.watch(services: ["web"])
-        let sawStopped = Task {
-            for await event in events {
-                if case .status(let snapshot) = event, snapshot.instances.first?.state == .stopped { return true }
+        try await SupervisorHarness.with([web]) { harness async throws in
+            let failure = await harness.boundedUp()
+            let events = try await harness.supervisor.watch(services: ["web"])
+            let sawStopped = Task {
+                for await event in events {
+                    if case .status(let snapshot) = event, snapshot.instances.first?.state == .stopped { return true }
+                }
+                return false
             }
-            return false
-        }
-        _ = try await harness.supervisor.stop(services: ["web"], timeout: nil)
-        let stopped = await within { await sawStopped.value } ?? false
-        await harness.boundedFinish()
+            _ = try await harness.supervisor.stop(services: ["web"], timeout: nil)
+            let stopped = await within { await sawStopped.value } ?? false
+            await harness.boundedFinish()
 
-        #expect(failure == nil)
-        #expect(stopped)
+            #expect(failure == nil)
+            #expect(stopped)
+        }
     }
 }

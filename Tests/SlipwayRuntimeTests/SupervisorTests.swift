@@ -15,13 +15,14 @@ struct SupervisorTests {
         let web = Service.shell("web", "test -f \(Self.marker) && echo saw-db; exec sleep 1000") {
             $0.dependsOn = ["db": Dependency(condition: .serviceHealthy)]
         }
-        let harness = try SupervisorHarness([db, web])
-        let failure = await harness.boundedUp()
-        let healthy = harness.firstIndex("db") { $0.isHealthy }
-        let webStarted = harness.firstIndex("web") { $0.isStarted }
-        await harness.boundedFinish()
-        #expect(failure == nil)
-        #expect(healthy != nil && webStarted != nil && healthy! < webStarted!)
+        try await SupervisorHarness.with([db, web]) { harness async throws in
+            let failure = await harness.boundedUp()
+            let healthy = harness.firstIndex("db") { $0.isHealthy }
+            let webStarted = harness.firstIndex("web") { $0.isStarted }
+            await harness.boundedFinish()
+            #expect(failure == nil)
+            #expect(healthy != nil && webStarted != nil && healthy! < webStarted!)
+        }
     }
 
     @Test func waitsForAOneShotToCompleteSuccessfully() async throws {
@@ -29,13 +30,14 @@ struct SupervisorTests {
         let web = Service.shell("web", "cat done; exec sleep 1000") {
             $0.dependsOn = ["migrate": Dependency(condition: .serviceCompletedSuccessfully)]
         }
-        let harness = try SupervisorHarness([migrate, web])
-        let failure = await harness.boundedUp()
-        let completed = harness.firstIndex("migrate") { $0 == .completed }
-        let webStarted = harness.firstIndex("web") { $0.isStarted }
-        await harness.boundedFinish()
-        #expect(failure == nil)
-        #expect(completed != nil && webStarted != nil && completed! < webStarted!)
+        try await SupervisorHarness.with([migrate, web]) { harness async throws in
+            let failure = await harness.boundedUp()
+            let completed = harness.firstIndex("migrate") { $0 == .completed }
+            let webStarted = harness.firstIndex("web") { $0.isStarted }
+            await harness.boundedFinish()
+            #expect(failure == nil)
+            #expect(completed != nil && webStarted != nil && completed! < webStarted!)
+        }
     }
 
     @Test func aFailingOneShotAbortsTheBringUpNamingItsExitCodeAndOutput() async throws {
@@ -43,19 +45,20 @@ struct SupervisorTests {
         let web = Service.shell("web", "exec sleep 1000") {
             $0.dependsOn = ["migrate": Dependency(condition: .serviceCompletedSuccessfully)]
         }
-        let harness = try SupervisorHarness([migrate, web])
-        let error = await harness.boundedUp()
-        await harness.boundedFinish()
-        guard case let .dependencyFailed(failure)? = error else {
-            Issue.record("expected a dependency failure, got \(String(describing: error))")
-            return
+        try await SupervisorHarness.with([migrate, web]) { harness async throws in
+            let error = await harness.boundedUp()
+            await harness.boundedFinish()
+            guard case let .dependencyFailed(failure)? = error else {
+                Issue.record("expected a dependency failure, got \(String(describing: error))")
+                return
+            }
+            #expect(failure.dependency == "migrate")
+            #expect(failure.dependent == "web")
+            #expect(failure.exitStatus == .exited(4))
+            #expect(failure.lastLines == ["relation missing"])
+            #expect(error?.exitCode == 3)
+            #expect(harness.kinds(of: "web").isEmpty)
         }
-        #expect(failure.dependency == "migrate")
-        #expect(failure.dependent == "web")
-        #expect(failure.exitStatus == .exited(4))
-        #expect(failure.lastLines == ["relation missing"])
-        #expect(error?.exitCode == 3)
-        #expect(harness.kinds(of: "web").isEmpty)
     }
 
     @Test func aNeverHealthyDependencyAbortsTheBringUp() async throws {
@@ -63,15 +66,16 @@ struct SupervisorTests {
             $0.healthcheck = Healthcheck(test: .shell("exit 1"), interval: .milliseconds(50), retries: 2)
         }
         let web = Service.shell("web", "exec sleep 1000") { $0.dependsOn = ["db": Dependency(condition: .serviceHealthy)] }
-        let harness = try SupervisorHarness([db, web])
-        let error = await harness.boundedUp()
-        await harness.boundedFinish()
-        guard case let .dependencyFailed(failure)? = error else {
-            Issue.record("expected a dependency failure, got \(String(describing: error))")
-            return
+        try await SupervisorHarness.with([db, web]) { harness async throws in
+            let error = await harness.boundedUp()
+            await harness.boundedFinish()
+            guard case let .dependencyFailed(failure)? = error else {
+                Issue.record("expected a dependency failure, got \(String(describing: error))")
+                return
+            }
+            #expect(failure.dependency == "db")
+            #expect(failure.reason.contains("unhealthy"))
         }
-        #expect(failure.dependency == "db")
-        #expect(failure.reason.contains("unhealthy"))
     }
 
     @Test func anOptionalDependencyThatFailsDoesNotStopTheDependent() async throws {
@@ -79,30 +83,32 @@ struct SupervisorTests {
         let web = Service.shell("web", "exec sleep 1000") {
             $0.dependsOn = ["cache": Dependency(condition: .serviceCompletedSuccessfully, required: false)]
         }
-        let harness = try SupervisorHarness([cache, web])
-        let failure = await harness.boundedUp()
-        let webStarted = harness.firstIndex("web") { $0.isStarted }
-        await harness.boundedFinish()
-        #expect(failure == nil)
-        #expect(webStarted != nil)
+        try await SupervisorHarness.with([cache, web]) { harness async throws in
+            let failure = await harness.boundedUp()
+            let webStarted = harness.firstIndex("web") { $0.isStarted }
+            await harness.boundedFinish()
+            #expect(failure == nil)
+            #expect(webStarted != nil)
+        }
     }
 
     @Test func restartsACrashingServiceWithBackoffThenGivesUp() async throws {
         let flaky = Service.shell("flaky", "echo crash; exit 2") { $0.restart = .onFailure(maxRetries: 3) }
-        let harness = try SupervisorHarness([flaky])
-        let failure = await harness.boundedUp()
-        await harness.boundedWaitUntilAllEnded()
-        // The events stream is read by another task; only once it ended (in
-        // `finish()`) has every event the supervisor emitted been recorded.
-        await harness.boundedFinish()
-        let kinds = harness.kinds(of: "flaky")
-        let delays = kinds.compactMap { kind -> Duration? in
-            if case let .restarting(_, delay) = kind { return delay }
-            return nil
+        try await SupervisorHarness.with([flaky]) { harness async throws in
+            let failure = await harness.boundedUp()
+            await harness.boundedWaitUntilAllEnded()
+            // The events stream is read by another task; only once it ended (in
+            // `finish()`) has every event the supervisor emitted been recorded.
+            await harness.boundedFinish()
+            let kinds = harness.kinds(of: "flaky")
+            let delays = kinds.compactMap { kind -> Duration? in
+                if case let .restarting(_, delay) = kind { return delay }
+                return nil
+            }
+            #expect(failure == nil)
+            #expect(delays == [.milliseconds(100), .milliseconds(200), .milliseconds(400)])
+            #expect(kinds.last == .exited(.exited(2)))
         }
-        #expect(failure == nil)
-        #expect(delays == [.milliseconds(100), .milliseconds(200), .milliseconds(400)])
-        #expect(kinds.last == .exited(.exited(2)))
     }
 
     @Test func stopsDependentsBeforeTheirDependencies() async throws {
@@ -110,14 +116,15 @@ struct SupervisorTests {
         let web = Service.shell("web", "trap 'sleep 0.2; exit 0' TERM; while true; do sleep 0.05; done") {
             $0.dependsOn = ["db": Dependency()]
         }
-        let harness = try SupervisorHarness([db, web])
-        let failure = await harness.boundedUp()
-        await harness.boundedStop()
-        let webStopped = harness.firstIndex("web") { $0.isStopped }
-        let dbStopping = harness.firstIndex("db") { $0 == .stopping }
-        await harness.boundedFinish()
-        #expect(failure == nil)
-        #expect(webStopped != nil && dbStopping != nil && webStopped! < dbStopping!)
+        try await SupervisorHarness.with([db, web]) { harness async throws in
+            let failure = await harness.boundedUp()
+            await harness.boundedStop()
+            let webStopped = harness.firstIndex("web") { $0.isStopped }
+            let dbStopping = harness.firstIndex("db") { $0 == .stopping }
+            await harness.boundedFinish()
+            #expect(failure == nil)
+            #expect(webStopped != nil && dbStopping != nil && webStopped! < dbStopping!)
+        }
     }
 
     @Test func restartsAnUnhealthyServiceWhenAskedTo() async throws {
@@ -126,15 +133,16 @@ struct SupervisorTests {
                 test: .shell("test -f healthy-once && rm healthy-once"), interval: .milliseconds(100), retries: 1)
             $0.slipway.restartOnUnhealthy = true
         }
-        let harness = try SupervisorHarness([web])
-        let failure = await harness.boundedUp()
-        let restarted = await eventually {
-            harness.kinds(of: "web").contains { if case .restarting = $0 { true } else { false } }
+        try await SupervisorHarness.with([web]) { harness async throws in
+            let failure = await harness.boundedUp()
+            let restarted = await eventually {
+                harness.kinds(of: "web").contains { if case .restarting = $0 { true } else { false } }
+            }
+            await harness.boundedFinish()
+            #expect(failure == nil)
+            #expect(restarted)
+            #expect(harness.kinds(of: "web").contains { if case .unhealthy = $0 { true } else { false } })
         }
-        await harness.boundedFinish()
-        #expect(failure == nil)
-        #expect(restarted)
-        #expect(harness.kinds(of: "web").contains { if case .unhealthy = $0 { true } else { false } })
     }
 
     @Test func restartsADependentWithRestartTrueWhenItsDependencyRestarts() async throws {
@@ -143,43 +151,14 @@ struct SupervisorTests {
         }
         let web = Service.shell("web", "exec sleep 1000") { $0.dependsOn = ["db": Dependency(restart: true)] }
         let plain = Service.shell("plain", "exec sleep 1000") { $0.dependsOn = ["db": Dependency()] }
-        let harness = try SupervisorHarness([db, web, plain])
-        let failure = await harness.boundedUp()
-        let webRestarted = await eventually { harness.kinds(of: "web").filter(\.isStarted).count == 2 }
-        let plainStarts = harness.kinds(of: "plain").filter(\.isStarted).count
-        await harness.boundedFinish()
-        #expect(failure == nil)
-        #expect(webRestarted)
-        #expect(plainStarts == 1)
-    }
-}
-
-/// The harness's waits, each failing its test instead of hanging the run
-/// when the supervisor never returns.
-extension SupervisorHarness {
-    func boundedUp() async -> UpError? {
-        guard let outcome = await within(.seconds(90), { await self.up() }) else {
-            Issue.record("the bring-up did not return within 90 s")
-            return nil
-        }
-        return outcome
-    }
-
-    func boundedFinish() async {
-        if await within(.seconds(90), { await self.finish() }) == nil {
-            Issue.record("the supervisor did not stop within 90 s")
-        }
-    }
-
-    func boundedStop() async {
-        if await within(.seconds(90), { await self.supervisor.stop() }) == nil {
-            Issue.record("the supervisor did not stop within 90 s")
-        }
-    }
-
-    func boundedWaitUntilAllEnded() async {
-        if await within(.seconds(90), { await self.supervisor.waitUntilAllEnded() }) == nil {
-            Issue.record("the services did not all end within 90 s")
+        try await SupervisorHarness.with([db, web, plain]) { harness async throws in
+            let failure = await harness.boundedUp()
+            let webRestarted = await eventually { harness.kinds(of: "web").filter(\.isStarted).count == 2 }
+            let plainStarts = harness.kinds(of: "plain").filter(\.isStarted).count
+            await harness.boundedFinish()
+            #expect(failure == nil)
+            #expect(webRestarted)
+            #expect(plainStarts == 1)
         }
     }
 }

@@ -62,6 +62,7 @@ struct ServiceDecoder {
             if key == "volumes" { checkShortVolumes(value, path) }
             service.notEmulated[key] = value.resolved
             if key == "volumes" { service.mounts = VolumeMountDecoder(projectDirectory: projectDirectory).decode(value) }
+            if key == "logging" { service.logLimits = LoggingDecoder(reader: reader).limits(value, path) }
         default: break
         }
     }

@@ -60,8 +60,8 @@ struct ProjectAssembler {
         let decoder = ServiceDecoder(reader: reader, projectDirectory: session.projectDirectory) { variables[$0] }
         var decoded: [String: DecodedService] = [:]
         for entry in entries {
-            if !ServiceNameRules.isValid(entry.key) {
-                log.error("invalid service name \"\(entry.key)\": use only letters, digits, \".\", \"_\" and \"-\"", at: entry.keyPosition, path: "services")
+            if !ResourceNameRules.isValid(entry.key) {
+                log.error("invalid service name \"\(entry.key)\": \(ResourceNameRules.rule)", at: entry.keyPosition, path: "services")
             }
             var service = decoder.decode(name: entry.key, node: entry.value)
             ImplicitDependencies.add(to: &service.service)
@@ -79,6 +79,9 @@ struct ProjectAssembler {
         for entry in entries where !entry.value.isNull && entry.value.entries == nil {
             reader.fail(entry.value, "\(key).\(entry.key)", "must be a mapping, got \(reader.describe(entry.value))")
         }
+        for entry in entries where key == "volumes" && !ResourceNameRules.isValid(entry.key) {
+            log.error("invalid volume name \"\(entry.key)\": \(ResourceNameRules.rule)", at: entry.keyPosition, path: "volumes")
+        }
         return node.resolved
     }
 
@@ -87,9 +90,14 @@ struct ProjectAssembler {
     }
 }
 
-enum ServiceNameRules {
+/// Service and volume names: compose's `[a-zA-Z0-9._-]+`, and a single path
+/// component, because Slipway names files and directories after them
+/// (`logs/<service>.log`, `data/<service>`): `.` and `..` would walk out.
+enum ResourceNameRules {
+    static let rule = "use only letters, digits, \".\", \"_\" and \"-\", and not \".\" or \"..\" alone"
+
     static func isValid(_ name: String) -> Bool {
-        !name.isEmpty && name.unicodeScalars.allSatisfy { scalar in
+        name != "." && name != ".." && !name.isEmpty && name.unicodeScalars.allSatisfy { scalar in
             scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || ".-_".unicodeScalars.contains(scalar))
         }
     }

@@ -1,9 +1,11 @@
 /// Compose's project name rules: lower-case letters, digits, `_` and `-`, starting
 /// with a letter or digit. A name given imperatively (`-p`, `COMPOSE_PROJECT_NAME`)
 /// must already follow them; a file's `name:` and a directory's name are
-/// normalized to follow them.
-enum ProjectNameRules {
-    static func isValid(_ name: String) -> Bool {
+/// normalized to follow them. The rules also keep a name one path component
+/// (no `/`, never `.` or `..`), which the state directory
+/// `<base>/slipway/<project>` relies on.
+public enum ProjectNameRules {
+    public static func isValid(_ name: String) -> Bool {
         guard let first = name.unicodeScalars.first, isLowerAlphanumeric(first) else { return false }
         return name.unicodeScalars.allSatisfy { isLowerAlphanumeric($0) || $0 == "_" || $0 == "-" }
     }
@@ -16,7 +18,7 @@ enum ProjectNameRules {
         return String(String.UnicodeScalarView(trimmed))
     }
 
-    static func invalidMessage(_ name: String) -> String {
+    public static func invalidMessage(_ name: String) -> String {
         "invalid project name \"\(name)\": must contain only lower-case letters, digits, dashes and underscores, and start with a letter or digit"
     }
 

@@ -32,8 +32,11 @@ public struct Service: Sendable, Equatable, Codable {
     public var mounts: [VolumeMount]
     public var labels: [String: String]
     public var slipway: SlipwayExtension
+    /// How large its log may grow (from `logging.options`; the default cap otherwise).
+    public var logLimits: LogLimits
     /// Compose keys Slipway accepts but does not emulate, kept for `config`
-    /// (`volumes`, `networks`, `cap_add`, …).
+    /// (`volumes`, `networks`, `cap_add`, …); `logging` is kept here as
+    /// written too, only its size options being emulated (`logLimits`).
     public var notEmulated: [String: ComposeValue]
     /// Service-level `x-*` keys other than `x-slipway`.
     public var extensions: [String: ComposeValue]
@@ -60,6 +63,7 @@ public struct Service: Sendable, Equatable, Codable {
         self.mounts = []
         self.labels = [:]
         self.slipway = SlipwayExtension()
+        self.logLimits = .standard
         self.notEmulated = [:]
         self.extensions = [:]
     }

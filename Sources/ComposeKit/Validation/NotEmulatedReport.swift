@@ -12,13 +12,15 @@ struct NotEmulatedReport {
 
     /// Top-level `volumes` is acted on: a named volume is a directory under the project's state.
     private static let topLevelKeys: Set<String> = ["networks", "secrets", "configs", "models"]
+    /// Kept as written but acted on in part: `logging`'s size options bound the log.
+    private static let emulatedServiceKeys: Set<String> = ["logging"]
 
     private func reportServiceKeys(_ project: Project, decoded: [String: DecodedService]) {
         var users: [String: [String]] = [:]
         for name in project.services.keys.sorted() {
             guard let service = project.services[name] else { continue }
             // An image adapter keeps its data in the mount at its data path; other processes see the host's files.
-            for key in service.notEmulated.keys where !(key == "volumes" && service.imageRun != nil) {
+            for key in service.notEmulated.keys where !(key == "volumes" && service.imageRun != nil) && !Self.emulatedServiceKeys.contains(key) {
                 users[key, default: []].append(name)
             }
         }

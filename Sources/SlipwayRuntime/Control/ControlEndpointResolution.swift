@@ -12,10 +12,24 @@ extension ControlEndpoint {
     }
 
     private static func projectName(_ options: LoadOptions) throws(ComposeError) -> String {
-        if let explicit = options.projectName, !explicit.isEmpty { return explicit }
-        if let variable = options.environment["COMPOSE_PROJECT_NAME"], !variable.isEmpty { return variable }
+        if let explicit = options.projectName, !explicit.isEmpty { return try checked(explicit, source: "-p") }
+        if let variable = options.environment["COMPOSE_PROJECT_NAME"], !variable.isEmpty {
+            return try checked(variable, source: "COMPOSE_PROJECT_NAME")
+        }
         var reading = options
         reading.requireCommands = false
         return try ProjectLoader(options: reading).load().project.name
+    }
+
+    /// A name given without a compose file must follow the same rules as one
+    /// the loader checks: it becomes a directory name, so `../victim` must
+    /// never reach the file system.
+    private static func checked(_ name: String, source: String) throws(ComposeError) -> String {
+        guard ProjectNameRules.isValid(name) else {
+            throw ComposeError(diagnostics: [
+                ComposeDiagnostic(.error, at: nil, path: "", "\(ProjectNameRules.invalidMessage(name)) (from \(source))"),
+            ])
+        }
+        return name
     }
 }

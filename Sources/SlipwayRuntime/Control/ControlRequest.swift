@@ -24,6 +24,11 @@ extension ControlRequest: Codable {
     /// is refused rather than misread.
     public static let protocolVersion = 1
 
+    /// The longest stop timeout a request may carry, in seconds (one day): a
+    /// grace period beyond it is a typo, and bounding it keeps every
+    /// conversion to `Duration` exact.
+    public static let maximumTimeoutSeconds = 86_400
+
     private enum CodingKeys: String, CodingKey {
         case version, request, services, timeout, signal
     }
@@ -34,13 +39,22 @@ extension ControlRequest: Codable {
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        if let version = try container.decodeIfPresent(Int.self, forKey: .version), version > Self.protocolVersion {
+        if let version = try container.decodeIfPresent(Int.self, forKey: .version), version != Self.protocolVersion {
             throw DecodingError.dataCorruptedError(
                 forKey: .version, in: container,
-                debugDescription: "control protocol version \(version) is newer than this supervisor's (\(Self.protocolVersion)); restart the project with this slipway")
+                debugDescription: version > Self.protocolVersion
+                    ? "control protocol version \(version) is newer than this supervisor's (\(Self.protocolVersion)); restart the project with this slipway"
+                    : "control protocol version \(version) does not exist; this supervisor speaks version \(Self.protocolVersion)")
         }
         let services = try container.decodeIfPresent([String].self, forKey: .services) ?? []
-        let timeout = try container.decodeIfPresent(Double.self, forKey: .timeout).map { Duration.milliseconds(Int64($0 * 1000)) }
+        let timeout = try container.decodeIfPresent(Double.self, forKey: .timeout).map { seconds throws in
+            guard seconds.isFinite, seconds >= 0, seconds <= Double(Self.maximumTimeoutSeconds) else {
+                throw DecodingError.dataCorruptedError(
+                    forKey: .timeout, in: container,
+                    debugDescription: "timeout must be 0 to \(Self.maximumTimeoutSeconds) seconds, not \(seconds)")
+            }
+            return Duration.milliseconds(Int64((seconds * 1000).rounded()))
+        }
         switch try container.decode(Name.self, forKey: .request) {
         case .status: self = .status(services: services)
         case .stop: self = .stop(services: services, timeout: timeout)

@@ -61,6 +61,12 @@ public final class ControlServer: Sendable {
         return ControlServer(endpoint: endpoint, listener: listener, handler: handler, lock: lock)
     }
 
+    /// Shutdown waiters of connections still open; a test checks that
+    /// connections which ended leave none behind.
+    var connectionWaiterCount: Int {
+        closing.waiterCount
+    }
+
     /// Serves until `shutdown()`; returns once every connection is answered
     /// and the socket file is gone.
     public func run() async {

@@ -4,6 +4,8 @@ public enum ControlServerError: Error, Equatable, CustomStringConvertible {
     case alreadyRunning(ControlEndpoint)
     case socketPathTooLong(String)
     case cannotBind(path: String, reason: String)
+    /// The state directory could have been written by someone else.
+    case untrustedState(String)
 
     public var description: String {
         switch self {
@@ -13,6 +15,8 @@ public enum ControlServerError: Error, Equatable, CustomStringConvertible {
             "the control socket path \(path) is longer than the \(ControlEndpoint.maximumSocketPathLength) bytes a Unix socket allows; choose a shorter --state-dir"
         case .cannotBind(let path, let reason):
             "cannot open the control socket \(path): \(reason)"
+        case .untrustedState(let reason):
+            reason
         }
     }
 }

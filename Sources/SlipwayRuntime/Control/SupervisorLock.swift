@@ -11,7 +11,7 @@ final class SupervisorLock: Sendable {
     /// nil when another process holds the lock.
     init?(path: String) throws(ControlServerError) {
         // CLOEXEC keeps service processes from inheriting the lock and holding it after the supervisor dies.
-        let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
         guard descriptor >= 0 else { throw ControlServerError.cannotBind(path: path, reason: String(cString: strerror(errno))) }
         guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
             let code = errno

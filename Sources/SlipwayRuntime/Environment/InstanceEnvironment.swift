@@ -5,7 +5,8 @@ import Foundation
 ///
 /// A container starts from its image's environment; a local process needs
 /// the machine's `PATH`, `HOME`, `LANG`… So the base is the supervisor's own
-/// environment, then, each overriding the one before:
+/// environment (only a few of its variables for a service switched to
+/// another user: `base(for:from:)`), then, each overriding the one before:
 /// 1. `environment`, which the loader already merged over the `env_file`s
 ///    (read once, at load, as compose does; a bare `KEY` whose variable is
 ///    unset removes `KEY`);
@@ -35,6 +36,27 @@ public enum InstanceEnvironment {
         }
         return environment
     }
+
+    /// What a service switched to another user (`user:`) starts from instead
+    /// of the supervisor's whole environment, which may hold the supervisor's
+    /// credentials and would be readable by every process of that user
+    /// (`/proc/PID/environ`): the locale, time zone, terminal and `PATH`, and
+    /// that user's own `HOME`, `USER` and `LOGNAME`, as a container would.
+    static func base(for account: Account, from inherited: [String: String]) -> [String: String] {
+        var base = inherited.filter { key, _ in keptForAnotherUser.contains(key) || key.hasPrefix("LC_") }
+        base["PATH"] = base["PATH"] ?? defaultPath
+        base["HOME"] = account.home ?? "/"
+        if let name = account.name {
+            base["USER"] = name
+            base["LOGNAME"] = name
+        }
+        return base
+    }
+
+    private static let keptForAnotherUser: Set<String> = ["PATH", "LANG", "LANGUAGE", "TZ", "TERM"]
+
+    /// Docker's `PATH` for a container whose image sets none.
+    private static let defaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
     /// `PORT`, `PORT_<T>` and the dependencies' addresses.
     public static func slipwayVariables(

@@ -56,8 +56,19 @@ final class LogFileReader {
         return true
     }
 
+    /// Whether the path now names another file than the one being read (the
+    /// log was rotated): what is left to read is in the open descriptor.
+    var wasReplaced: Bool {
+        guard descriptor >= 0 else { return false }
+        var open = stat()
+        var current = stat()
+        guard fstat(descriptor, &open) == 0 else { return false }
+        guard lstat(path, &current) == 0 else { return true }
+        return open.st_ino != current.st_ino || open.st_dev != current.st_dev
+    }
+
     private func openIfNeeded() -> Bool {
-        if descriptor < 0 { descriptor = open(path, O_RDONLY | O_CLOEXEC) }
+        if descriptor < 0 { descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW) }
         return descriptor >= 0
     }
 }

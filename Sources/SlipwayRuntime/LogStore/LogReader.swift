@@ -1,7 +1,8 @@
-/// Reads several services' log files as one stream in timestamp order, the
-/// way `logs` shows them: the last `tail` records of each service, those at
-/// or after `since`, then (when following) new records as they are written.
-/// It reads the files only, so it works with or without a supervisor.
+/// Reads several services' logs (each with its rotated files) as one stream
+/// in timestamp order, the way `logs` shows them: the last `tail` records of
+/// each service, those at or after `since`, then (when following) new records
+/// as they are written. It reads the files only, so it works with or without
+/// a supervisor.
 public final class LogReader {
     public struct Options: Sendable {
         /// Records per service counted from the end; nil for all.
@@ -14,7 +15,7 @@ public final class LogReader {
         }
     }
 
-    private var readers: [(service: String, file: LogFileReader)] = []
+    private var readers: [(service: String, file: LogChainReader)] = []
     private let options: Options
 
     public init(sources: [LogSource], options: Options = Options()) {
@@ -33,8 +34,7 @@ public final class LogReader {
 
     /// Starts reading a file that appeared while following; all of it is new.
     public func add(_ source: LogSource, fromStart: Bool) {
-        let offset = fromStart ? 0 : options.tail.flatMap { LogTailOffset.offset(path: source.path, lines: $0) } ?? 0
-        readers.append((source.service, LogFileReader(path: source.path, offset: offset)))
+        readers.append((source.service, LogChainReader(path: source.path, tail: fromStart ? nil : options.tail)))
     }
 
     /// Emits every complete record written so far and not yet emitted,
@@ -67,7 +67,7 @@ public final class LogReader {
         drain(emit)
     }
 
-    private func nextShown(_ file: LogFileReader) -> LogRecord? {
+    private func nextShown(_ file: LogChainReader) -> LogRecord? {
         while let record = file.next() {
             if let since = options.since, record.timestamp < since { continue }
             return record

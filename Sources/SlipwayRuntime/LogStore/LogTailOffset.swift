@@ -8,14 +8,15 @@ enum LogTailOffset {
     /// The offset of the first of the last `lines` complete lines; 0 when the
     /// file holds fewer, the file size when `lines` is 0, nil when it cannot be read.
     static func offset(path: String, lines: Int) -> Int? {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
         guard descriptor >= 0 else { return nil }
         defer { close(descriptor) }
         var status = stat()
         guard fstat(descriptor, &status) == 0 else { return nil }
         let size = Int(status.st_size)
         guard lines > 0 else { return size }
-        return scanBackwards(descriptor, size: size, newlinesWanted: lines + 1) ?? 0
+        let (newlinesWanted, overflow) = lines.addingReportingOverflow(1)
+        return overflow ? 0 : scanBackwards(descriptor, size: size, newlinesWanted: newlinesWanted) ?? 0
     }
 
     /// The offset just after the `newlinesWanted`-th newline counted from the
@@ -35,5 +36,21 @@ enum LogTailOffset {
             end = start
         }
         return nil
+    }
+
+    /// How many complete lines the file holds, read forward in chunks; nil
+    /// when it cannot be read.
+    static func completeLines(path: String) -> Int? {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        var chunk = [UInt8](repeating: 0, count: chunkSize)
+        var count = 0
+        while true {
+            let read = chunk.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, chunkSize) }
+            if read < 0, errno == EINTR { continue }
+            guard read > 0 else { return read == 0 ? count : nil }
+            count += chunk[..<read].reduce(0) { $1 == 0x0A ? $0 + 1 : $0 }
+        }
     }
 }

@@ -1,8 +1,9 @@
+import ComposeKit
 import Foundation
 import Synchronization
 
-/// A service's output: appended to its log file in the state directory as
-/// timestamped records (so `logs --since/-t` work), shown on the terminal
+/// A service's output: appended to its log file in the state directory
+/// (rotated within its limits) as timestamped records (so `logs --since/-t` work), shown on the terminal
 /// behind a `name  | ` prefix, and the last lines kept for failure messages.
 public final class ServiceLog: LineSink {
     public static let keptLines = 20
@@ -12,10 +13,14 @@ public final class ServiceLog: LineSink {
     private let prefix: String
     private let recent = Mutex<[String]>([])
 
-    /// `prefixWidth` pads names so every service's lines line up.
-    public init(service: String, path: String, terminal: TerminalOutput?, prefixWidth: Int, style: TerminalStyle) {
+    /// `prefixWidth` pads names so every service's lines line up; `limits`
+    /// bound the file (compose's `logging.options`).
+    public init(
+        service: String, path: String, limits: LogLimits = .standard, terminal: TerminalOutput?, prefixWidth: Int,
+        style: TerminalStyle
+    ) {
         // A log file that cannot be opened must not stop the service; its output still reaches the terminal.
-        file = try? LogRecordWriter(path: path)
+        file = try? LogRecordWriter(path: path, limits: limits)
         self.terminal = terminal
         let padded = service.padding(toLength: max(prefixWidth, service.count), withPad: " ", startingAt: 0)
         prefix = style.apply(padded + "  | ", enabled: terminal?.colours ?? false)

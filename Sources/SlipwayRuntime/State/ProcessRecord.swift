@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 
 /// What a later run needs to find a surviving instance: its shim and the
 /// leader of its session, each by pid and start time.
@@ -27,9 +28,19 @@ public struct ProcessRecordStore: Sendable {
     public func save(_ record: ProcessRecord) {
         guard let data = try? JSONEncoder().encode(record) else { return }
         let path = file(record)
-        // Written aside then renamed, so a reader never sees half a record.
-        try? data.write(to: URL(fileURLWithPath: path + ".tmp"))
-        rename(path + ".tmp", path)
+        // Written aside then renamed, so a reader never sees half a record;
+        // created afresh (O_EXCL, O_NOFOLLOW), so a planted link is never followed.
+        let aside = path + ".tmp"
+        unlink(aside)
+        let descriptor = open(aside, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { return }
+        let written = data.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
+        close(descriptor)
+        guard written == data.count else {
+            unlink(aside)
+            return
+        }
+        rename(aside, path)
     }
 
     public func remove(_ record: ProcessRecord) {

@@ -26,6 +26,11 @@ struct ServiceDataDirectory {
             throw UpError.cannotStart(
                 service: service, reason: "cannot create \(directory): \(String(cString: strerror(errno)))")
         }
+        var info = stat()
+        guard lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFDIR else {
+            throw UpError.cannotStart(
+                service: service, reason: "\(path) is not a directory (a symbolic link?); remove it and start again")
+        }
         guard let owner, owner.uid != geteuid() else { return }
         guard chown(path, owner.uid, owner.gid) == 0 else {
             throw UpError.cannotStart(

@@ -50,19 +50,50 @@ public struct StateDirectory: Sendable, Equatable {
         }
     }
 
-    /// Creates the directory tree; the project directory itself is 0700.
+    /// Creates the directory tree, or takes over an existing one only when it
+    /// is trustworthy: owned by the user running Slipway and writable by no
+    /// one else, with no symbolic link among its directories. Anyone else who
+    /// could write there could redirect a log (secrets included) or a record
+    /// to a file of their choosing. Then every directory gets mode 0700 (the
+    /// data directory's search bit is `ServiceDataDirectory`'s business).
     public func prepare() throws(StateDirectoryError) {
         do {
             try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-            guard chmod(path, 0o700) == 0 else { throw StateDirectoryError(path: path, reason: String(cString: strerror(errno))) }
-            for directory in [logsDirectory, processesDirectory] {
-                try FileManager.default.createDirectory(
-                    atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-            }
-        } catch let error as StateDirectoryError {
-            throw error
         } catch {
             throw StateDirectoryError(path: path, reason: error.localizedDescription)
+        }
+        try StateDirectoryTrust.check(path, followLink: true, in: self)
+        try setMode(path, 0o700)
+        for directory in [logsDirectory, processesDirectory] {
+            if mkdir(directory, 0o700) != 0, errno != EEXIST {
+                throw StateDirectoryError(path: path, reason: "cannot create \(directory): \(String(cString: strerror(errno)))")
+            }
+            try StateDirectoryTrust.check(directory, followLink: false, in: self)
+            try setMode(directory, 0o700)
+        }
+        if Self.exists(dataDirectory) {
+            try StateDirectoryTrust.check(dataDirectory, followLink: false, in: self)
+        }
+    }
+
+    /// The checks of `prepare()` on an existing state directory, creating
+    /// nothing: what `down` runs before it reads process records (a planted
+    /// one would name a process to kill) or removes logs.
+    public func checkTrusted() throws(StateDirectoryError) {
+        try StateDirectoryTrust.check(path, followLink: true, in: self)
+        for directory in [logsDirectory, processesDirectory, dataDirectory] where Self.exists(directory) {
+            try StateDirectoryTrust.check(directory, followLink: false, in: self)
+        }
+    }
+
+    private static func exists(_ path: String) -> Bool {
+        var info = stat()
+        return lstat(path, &info) == 0
+    }
+
+    private func setMode(_ directory: String, _ mode: mode_t) throws(StateDirectoryError) {
+        guard chmod(directory, mode) == 0 else {
+            throw StateDirectoryError(path: path, reason: "cannot set the mode of \(directory): \(String(cString: strerror(errno)))")
         }
     }
 

@@ -19,7 +19,7 @@ public struct DetachedSupervisor: Sendable {
         var ends: [CInt] = [0, 0]
         guard GNUExtensions.pipe2(&ends, O_CLOEXEC) == 0 else { throw DetachedLaunchError(reason: Self.lastError()) }
         let null = open("/dev/null", O_RDONLY | O_CLOEXEC)
-        let output = open(outputPath(state), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
+        let output = open(outputPath(state), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0o600)
         defer { [null, output, ends[1]].filter { $0 >= 0 }.forEach { close($0) } }
         guard null >= 0, output >= 0 else {
             close(ends[0])

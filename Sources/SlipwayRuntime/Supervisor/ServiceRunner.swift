@@ -263,10 +263,10 @@ actor ServiceRunner {
     private func launchRequest(privatePorts: [Int: Int], internalPorts: [String: Int]) throws -> InstanceLaunchRequest {
         let run = service.imageRun
         let user = switchedUser() ?? (context.canSwitchUser ? run?.adapter.account : nil)
+        let owner = try user.map(account)
         var environment = InstanceEnvironment.build(
             for: service, ports: privatePorts, dependencies: context.endpoints.addresses,
-            inherited: context.baseEnvironment)
-        let owner = try user.map(account)
+            inherited: owner.map { InstanceEnvironment.base(for: $0, from: context.baseEnvironment) } ?? context.baseEnvironment)
         environment["SLIPWAY_DATA_DIR"] = try ServiceDataDirectory(
             state: context.state, service: service.name, owner: owner).path
         let arguments: [String]

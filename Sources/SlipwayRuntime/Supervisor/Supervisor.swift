@@ -196,7 +196,7 @@ public actor Supervisor {
         let width = configuration.project.services.keys.map(\.count).max() ?? 0
         for (index, service) in services.enumerated() {
             let log = ServiceLog(
-                service: service.name, path: context.state.logFile(service: service.name),
+                service: service.name, path: context.state.logFile(service: service.name), limits: service.logLimits,
                 terminal: configuration.terminal, prefixWidth: width,
                 style: TerminalStyle.servicePalette[index % TerminalStyle.servicePalette.count])
             runners[service.name] = ServiceRunner(service: service, context: context, log: log)

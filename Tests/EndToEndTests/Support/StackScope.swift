@@ -27,6 +27,14 @@ extension TestStack {
         })
     }
 
+    /// The host ports the proxy bound for `service`, as `ps` reports them.
+    /// Tests publish on port 0 and read the port back: a port asked of the
+    /// kernel beforehand could be taken by another process before `up` binds it.
+    func publishedPorts(_ service: String) async throws -> [Int] {
+        let publishers = try await psRecords()[service]?["Publishers"] as? [[String: Any]] ?? []
+        return publishers.compactMap { $0["PublishedPort"] as? Int }.filter { $0 != 0 }
+    }
+
     /// Polls `ps` until `service` is in `state`.
     func waitForState(_ service: String, _ state: String, within deadline: Duration = .seconds(30)) async throws -> Bool {
         let end = ContinuousClock.now + deadline

@@ -76,21 +76,4 @@ struct TestStack: Sendable {
     func log(_ service: String) -> String {
         (try? String(contentsOfFile: "\(stateDirectory)/logs/\(service).log", encoding: .utf8)) ?? ""
     }
-
-    /// A port that was free a moment ago (asked of the kernel, not fixed).
-    static func freePort() -> Int {
-        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(socket) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = in_addr_t(UInt32(0x7F00_0001).bigEndian)
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
-                bind(socket, pointer, length)
-                return getsockname(socket, pointer, &length)
-            }
-        }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
 }

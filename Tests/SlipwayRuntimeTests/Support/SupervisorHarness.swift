@@ -1,17 +1,43 @@
 import ComposeKit
 import Foundation
 import Synchronization
+import Testing
 @testable import SlipwayRuntime
 
 /// A supervisor on a project built in code, with its events recorded, its
 /// own state directory, and `finish()` that stops everything it started.
+/// `SupervisorHarness.with` owns one for a test and finishes it however the
+/// test ends.
 final class SupervisorHarness: Sendable {
     let supervisor: Supervisor
     let directory: TemporaryDirectory
     private let recorded = EventRecorder()
     private let collector: Task<Void, Never>
+    private let finished = Mutex(false)
 
-    init(_ services: [Service], requested: [String] = []) throws {
+    /// Runs `body` on a fresh harness and finishes it afterwards, also when
+    /// `body` throws (a failed `try` or `#require`); a `finish()` inside
+    /// `body` makes the last one a no-op.
+    static func with<Result>(
+        _ services: [Service], requested: [String] = [],
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        _ body: (SupervisorHarness) async throws -> Result
+    ) async throws -> Result {
+        let harness = try SupervisorHarness(services, requested: requested, environment: environment)
+        do {
+            let result = try await body(harness)
+            await harness.boundedFinish()
+            return result
+        } catch {
+            await harness.boundedFinish()
+            throw error
+        }
+    }
+
+    /// `environment` is the supervisor's own, which its services inherit.
+    init(
+        _ services: [Service], requested: [String] = [], environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws {
         directory = try TemporaryDirectory()
         var project = Project(name: "test", directory: directory.path)
         for var service in services {
@@ -20,7 +46,7 @@ final class SupervisorHarness: Sendable {
         }
         supervisor = Supervisor(configuration: SupervisorConfiguration(
             project: project, services: requested, stateDirectory: StateDirectory(path: directory.path + "/state"),
-            shimExecutable: BuiltBinary.slipway, terminal: nil, environment: ProcessInfo.processInfo.environment))
+            shimExecutable: BuiltBinary.slipway, terminal: nil, environment: environment))
         let events = supervisor.events
         let recorded = self.recorded
         collector = Task { for await event in events { recorded.append(event) } }
@@ -49,9 +75,40 @@ final class SupervisorHarness: Sendable {
     }
 
     func finish() async {
+        guard !finished.withLock({ done in defer { done = true }; return done }) else { return }
         await supervisor.stop()
         await collector.value
         directory.remove()
+    }
+}
+
+/// The harness's waits, each failing its test instead of hanging the run
+/// when the supervisor never returns.
+extension SupervisorHarness {
+    func boundedUp() async -> UpError? {
+        guard let outcome = await within(.seconds(90), { await self.up() }) else {
+            Issue.record("the bring-up did not return within 90 s")
+            return nil
+        }
+        return outcome
+    }
+
+    func boundedFinish() async {
+        if await within(.seconds(90), { await self.finish() }) == nil {
+            Issue.record("the supervisor did not stop within 90 s")
+        }
+    }
+
+    func boundedStop() async {
+        if await within(.seconds(90), { await self.supervisor.stop() }) == nil {
+            Issue.record("the supervisor did not stop within 90 s")
+        }
+    }
+
+    func boundedWaitUntilAllEnded() async {
+        if await within(.seconds(90), { await self.supervisor.waitUntilAllEnded() }) == nil {
+            Issue.record("the services did not all end within 90 s")
+        }
     }
 }
 
