@@ -2,7 +2,7 @@ import ArgumentParser
 import NIOPosix
 import SlipwayProxy
 
-/// The Slipway proxy as the benchmark runs it: a child process with one event loop thread,
+/// The Slipway proxy as the benchmark runs it: a child process with one thread per mode,
 /// like nginx's single worker and haproxy's `nbthread 1`.
 struct ProxyBenchServe: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -17,7 +17,7 @@ struct ProxyBenchServe: AsyncParsableCommand {
 
     func run() async throws {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        let proxy = ReverseProxy(eventLoopGroup: group)
+        let proxy = ReverseProxy(eventLoopGroup: group, loopThreads: 1)
         let key = ListenerKey(service: "bench", containerPort: upstreamPort)
         _ = try await proxy.addListener(ListenerConfig(
             key: key,

@@ -1,0 +1,13 @@
+// The Linux system interfaces the proxy's event loop uses that Swift's Glibc module leaves out:
+// epoll, eventfd and accept4.
+#ifndef C_PROXY_LOOP_H
+#define C_PROXY_LOOP_H
+
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+
+// accept4(2) with no peer address wanted; declared by glibc only under _GNU_SOURCE, which this
+// header must not define (it would change the system headers Swift's Glibc module shares).
+int c_proxy_loop_accept4(int fd, int flags);
+
+#endif
