@@ -1,7 +1,17 @@
 #define _GNU_SOURCE
+#include <fcntl.h>
 #include <sys/socket.h>
+#include <unistd.h>
 #include "CProxyLoop.h"
 
 int c_proxy_loop_accept4(int fd, int flags) {
     return accept4(fd, 0, 0, flags);
+}
+
+int c_proxy_loop_pipe(int fds[2]) {
+    return pipe2(fds, O_NONBLOCK | O_CLOEXEC);
+}
+
+long c_proxy_loop_splice(int source, int sink, long count) {
+    return splice(source, 0, sink, 0, (size_t)count, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
 }

@@ -59,6 +59,27 @@ private struct ScriptedIO: RelayIO {
         return .transferred(count)
     }
 
+    /// The one pipe of these tests: what went in at `pipeWrite` comes out at `pipeRead`.
+    static let pipeRead: Int32 = 10
+    static let pipeWrite: Int32 = 11
+    var piped = ""
+
+    mutating func splice(from source: Int32, to sink: Int32, count: Int) -> IOResult {
+        if sink == Self.pipeWrite {
+            let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: count, alignment: 1)
+            defer { scratch.deallocate() }
+            let result = read(source, into: scratch)
+            if case .transferred(let moved) = result {
+                piped += String(decoding: UnsafeRawBufferPointer(rebasing: scratch[..<moved]), as: UTF8.self)
+            }
+            return result
+        }
+        let bytes = Array(piped.utf8.prefix(count))
+        let result = bytes.withUnsafeBytes { write(sink, from: $0) }
+        if case .transferred(let moved) = result { piped = String(decoding: Array(piped.utf8).dropFirst(moved), as: UTF8.self) }
+        return result
+    }
+
     mutating func shutdownOutput(_ fd: Int32) {
         shutDown.insert(fd)
     }
@@ -208,6 +229,31 @@ struct TCPRelayTests {
             _ = relay.handle(.writable, on: .upstream, io: &io)
             _ = relay.handle(.readable, on: .client, io: &io)
             #expect(relay.phase == .finished(.failed(.upstream, errno: EPIPE)))
+        }
+    }
+
+    @Test("a direction whose buffer filled asks for a pipe; once its buffer is empty its bytes go through the pipe, and its end waits for the pipe to empty")
+    func bulkThroughPipe() {
+        withRelay(capacity: 8) { relay in
+            var io = ScriptedIO(
+                reads: [client: [.bytes("01234567"), .bytes("abcdefghij"), .end]],
+                writes: [upstream: [.wouldBlock]]
+            )
+            _ = relay.handle(.writable, on: .upstream, io: &io)
+            let first = relay.handle(.readable, on: .client, io: &io)
+            #expect(first.wantsPipeToUpstream)
+            #expect(!first.wantsPipeToClient)
+            relay.attach(RelayPipe(readFD: ScriptedIO.pipeRead, writeFD: ScriptedIO.pipeWrite), toward: .upstream)
+            io.writes[upstream] = [.take(8), .take(4)]
+            _ = relay.handle(.writable, on: .upstream, io: &io)
+            #expect(io.written[upstream] == "01234567abcd")
+            #expect(relay.client.inputEnded)
+            #expect(relay.toUpstreamPipe?.held == 6)
+            #expect(io.shutDown.isEmpty)
+            _ = relay.handle(.writable, on: .upstream, io: &io)
+            #expect(io.written[upstream] == "01234567abcdefghij")
+            #expect(relay.toUpstreamPipe?.held == 0)
+            #expect(io.shutDown == [upstream])
         }
     }
 

@@ -1,5 +1,5 @@
 // The Linux system interfaces the proxy's event loop uses that Swift's Glibc module leaves out:
-// epoll, eventfd and accept4.
+// epoll, eventfd, accept4, pipe2 and splice.
 #ifndef C_PROXY_LOOP_H
 #define C_PROXY_LOOP_H
 
@@ -9,5 +9,11 @@
 // accept4(2) with no peer address wanted; declared by glibc only under _GNU_SOURCE, which this
 // header must not define (it would change the system headers Swift's Glibc module shares).
 int c_proxy_loop_accept4(int fd, int flags);
+
+// A non-blocking, close-on-exec pipe (pipe2(2)).
+int c_proxy_loop_pipe(int fds[2]);
+
+// splice(2) of up to `count` bytes between a socket and a pipe, moving pages and never blocking.
+long c_proxy_loop_splice(int source, int sink, long count);
 
 #endif

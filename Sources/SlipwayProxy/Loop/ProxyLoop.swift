@@ -31,6 +31,9 @@ final class ProxyLoop: @unchecked Sendable {
     private var freeSlots: [Int] = []
     private var shards: ContiguousArray<ListenerShard?> = []
     private var drains: [DrainWait] = []
+    /// Empty pipes kept for the next bulk transfer; owned by the loop, closed in `deinit`.
+    private var pipes: [RelayPipe] = []
+    private static let pooledPipes = 64
 
     private struct Inbox {
         var tasks: [Task] = []
@@ -59,6 +62,7 @@ final class ProxyLoop: @unchecked Sendable {
 
     deinit {
         for slot in slots { slot.deallocateBuffers() }
+        for pipe in pipes { pipe.close() }
         Glibc.close(wakeFD)
         Glibc.close(epollFD)
     }
@@ -268,6 +272,12 @@ final class ProxyLoop: @unchecked Sendable {
             // The idle deadline may come before the connect deadline armed so far.
             arm(slot)
         }
+        if progress.wantsPipeToUpstream && slots[slot].relay!.toUpstreamPipe == nil, let pipe = takePipe() {
+            slots[slot].relay!.attach(pipe, toward: .upstream)
+        }
+        if progress.wantsPipeToClient && slots[slot].relay!.toClientPipe == nil, let pipe = takePipe() {
+            slots[slot].relay!.attach(pipe, toward: .client)
+        }
         if progress.movedBytes {
             shards[shard]!.traffic[traffic].bytesIn += Int64(progress.fromClient)
             shards[shard]!.traffic[traffic].bytesOut += Int64(progress.fromUpstream)
@@ -285,7 +295,8 @@ final class ProxyLoop: @unchecked Sendable {
     /// Ends the slot's connection: counts it out of its instance's traffic first, so whoever sees
     /// the close and then reads the stats finds it gone, then closes both descriptors.
     private func release(_ slot: Int, error: ProxyErrorKind?) {
-        guard let relay = slots[slot].relay else { return }
+        guard var relay = slots[slot].relay else { return }
+        for pipe in relay.detachPipes() { returnPipe(pipe) }
         let shard = slots[slot].shard
         let traffic = slots[slot].traffic
         if let error { shards[shard]!.traffic[traffic].errors[error, default: 0] += 1 }
@@ -298,6 +309,19 @@ final class ProxyLoop: @unchecked Sendable {
         slots[slot].armedDeadline = 0
         freeSlots.append(slot)
         if !drains.isEmpty { settleIdleDrains() }
+    }
+
+    private func takePipe() -> RelayPipe? {
+        pipes.popLast() ?? RelayPipe.open()
+    }
+
+    /// Pools an empty pipe; closes one that still holds a finished connection's bytes.
+    private func returnPipe(_ pipe: RelayPipe) {
+        if pipe.held == 0 && pipes.count < Self.pooledPipes {
+            pipes.append(pipe)
+        } else {
+            pipe.close()
+        }
     }
 
     private func arm(_ slot: Int) {

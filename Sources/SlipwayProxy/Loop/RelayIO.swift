@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import CProxyLoop
 
 /// What one non-blocking read or write did.
 enum IOResult: Equatable {
@@ -18,6 +19,8 @@ protocol RelayIO {
     mutating func read(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer) -> IOResult
     mutating func write(_ fd: Int32, from buffer: UnsafeRawBufferPointer) -> IOResult
     mutating func shutdownOutput(_ fd: Int32)
+    /// Moves up to `count` bytes between a socket and a pipe without copying them (`splice(2)`).
+    mutating func splice(from source: Int32, to sink: Int32, count: Int) -> IOResult
     /// The outcome of a non-blocking connect on `fd`: 0, or the errno it failed with.
     mutating func connectError(_ fd: Int32) -> Int32
 }
@@ -41,6 +44,19 @@ struct SystemRelayIO: RelayIO {
             // send with MSG_NOSIGNAL: a peer gone away is an EPIPE to handle, not a SIGPIPE.
             let count = send(fd, buffer.baseAddress, buffer.count, Int32(MSG_NOSIGNAL))
             if count >= 0 { return .transferred(count) }
+            switch errno {
+            case EINTR: continue
+            case EAGAIN, EWOULDBLOCK: return .wouldBlock
+            case let error: return .failed(errno: error)
+            }
+        }
+    }
+
+    func splice(from source: Int32, to sink: Int32, count: Int) -> IOResult {
+        while true {
+            let moved = c_proxy_loop_splice(source, sink, count)
+            if moved > 0 { return .transferred(moved) }
+            if moved == 0 { return .endOfInput }
             switch errno {
             case EINTR: continue
             case EAGAIN, EWOULDBLOCK: return .wouldBlock
