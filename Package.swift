@@ -61,6 +61,8 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
+        // libFuzzer's entry over the proxy's head readers and chunked scanner (see .ci/run).
+        .executableTarget(name: "slipway-fuzz", dependencies: ["SlipwayProxy"]),
         .testTarget(name: "ComposeKitTests", dependencies: ["ComposeKit"]),
         .testTarget(
             name: "SlipwayProxyTests",
