@@ -8,8 +8,12 @@ int c_proxy_loop_accept4(int fd, int flags) {
     return accept4(fd, 0, 0, flags);
 }
 
-int c_proxy_loop_pipe(int fds[2]) {
-    return pipe2(fds, O_NONBLOCK | O_CLOEXEC);
+int c_proxy_loop_pipe(int fds[2], int size) {
+    if (pipe2(fds, O_NONBLOCK | O_CLOEXEC) != 0) return -1;
+    // Larger than the default 64 KiB, so a bulk transfer takes fewer splices; a refusal
+    // (over /proc/sys/fs/pipe-max-size) leaves the default.
+    (void)fcntl(fds[0], F_SETPIPE_SZ, size);
+    return fcntl(fds[0], F_GETPIPE_SZ);
 }
 
 long c_proxy_loop_splice(int source, int sink, long count) {

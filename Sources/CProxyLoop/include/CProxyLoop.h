@@ -10,8 +10,8 @@
 // header must not define (it would change the system headers Swift's Glibc module shares).
 int c_proxy_loop_accept4(int fd, int flags);
 
-// A non-blocking, close-on-exec pipe (pipe2(2)).
-int c_proxy_loop_pipe(int fds[2]);
+// A non-blocking, close-on-exec pipe (pipe2(2)) asked to hold `size` bytes: its capacity, or -1.
+int c_proxy_loop_pipe(int fds[2], int size);
 
 // splice(2) of up to `count` bytes between a socket and a pipe, moving pages and never blocking.
 long c_proxy_loop_splice(int source, int sink, long count);

@@ -208,7 +208,7 @@ struct TCPRelay {
         io: inout IO
     ) {
         if source.readable && !source.inputEnded {
-            switch io.splice(from: source.fd, to: pipe.writeFD, count: RelayPipe.chunk) {
+            switch io.splice(from: source.fd, to: pipe.writeFD, count: pipe.capacity) {
             case .transferred(let count):
                 pipe.held += count
                 result.read = count
