@@ -14,6 +14,8 @@ struct ProxyBenchServe: AsyncParsableCommand {
     @Option var listenPort: Int
     @Option var upstreamPort: Int
     @Option var mode: String
+    /// Listeners on further free ports, for counting the proxy's threads with many published ports.
+    @Option var extraListeners = 0
 
     func run() async throws {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
@@ -26,6 +28,11 @@ struct ProxyBenchServe: AsyncParsableCommand {
             limits: ProxyLimits(maxConnections: 19_000)
         ))
         try await proxy.setUpstream(Upstream(instance: "backend", port: upstreamPort), for: key)
+        for index in 0..<extraListeners {
+            let extra = ListenerKey(service: "bench-\(index)", containerPort: upstreamPort)
+            _ = try await proxy.addListener(ListenerConfig(key: extra, port: 0, mode: ProxyMode(rawValue: mode) ?? .tcp))
+            try await proxy.setUpstream(Upstream(instance: "backend", port: upstreamPort), for: extra)
+        }
         // The benchmark ends this process with SIGTERM.
         while true { try await Task.sleep(for: .seconds(3600)) }
     }
