@@ -46,9 +46,14 @@ let package = Package(
                 "ComposeKit",
                 "SlipwayProxy",
                 "SlipwayRuntime",
+                "SlipwayCLIRendering",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            exclude: ["Rendering/Tables"]
         ),
+        // The CLI's tables, a library of their own only so that tests can import them: the
+        // runtime hands data (StatusSnapshot, StatsSnapshot) and the CLI lays it out.
+        .target(name: "SlipwayCLIRendering", dependencies: ["SlipwayRuntime"], path: "Sources/slipway/Rendering/Tables"),
         .executableTarget(
             name: "slipway-bench",
             dependencies: [
@@ -77,6 +82,7 @@ let package = Package(
         // Helpers more than one test target needs; a plain target, since test targets cannot depend on each other.
         .target(name: "SlipwayTestSupport", path: "Tests/SlipwayTestSupport"),
         .testTarget(name: "SlipwayRuntimeTests", dependencies: ["SlipwayRuntime", "ComposeKit", "SlipwayTestSupport"]),
+        .testTarget(name: "SlipwayCLIRenderingTests", dependencies: ["SlipwayCLIRendering", "SlipwayRuntime"]),
         .testTarget(name: "EndToEndTests", dependencies: ["ComposeKit", "SlipwayTestSupport"]),
     ],
     swiftLanguageModes: [.v6]

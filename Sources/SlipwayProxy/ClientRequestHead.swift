@@ -20,11 +20,22 @@ struct ClientRequestHead {
     /// access log), not on every request.
     var methodLength: Int
     var targetLength: Int
+    /// For an absolute-form target (`http://host/x`), where its authority and the rest lie in
+    /// `raw`: the instance gets the origin form and a `Host` taken from the authority (RFC 9112 §3.2.2).
+    var absoluteForm: AbsoluteFormTarget?
 
     var method: String { raw.getString(at: raw.readerIndex, length: methodLength) ?? "" }
     var target: String { raw.getString(at: raw.readerIndex + methodLength + 1, length: targetLength) ?? "" }
     /// HTTP/1.1 clients take chunked bodies; HTTP/1.0 clients get them de-chunked and close-delimited.
     var supportsChunking: Bool { minorVersion >= 1 }
+}
+
+/// Offsets in a head's raw bytes of an absolute-form target's parts.
+struct AbsoluteFormTarget: Equatable {
+    var authorityStart: Int
+    var authorityLength: Int
+    /// Where the path (or query) starts; equal to the target's end when both are empty.
+    var pathStart: Int
 }
 
 /// What `ClientRequestParser` finds in a client's byte stream.
@@ -36,10 +47,17 @@ enum ClientRequestEvent {
     case end
 }
 
-/// A request the proxy refuses to forward.
-enum ClientRequestError: Error, Equatable {
-    /// Answered 431.
-    case headTooLarge
-    /// Answered 400; the reason is for the access log and tests.
-    case malformed(String)
+/// A request the proxy refuses to forward: its kind decides the status, the reason is for the
+/// client's short answer, the access log and tests.
+struct ClientRequestError: Error, Equatable {
+    var kind: RequestRefusalKind
+    var reason: String
+
+    static let headTooLarge = ClientRequestError(kind: .headTooLarge, reason: "the request head is too large")
+    static let bareLineFeed = ClientRequestError(kind: .bareLineFeed, reason: "a line of the head ends in a bare LF")
+    static let malformedChunkedBody = ClientRequestError(kind: .malformedChunkedBody, reason: "a malformed chunked body")
+
+    static func malformed(_ reason: String) -> ClientRequestError {
+        ClientRequestError(kind: .malformedHead, reason: reason)
+    }
 }

@@ -64,7 +64,7 @@ struct ClientRequestParser {
                 do {
                     scanned = try scanner.scan(&buffer)
                 } catch {
-                    throw .malformed("a malformed chunked body")
+                    throw .malformedChunkedBody
                 }
                 if scanned.forwarded.readableBytes > 0 { emit(.body(scanned.forwarded)) }
                 if scanned.done {
@@ -95,6 +95,8 @@ struct ClientRequestParser {
         buffer.moveReaderIndex(to: buffer.writerIndex)
         guard let end = HeadBoundary.end(in: pending, from: searchFrom) else {
             guard pending.readableBytes <= maxHeadBytes else { throw .headTooLarge }
+            // A head of bare-LF lines would never show its CRLF CRLF end: refused now, not at the deadline.
+            guard !HeadBoundary.hasBareLineFeed(in: pending, from: scannedHeadBytes) else { throw .bareLineFeed }
             scannedHeadBytes = pending.readableBytes
             pendingHead = pending
             return nil

@@ -33,6 +33,8 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler, 
     private var discardingRequest = false
     /// The client closed its sending side: requests already read are answered, then the connection closes.
     private var clientInputClosed = false
+    /// A request was refused: the answer is on its way and whatever the client sends next is dropped.
+    private var refusedRequest = false
     private let responseTimeout: TimeAmount
     /// Storage the rewritten heads are written into, reused from one exchange to the next so a
     /// keep-alive connection does not allocate two buffers per request.
@@ -74,6 +76,7 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler, 
     // MARK: client → proxy
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard !refusedRequest else { return }
         idleWatch.noteActivity()
         // Taken out of the property so it stays uniquely owned: its storage is reused, not
         // allocated again on every read.
@@ -85,7 +88,9 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler, 
         } catch {
             refusal = error
         }
-        for event in events {
+        // The refused request's own head and body parts in this read are never forwarded.
+        let forwarded = refusal == nil ? events.count : (events.lastIndex { if case .end = $0 { true } else { false } }).map { $0 + 1 } ?? 0
+        for event in events[..<forwarded] {
             if !queued.isEmpty || exchange?.requestEnded == true {
                 queued.append(event)
             } else {
@@ -100,17 +105,25 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler, 
         if let refusal { refuse(refusal, context: context) }
     }
 
-    /// A request the proxy will not forward gets a 400 (or 431 for an oversized head) when no
-    /// response is under way, and the connection is closed: where the next request starts is unknown.
+    /// A request the proxy will not forward is answered (400, 431 or 501) and the connection
+    /// closed, since where the next request starts is unknown. Its own exchange, if its head was
+    /// forwarded before its body proved malformed, is abandoned while no response byte was sent.
     private func refuse(_ error: ClientRequestError, context: ChannelHandlerContext) {
+        refusedRequest = true
+        state.refusedRequests[error.kind, default: 0] += 1
+        let response = LocalResponse.refusal(error)
+        if let exchange, !exchange.requestEnded, !exchange.responseStarted, queued.isEmpty {
+            self.exchange = nil
+            exchange.connection?.close()
+            exchange.connection = nil
+            exchange.status = Int(response.status.code)
+            finish(exchange, error: nil)
+        }
         guard exchange == nil, queued.isEmpty else {
             context.close(promise: nil)
             return
         }
-        let status = error == .headTooLarge ? "431 Request Header Fields Too Large" : "400 Bad Request"
-        let response = "HTTP/1.1 \(status)\r\nconnection: close\r\ncontent-length: 0\r\n\r\n"
-        context.writeAndFlush(Self.wrapOutboundOut(context.channel.allocator.buffer(string: response))).assumeIsolated()
-            .whenComplete { _ in context.close(promise: nil) }
+        respond(response, keepAlive: false)
     }
 
     private func handle(_ event: ClientRequestEvent) {

@@ -21,4 +21,16 @@ enum HeadBoundary {
             return nil
         }
     }
+
+    /// Whether a LF at or after `start` follows anything but a CR.
+    static func hasBareLineFeed(in buffer: ByteBuffer, from start: Int) -> Bool {
+        buffer.withUnsafeReadableBytes { bytes -> Bool in
+            var from = start
+            while let index = HeaderBytes.index(of: UInt8(ascii: "\n"), in: bytes, from: from) {
+                if index == 0 || bytes[index - 1] != UInt8(ascii: "\r") { return true }
+                from = index + 1
+            }
+            return false
+        }
+    }
 }

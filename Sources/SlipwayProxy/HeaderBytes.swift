@@ -51,6 +51,12 @@ enum HeaderBytes {
         }
     }
 
+    /// Whether `bytes` starts with a lowercase ASCII `prefix`, in any case.
+    static func hasPrefixIgnoringCase(_ bytes: UnsafeRawBufferPointer, _ prefix: StaticString) -> Bool {
+        bytes.count >= prefix.utf8CodeUnitCount
+            && equalsIgnoringCase(UnsafeRawBufferPointer(rebasing: bytes.prefix(prefix.utf8CodeUnitCount)), prefix)
+    }
+
     static func equalsIgnoringCase(_ bytes: UnsafeRawBufferPointer, _ other: UnsafeRawBufferPointer) -> Bool {
         bytes.count == other.count && zip(bytes, other).allSatisfy { $0 | 0x20 == $1 | 0x20 }
     }

@@ -13,6 +13,7 @@ final class ListenerState {
     private(set) var openConnections = 0
     private(set) var rejectedConnections = 0
     var noUpstream = 0
+    var refusedRequests: [RequestRefusalKind: Int] = [:]
     private var traffic: [InstanceID: InstanceTraffic] = [:]
     private var pools: [InstanceID: UpstreamPool] = [:]
     private var clients: [ObjectIdentifier: any Channel] = [:]
@@ -114,6 +115,7 @@ final class ListenerState {
         listener.openConnections = openConnections
         listener.rejectedConnections = rejectedConnections
         listener.noUpstream = noUpstream
+        listener.refusedRequests = refusedRequests
         return (listener, traffic.values.map(\.stats))
     }
 }

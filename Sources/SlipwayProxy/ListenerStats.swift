@@ -11,6 +11,8 @@ public struct ListenerStats: Sendable, Hashable {
     public var rejectedConnections: Int = 0
     /// Connections (TCP) or requests (HTTP, answered 502) that arrived while no instance was up.
     public var noUpstream: Int = 0
+    /// HTTP mode: requests answered by the proxy itself and never forwarded, by reason.
+    public var refusedRequests: [RequestRefusalKind: Int] = [:]
     /// Per instance, only this listener's share (`ProxyStats.instances` sums them over listeners).
     public var instances: [InstanceStats] = []
 }

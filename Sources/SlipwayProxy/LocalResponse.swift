@@ -1,13 +1,24 @@
 import NIOCore
 import NIOHTTP1
 
-/// A response the proxy writes itself (502, 504), with a short plain-text body naming the service.
+/// A response the proxy writes itself (502, 504, and the 4xx/501 refusing a request), with a
+/// short plain-text body naming the service or the reason.
 struct LocalResponse {
     var status: HTTPResponseStatus
     var message: String
 
     static func noInstance(service: String) -> LocalResponse {
         LocalResponse(status: .badGateway, message: "502 Bad Gateway: no instance of service \"\(service)\" is up\n")
+    }
+
+    /// The answer to a request the proxy will not forward; the connection closes after it.
+    static func refusal(_ error: ClientRequestError) -> LocalResponse {
+        let status: HTTPResponseStatus = switch error.kind {
+        case .headTooLarge: .requestHeaderFieldsTooLarge
+        case .unsupportedTransferCoding: .notImplemented
+        case .malformedHead, .bareLineFeed, .invalidHost, .malformedChunkedBody: .badRequest
+        }
+        return LocalResponse(status: status, message: "\(status.code) \(status.reasonPhrase): \(error.reason)\n")
     }
 
     static func upstreamFailed(service: String, kind: ProxyErrorKind) -> LocalResponse {

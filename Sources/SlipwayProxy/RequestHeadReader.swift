@@ -12,16 +12,17 @@ enum RequestHeadReader {
     }
 
     private static func parse(_ bytes: UnsafeRawBufferPointer, raw: ByteBuffer) throws(ClientRequestError) -> ClientRequestHead {
-        guard let requestLineEnd = lineEnd(bytes, from: 0) else { throw .malformed("no request line") }
+        let requestLineEnd = try lineEnd(bytes, from: 0)
         let (methodLength, targetLength, minor) = try requestLine(UnsafeRawBufferPointer(rebasing: bytes[0..<requestLineEnd]))
         var contentLength: Int?
         var transferEncoding: UnsafeRawBufferPointer?
+        var hostLines = 0
         var close = minor == 0
         var connectionUpgrade = false
         var upgradeHeader = false
         var start = requestLineEnd + 2
         while start < bytes.count - 2 {
-            guard let end = lineEnd(bytes, from: start) else { throw .malformed("a header line without CRLF") }
+            let end = try lineEnd(bytes, from: start)
             let line = UnsafeRawBufferPointer(rebasing: bytes[start..<end])
             guard let colon = line.firstIndex(of: UInt8(ascii: ":")), colon > 0,
                 line[..<colon].allSatisfy(isTokenByte)
@@ -29,7 +30,9 @@ enum RequestHeadReader {
             let name = UnsafeRawBufferPointer(rebasing: line[..<colon])
             let value = HeaderBytes.trimmed(UnsafeRawBufferPointer(rebasing: line[(colon + 1)...]))
             guard !value.contains(0) else { throw .malformed("a NUL in a header value") }
-            if HeaderBytes.equalsIgnoringCase(name, "content-length") {
+            if HeaderBytes.equalsIgnoringCase(name, "host") {
+                hostLines += 1
+            } else if HeaderBytes.equalsIgnoringCase(name, "content-length") {
                 guard let length = HeaderBytes.decimal(value), contentLength == nil || contentLength == length else {
                     throw .malformed("an invalid Content-Length")
                 }
@@ -46,22 +49,63 @@ enum RequestHeadReader {
             }
             start = end + 2
         }
-        let framing: RequestFraming
-        if let transferEncoding {
-            guard minor == 1, contentLength == nil, HeaderBytes.lastTokenIs(transferEncoding, "chunked") else {
-                throw .malformed("a Transfer-Encoding the proxy cannot delimit")
-            }
-            framing = .chunked
-        } else if let contentLength, contentLength > 0 {
-            framing = .contentLength(contentLength)
-        } else {
-            framing = .none
+        // RFC 9112 §3.2: an HTTP/1.1 request has exactly one Host, any request at most one.
+        guard hostLines == 1 || (minor == 0 && hostLines == 0) else {
+            throw ClientRequestError(
+                kind: .invalidHost, reason: hostLines == 0 ? "an HTTP/1.1 request without Host" : "more than one Host"
+            )
         }
+        let target = methodLength + 1
+        let absoluteForm = try absoluteFormTarget(UnsafeRawBufferPointer(rebasing: bytes[target..<(target + targetLength)]), at: target)
         return ClientRequestHead(
-            minorVersion: minor, keepAlive: !close, framing: framing,
+            minorVersion: minor, keepAlive: !close,
+            framing: try framing(transferEncoding: transferEncoding, contentLength: contentLength, minor: minor),
             isUpgrade: connectionUpgrade && upgradeHeader, raw: raw,
             isHeadRequest: methodLength == 4 && bytes.starts(with: "HEAD".utf8),
-            methodLength: methodLength, targetLength: targetLength
+            methodLength: methodLength, targetLength: targetLength, absoluteForm: absoluteForm
+        )
+    }
+
+    /// Checked in nginx's order: Transfer-Encoding in HTTP/1.0 is 400, a coding other than one
+    /// `chunked` is 501 (nginx compares the whole value, so `identity, chunked` is 501 too), and
+    /// `chunked` beside a Content-Length is 400.
+    private static func framing(
+        transferEncoding: UnsafeRawBufferPointer?, contentLength: Int?, minor: Int
+    ) throws(ClientRequestError) -> RequestFraming {
+        guard let transferEncoding else {
+            guard let contentLength, contentLength > 0 else { return .none }
+            return .contentLength(contentLength)
+        }
+        guard minor == 1 else { throw .malformed("Transfer-Encoding in an HTTP/1.0 request") }
+        guard HeaderBytes.equalsIgnoringCase(transferEncoding, "chunked") else {
+            throw ClientRequestError(kind: .unsupportedTransferCoding, reason: "a Transfer-Encoding other than chunked")
+        }
+        guard contentLength == nil else { throw .malformed("both Content-Length and Transfer-Encoding") }
+        return .chunked
+    }
+
+    /// Where an `http://authority/path` target's parts lie (`at` is the target's offset in the
+    /// head); nil for any other form. A target without a host, or with user information, is refused.
+    private static func absoluteFormTarget(
+        _ target: UnsafeRawBufferPointer, at offset: Int
+    ) throws(ClientRequestError) -> AbsoluteFormTarget? {
+        let schemeLength: Int
+        if HeaderBytes.hasPrefixIgnoringCase(target, "http://") {
+            schemeLength = 7
+        } else if HeaderBytes.hasPrefixIgnoringCase(target, "https://") {
+            schemeLength = 8
+        } else {
+            return nil
+        }
+        let authority = target[(target.startIndex + schemeLength)...]
+        let authorityEnd = authority.firstIndex { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "?") } ?? target.endIndex
+        let authorityStart = target.startIndex + schemeLength
+        guard authorityEnd > authorityStart, !target[authorityStart..<authorityEnd].contains(UInt8(ascii: "@")) else {
+            throw ClientRequestError(kind: .invalidHost, reason: "an absolute-form target without a usable host")
+        }
+        return AbsoluteFormTarget(
+            authorityStart: offset + authorityStart, authorityLength: authorityEnd - authorityStart,
+            pathStart: offset + authorityEnd
         )
     }
 
@@ -82,17 +126,21 @@ enum RequestHeadReader {
         return (firstSpace, secondSpace - firstSpace - 1, Int(version[7] - UInt8(ascii: "0")))
     }
 
-    /// Index of the CR of the CRLF ending the line that starts at `start`; a bare LF or CR is refused.
-    private static func lineEnd(_ bytes: UnsafeRawBufferPointer, from start: Int) -> Int? {
+    /// Index of the CR of the CRLF ending the line that starts at `start`. A bare LF is refused
+    /// rather than accepted as RFC 9112 §2.2 allows: the head is forwarded as it came, and an
+    /// instance reading it more strictly would split it elsewhere.
+    private static func lineEnd(_ bytes: UnsafeRawBufferPointer, from start: Int) throws(ClientRequestError) -> Int {
         var index = start
         while index + 1 < bytes.count {
             switch bytes[index] {
-            case UInt8(ascii: "\r"): return bytes[index + 1] == UInt8(ascii: "\n") ? index : nil
-            case UInt8(ascii: "\n"): return nil
+            case UInt8(ascii: "\r"):
+                guard bytes[index + 1] == UInt8(ascii: "\n") else { throw .malformed("a CR without LF") }
+                return index
+            case UInt8(ascii: "\n"): throw ClientRequestError.bareLineFeed
             default: index += 1
             }
         }
-        return nil
+        throw .malformed("a line without CRLF")
     }
 
     /// RFC 9110 token characters.

@@ -14,19 +14,27 @@ enum RequestHeadRewriter {
             // Kept bytes are copied in runs between dropped lines, not line by line: a head
             // usually loses a line or two at most.
             var runStart = 0
-            if bytes[requestLineEnd - 1] != UInt8(ascii: "1") {
+            var host: UnsafeRawBufferPointer?
+            if let absolute = head.absoluteForm {
+                host = UnsafeRawBufferPointer(rebasing: bytes[absolute.authorityStart..<(absolute.authorityStart + absolute.authorityLength)])
+                writeOriginFormRequestLine(head, absolute, bytes, into: &storage)
+                storage.writeStaticString("host: ")
+                storage.writeBytes(host!)
+                storage.writeStaticString("\r\n")
+                runStart = requestLineEnd + 2
+            } else if bytes[requestLineEnd - 1] != UInt8(ascii: "1") {
                 storage.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[0..<(requestLineEnd - 8)]))
                 storage.writeStaticString("HTTP/1.1\r\n")
                 runStart = requestLineEnd + 2
             }
-            var host: UnsafeRawBufferPointer?
+            let hostFromTarget = host != nil
             var forwardedFor: UnsafeRawBufferPointer?
             var upgrade: UnsafeRawBufferPointer?
             var named: [UnsafeRawBufferPointer] = []
             // Two passes over the lines rather than one that stores them: the headers a Connection
             // header names are only known at its end, and the common head needs no allocation.
             forEachHeader(bytes, from: requestLineEnd + 2) { name, _, value in
-                if HeaderBytes.equalsIgnoringCase(name, "host") { host = value }
+                if !hostFromTarget && HeaderBytes.equalsIgnoringCase(name, "host") { host = value }
                 if HeaderBytes.equalsIgnoringCase(name, "x-forwarded-for") { forwardedFor = value }
                 if HeaderBytes.equalsIgnoringCase(name, "upgrade") { upgrade = value }
                 if HeaderBytes.equalsIgnoringCase(name, "connection") {
@@ -34,7 +42,7 @@ enum RequestHeadRewriter {
                 }
             }
             forEachHeader(bytes, from: requestLineEnd + 2) { name, line, _ in
-                guard isDropped(name, named: named) else { return }
+                guard isDropped(name, named: named) || (hostFromTarget && HeaderBytes.equalsIgnoringCase(name, "host")) else { return }
                 let lineStart = line.baseAddress! - bytes.baseAddress!
                 storage.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[runStart..<lineStart]))
                 runStart = lineStart + line.count
@@ -65,6 +73,22 @@ enum RequestHeadRewriter {
             }
             return storage
         }
+    }
+
+    /// `METHOD /path?query HTTP/1.1`: the target without scheme and authority, `/` when it has no
+    /// path (`*` for OPTIONS, RFC 9112 §3.2.4).
+    private static func writeOriginFormRequestLine(
+        _ head: ClientRequestHead, _ absolute: AbsoluteFormTarget, _ bytes: UnsafeRawBufferPointer, into storage: inout ByteBuffer
+    ) {
+        let targetEnd = head.methodLength + 1 + head.targetLength
+        storage.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[0...head.methodLength]))
+        let path = UnsafeRawBufferPointer(rebasing: bytes[absolute.pathStart..<targetEnd])
+        if path.first != UInt8(ascii: "/") {
+            let isOptions = head.methodLength == 7 && bytes.starts(with: "OPTIONS".utf8)
+            storage.writeStaticString(isOptions && path.isEmpty ? "*" : "/")
+        }
+        storage.writeBytes(path)
+        storage.writeStaticString(" HTTP/1.1\r\n")
     }
 
     /// Calls `body` with each header line's name, whole line (CRLF included) and trimmed value.

@@ -8,7 +8,7 @@ struct DownCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "down",
         abstract: "Stop the project and remove its runtime state.",
-        discussion: "Without a running supervisor it still ends what a killed one left behind, then exits 1."
+        discussion: "Without a running supervisor it still ends what a killed one left behind, says the project is not running, and exits 0, as docker compose does."
     )
 
     @OptionGroup var global: GlobalOptions
@@ -26,7 +26,7 @@ struct DownCommand: AsyncParsableCommand {
             guard case .noSupervisor = error else { throw error }
             let ended = try LeftoverCleanup.run(endpoint)
             if ended > 0 { printer.terminal.write(line: "ended \(ended) process(es) left by a previous supervisor") }
-            throw error
+            printer.terminal.write(line: NotRunning.line(endpoint))
         }
     }
 }

@@ -37,7 +37,10 @@ struct ProjectScopeOptions: ParsableArguments {
     @Option(name: .customLong("project-directory"), help: "Project directory (default: the first file's directory).")
     var projectDirectory: String?
 
-    @Option(name: .customLong("state-dir"), help: "Where Slipway keeps runtime state.")
+    @Option(
+        name: .customLong("state-dir"),
+        help: "Where Slipway keeps runtime state (default: $SLIPWAY_STATE_DIR, else $XDG_STATE_HOME/slipway/<project>, else ~/.local/state/slipway/<project>)."
+    )
     var stateDirectory: String?
 
     func loadOptions(

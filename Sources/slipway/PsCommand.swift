@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SlipwayCLIRendering
 import SlipwayRuntime
 
 /// `slipway ps`: the project's instances as the supervisor sees them.
@@ -19,7 +20,7 @@ struct PsCommand: AsyncParsableCommand {
     @Flag(name: .shortAndLong, help: "Show all instances, stopped and exited ones included.")
     var all = false
 
-    @Option(help: "Output format: table, or json with docker compose's field names.")
+    @Option(help: "Output format: table, or json (one object per line, with docker compose's field names).")
     var format: Format = .table
 
     @Argument(help: "Show only these services.")
@@ -30,7 +31,7 @@ struct PsCommand: AsyncParsableCommand {
         let listed = snapshot.listed(includeStopped: all, services: services)
         switch format {
         case .table: StatusTable.lines(listed, at: snapshot.takenAt).forEach { print($0) }
-        case .json: print(try ComposePsRecord.json(listed, project: snapshot.project, now: snapshot.takenAt))
+        case .json: try ComposePsRecord.jsonLines(listed, project: snapshot.project, now: snapshot.takenAt).forEach { print($0) }
         }
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import SlipwayCLIRendering
 import SlipwayRuntime
 
 /// `slipway stats`: what the proxy counted on the project's published ports.

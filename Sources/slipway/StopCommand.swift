@@ -6,7 +6,8 @@ import SlipwayRuntime
 struct StopCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "stop",
-        abstract: "Stop services (in reverse dependency order)."
+        abstract: "Stop services (in reverse dependency order).",
+        discussion: "A project that is not running has nothing to stop: it says so and exits 0, as docker compose does."
     )
 
     @OptionGroup var global: GlobalOptions
@@ -18,7 +19,13 @@ struct StopCommand: AsyncParsableCommand {
     var services: [String] = []
 
     func run() async throws {
-        let report = try await global.controlClient().perform(.stop(services: services, timeout: timeout.map { .seconds($0) }))
-        try ActionReportPrinter(environment: ProcessInfo.processInfo.environment).print(report)
+        let endpoint = try global.controlEndpoint()
+        let printer = ActionReportPrinter(environment: ProcessInfo.processInfo.environment)
+        do {
+            let report = try await ControlClient(endpoint: endpoint).perform(.stop(services: services, timeout: timeout.map { .seconds($0) }))
+            try printer.print(report)
+        } catch ControlClientError.noSupervisor {
+            printer.terminal.write(line: NotRunning.line(endpoint))
+        }
     }
 }

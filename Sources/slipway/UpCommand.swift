@@ -13,6 +13,7 @@ struct UpCommand: AsyncParsableCommand {
             Ctrl-C once stops every service gracefully (dependents first, each with its \
             stop_signal and stop_grace_period); a second Ctrl-C kills them at once. \
             Exit codes: 0 stopped or all ended (with -d: started, or ready with --wait), \
+            1 the compose files are invalid (nothing started), 2 a usage error or an unknown service, \
             3 a service failed during bring-up or --wait, 4 a published port is unavailable, \
             5 the state directory is unusable, 6 the project is already running, \
             7 --wait-timeout passed, 8 the background supervisor was lost, 130 forced stop \

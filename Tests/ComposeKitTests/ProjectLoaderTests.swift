@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import ComposeKit
 
@@ -69,9 +70,24 @@ import Testing
         #expect(try name(fileName: "test-${TEST}-test", environment: ["TEST": "expected"]) == "test-expected-test")
     }
 
-    @Test(arguments: ["-my_project", "_my_project", "www.my.project", "MY_PROJECT"])
+    @Test(arguments: ["-my_project", "_my_project", "www.my.project", "MY_PROJECT", "Other_Name"])
     func invalidExplicitNamesAreRejected(bad: String) throws {
         #expect(throws: ComposeError.self) { try name(explicit: bad) }
+        #expect(throws: ComposeError.self) { try name(environment: ["COMPOSE_PROJECT_NAME": bad]) }
+    }
+
+    /// compose-go's projectName(): a file's `name:` is normalized after interpolation, never refused.
+    @Test(arguments: [
+        ("${STACK_NAME}", ["STACK_NAME": "Other_Name"], "other_name"),
+        ("MY_PROJECT", [:], "my_project"),
+        ("-my_project", [:], "my_project"),
+        ("__-my.project", [:], "myproject"),
+        ("\"www.My Project!\"", [:], "wwwmyproject"),
+        ("${EMPTY}", ["EMPTY": ""], "proj"),
+        ("\"-_.\"", [:], "proj"),
+    ])
+    func fileNamesAreNormalized(file: String, environment: [String: String], expected: String) throws {
+        #expect(try name(fileName: file, environment: environment) == expected)
     }
 
     @Test func projectNameVariableResolvesToTheFinalName() throws {
@@ -262,5 +278,84 @@ import Testing
 
     @Test func targetingZotWithTestEnabledPullsInBar() throws {
         #expect(try load(profiles: ["test"], requested: ["zot"]).get() == ["bar", "baz", "foo", "zot"])
+    }
+}
+
+@Suite struct InvalidUTF8Tests {
+    @Test func aFileWithAnInvalidUTF8ByteIsALoadErrorAtItsLineAndColumn() throws {
+        let directory = try TemporaryDirectory()
+        let bytes = Array("services:\n  web:\n    command: \"caf".utf8) + [0xE9] + Array("\"\n".utf8)
+        try Data(bytes).write(to: URL(fileURLWithPath: directory.path + "/compose.yaml"))
+        let errors = directory.errors()
+        #expect(errors.count == 1)
+        #expect(errors.first?.position == SourcePosition(file: "compose.yaml", line: 3, column: 18))
+        #expect(errors.first?.message.contains("invalid UTF-8") == true)
+    }
+
+    @Test func validMultiByteCharactersCountAsOneColumn() {
+        let bytes = Array("a: é\nb: ü".utf8) + [0xFF]
+        #expect(UTF8Text.decode(bytes) == .failure(UTF8Text.InvalidUTF8(line: 2, column: 5, byte: 0xFF)))
+        #expect(UTF8Text.decode(Array("a: é\n".utf8)) == .success("a: é\n"))
+    }
+}
+
+/// compose-spec interpolation substitutes a string: an unquoted value that interpolates to
+/// nothing is an empty string, never YAML's null (which in `environment` means "from the host").
+@Suite struct EmptyInterpolationTests {
+    private static let host = [
+        "EMPTY": "", "E": "host-e", "F": "host-f", "G": "host-g", "H": "host-h", "L": "host-l", "M": "host-m",
+    ]
+
+    @Test func anEmptyInterpolationIsAnEmptyStringWhateverTheHostHasUnderTheKey() throws {
+        let directory = try TemporaryDirectory()
+        try directory.write("compose.yaml", """
+        services:
+          web:
+            command: x
+            environment:
+              E: ${EMPTY}
+              F: ${UNSET:-}
+              G: $UNSET
+              H:
+          list:
+            command: x
+            environment:
+              - L=${UNSET}
+              - M
+        """)
+        let services = try directory.load(environment: Self.host).project.services
+        #expect(services["web"]?.environment == ["E": "", "F": "", "G": "", "H": "host-h"])
+        #expect(services["list"]?.environment == ["L": "", "M": "host-m"])
+    }
+
+    @Test(arguments: ["${UNSET}", "${EMPTY}", "$UNSET", "${UNSET:-}"])
+    func userAndWorkingDirThatInterpolateToNothingLoadAsUnset(template: String) throws {
+        let directory = try TemporaryDirectory()
+        try directory.write("compose.yaml", "services:\n  web:\n    command: x\n    user: \(template)\n    working_dir: \(template)\n")
+        let web = try #require(try directory.load(environment: ["EMPTY": ""]).project.services["web"])
+        #expect(web.user == nil)
+        #expect(web.workingDir == nil)
+    }
+
+    @Test(arguments: [
+        ("- ${UNSET}:/data", "invalid spec: :/data: empty section between colons"),
+        ("- /a:/b:ro:x", "invalid spec: /a:/b:ro:x: too many colons"),
+        ("- /a::ro", "invalid spec: /a::ro: empty section between colons"),
+        ("- ${UNSET}", "invalid empty volume spec"),
+    ])
+    func aShortVolumeComposeRefusesIsALoadError(item: String, message: String) throws {
+        let directory = try TemporaryDirectory()
+        try directory.write("compose.yaml", "services:\n  web:\n    command: x\n    volumes:\n      \(item)\n")
+        let errors = directory.errors()
+        #expect(errors.map(\.message) == [message])
+        #expect(errors.first?.path == "services.web.volumes[0]")
+        #expect(errors.first?.position?.line == 5)
+    }
+
+    @Test(arguments: ["/a:/b:ro", "./data:/data", "named:/data:nocopy", "/anonymous", "C:\\\\x:d:"])
+    func aShortVolumeComposeReadsLoads(item: String) throws {
+        let directory = try TemporaryDirectory()
+        try directory.write("compose.yaml", "services:\n  web:\n    command: x\n    volumes:\n      - \"\(item)\"\n")
+        #expect(directory.errors().isEmpty)
     }
 }

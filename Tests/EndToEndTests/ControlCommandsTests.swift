@@ -63,11 +63,50 @@ struct ControlCommandsTests {
               app:
                 command: sleep 1000
             """) { stack in
-            for command in [["ps"], ["stop"], ["start"], ["restart"], ["kill"], ["down"]] {
+            for command in [["ps"], ["start"], ["restart"], ["kill"]] {
                 let result = try await stack.run(command)
                 #expect(result.status == 1, "\(command)")
                 #expect(result.errors.contains("no supervisor is running for project"), "\(command): \(result.errors)")
             }
+        }
+    }
+
+    /// As docker compose: stopping what is not running is not a failure.
+    @Test func stopAndDownOnAProjectNotRunningExitZeroAndSaySo() async throws {
+        try await withStack("""
+            services:
+              app:
+                command: sleep 1000
+            """) { stack in
+            for command in [["stop"], ["stop", "app"], ["down"]] {
+                let result = try await stack.run(command)
+                #expect(result.status == 0, "\(command)")
+                #expect(result.errors.contains("is not running"), "\(command): \(result.errors)")
+                #expect(result.errors.contains("nothing to stop"), "\(command): \(result.errors)")
+            }
+        }
+    }
+
+    @Test func psFormatJSONPrintsOneObjectPerLine() async throws {
+        try await withStack("""
+            services:
+              app:
+                command: sleep 1000
+              worker:
+                command: sleep 1000
+            """) { stack in
+            let up = try await stack.run(["up", "-d"])
+            let ps = try await stack.run(["ps", "--format", "json"])
+            _ = try await stack.run(["down"])
+
+            #expect(up.status == 0, "\(up.errors)")
+            #expect(ps.status == 0, "\(ps.errors)")
+            let lines = ps.output.split(separator: "\n")
+            #expect(lines.count == 2, "\(ps.output)")
+            let services = lines.compactMap { line in
+                (try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["Service"] as? String
+            }
+            #expect(services.sorted() == ["app", "worker"])
         }
     }
 

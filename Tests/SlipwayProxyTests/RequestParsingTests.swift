@@ -29,7 +29,7 @@ struct RequestParsingTests {
     @Test("pipelined requests with content-length and chunked bodies, split anywhere")
     func pipelined() throws {
         let stream = "POST /a HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc"
-            + "PUT /b HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nhi\r\n0\r\n\r\n"
+            + "PUT /b HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nhi\r\n0\r\n\r\n"
             + "GET /c HTTP/1.0\r\n\r\n"
         for split in [1, 17, 50, 61, 99] {
             let prefix = String(stream.prefix(split))
@@ -49,7 +49,7 @@ struct RequestParsingTests {
     func upgradeHolds() throws {
         var parser = ClientRequestParser(maxHeadBytes: 1024)
         var heads = 0
-        try parser.feed(ByteBuffer(string: "GET /ws HTTP/1.1\r\nConnection: keep-alive, Upgrade\r\nUpgrade: websocket\r\n\r\nFRAME")) {
+        try parser.feed(ByteBuffer(string: "GET /ws HTTP/1.1\r\nHost: x\r\nConnection: keep-alive, Upgrade\r\nUpgrade: websocket\r\n\r\nFRAME")) {
             if case .head(let head) = $0 { heads += 1; #expect(head.isUpgrade) }
         }
         try parser.feed(ByteBuffer(string: "MORE")) { _ in Issue.record("held bytes were parsed") }
@@ -58,22 +58,61 @@ struct RequestParsingTests {
         #expect(parser.takeHeldBytes().map { String(buffer: $0) } == "FRAMEMORE")
     }
 
-    @Test("ambiguous or malformed requests are refused", arguments: [
-        "GET / HTTP/1.1\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n",
-        "GET / HTTP/1.1\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\n",
-        "GET / HTTP/1.1\r\nContent-Length: -3\r\n\r\n",
-        "GET / HTTP/1.1\r\nTransfer-Encoding: gzip\r\n\r\n",
-        "GET / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n",
-        "GET / HTTP/1.1\r\nHost : x\r\n\r\n",
-        "GET / HTTP/1.1\r\nX-A: 1\r\n folded\r\n\r\n",
-        "GET / HTTP/1.1\nHost: x\r\n\r\n",
-        "GET  / HTTP/1.1\r\n\r\n",
-        "GET / HTTP/2.0\r\n\r\n",
-        "G@T / HTTP/1.1\r\n\r\n",
-        "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+    @Test("ambiguous or malformed requests are refused, each with its kind", arguments: [
+        ("GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n", RequestRefusalKind.malformedHead),
+        ("GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\n", .malformedHead),
+        ("GET / HTTP/1.1\r\nHost: x\r\nContent-Length: -3\r\n\r\n", .malformedHead),
+        ("GET / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n", .unsupportedTransferCoding),
+        ("GET / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: identity, chunked\r\n\r\n", .unsupportedTransferCoding),
+        ("GET / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, chunked\r\n\r\n", .unsupportedTransferCoding),
+        ("GET / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked, chunked\r\n\r\n", .unsupportedTransferCoding),
+        ("GET / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n", .malformedHead),
+        ("GET / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n", .malformedHead),
+        ("GET / HTTP/1.1\r\nHost : x\r\n\r\n", .malformedHead),
+        ("GET / HTTP/1.1\r\nHost: x\r\nX-A: 1\r\n folded\r\n\r\n", .malformedHead),
+        ("GET / HTTP/1.1\nHost: x\r\n\r\n", .bareLineFeed),
+        ("GET / HTTP/1.1\nHost: x\n\n", .bareLineFeed),
+        ("GET / HTTP/1.1\r\nHost: x\n", .bareLineFeed),
+        ("GET  / HTTP/1.1\r\nHost: x\r\n\r\n", .malformedHead),
+        ("GET / HTTP/2.0\r\nHost: x\r\n\r\n", .malformedHead),
+        ("G@T / HTTP/1.1\r\nHost: x\r\n\r\n", .malformedHead),
+        ("GET / HTTP/1.1\r\n\r\n", .invalidHost),
+        ("GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", .invalidHost),
+        ("GET / HTTP/1.0\r\nHost: a\r\nhost: a\r\n\r\n", .invalidHost),
+        ("GET http:///x HTTP/1.1\r\nHost: a\r\n\r\n", .invalidHost),
+        ("GET http://u@a/x HTTP/1.1\r\nHost: a\r\n\r\n", .invalidHost),
+        ("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", .malformedChunkedBody),
+        ("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nfffffffffffffffff\r\n", .malformedChunkedBody),
+        ("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nhiX", .malformedChunkedBody),
     ])
-    func refused(request: String) {
+    func refused(request: String, kind: RequestRefusalKind) {
         #expect(throws: ClientRequestError.self) { try parse([request]) }
+        do {
+            _ = try parse([request])
+        } catch {
+            #expect(error.kind == kind)
+        }
+    }
+
+    @Test("an HTTP/1.0 request needs no Host")
+    func hostOptionalForHTTP10() throws {
+        #expect(try parse(["GET /c HTTP/1.0\r\n\r\n"]) == [.head("GET", "/c", .none, keepAlive: false, upgrade: false), .end])
+    }
+
+    @Test("each refusal is answered with its status and a short reason", arguments: [
+        (RequestRefusalKind.headTooLarge, "HTTP/1.1 431 Request Header Fields Too Large\r\n"),
+        (.malformedHead, "HTTP/1.1 400 Bad Request\r\n"),
+        (.bareLineFeed, "HTTP/1.1 400 Bad Request\r\n"),
+        (.invalidHost, "HTTP/1.1 400 Bad Request\r\n"),
+        (.malformedChunkedBody, "HTTP/1.1 400 Bad Request\r\n"),
+        (.unsupportedTransferCoding, "HTTP/1.1 501 Not Implemented\r\n"),
+    ])
+    func refusalResponse(kind: RequestRefusalKind, statusLine: String) {
+        let response = LocalResponse.refusal(ClientRequestError(kind: kind, reason: "why"))
+        let text = String(buffer: response.bytes(keepAlive: false, allocator: ByteBufferAllocator()))
+        #expect(text.hasPrefix(statusLine))
+        #expect(text.contains("connection: close\r\n"))
+        #expect(text.hasSuffix("\r\n\r\n\(response.status.code) \(response.status.reasonPhrase): why\n"))
     }
 
     @Test("a head over the limit is refused as too large, even before it is complete")
@@ -100,6 +139,24 @@ struct RequestParsingTests {
         let second = RequestHeadRewriter.rewrite(try RequestHeadReader.read(ByteBuffer(string: "GET /2 HTTP/1.1\r\nHost: b\r\n\r\n")), clientAddress: nil, into: &storage)
         #expect(String(buffer: first) == "GET /first HTTP/1.1\r\nHost: a\r\nx-forwarded-proto: http\r\nx-forwarded-host: a\r\n\r\n")
         #expect(String(buffer: second) == "GET /2 HTTP/1.1\r\nHost: b\r\nx-forwarded-proto: http\r\nx-forwarded-host: b\r\n\r\n")
+    }
+
+    @Test("an absolute-form target reaches the instance in origin form, with Host taken from it", arguments: [
+        ("GET http://shop.test:8080/a?b HTTP/1.1\r\nHost: other\r\nAccept: */*\r\n\r\n", "GET /a?b HTTP/1.1", "shop.test:8080"),
+        ("GET HTTPS://shop.test HTTP/1.0\r\n\r\n", "GET / HTTP/1.1", "shop.test"),
+        ("GET http://shop.test?q HTTP/1.1\r\nHost: shop.test\r\nAccept: */*\r\n\r\n", "GET /?q HTTP/1.1", "shop.test"),
+        ("OPTIONS http://shop.test HTTP/1.1\r\nHost: shop.test\r\n\r\n", "OPTIONS * HTTP/1.1", "shop.test"),
+    ])
+    func rewriteAbsoluteForm(raw: String, requestLine: String, host: String) throws {
+        let head = try RequestHeadReader.read(ByteBuffer(string: raw))
+        var storage = ByteBuffer()
+        let rewritten = String(buffer: RequestHeadRewriter.rewrite(head, clientAddress: nil, into: &storage))
+        let lines = rewritten.components(separatedBy: "\r\n")
+        #expect(lines.first == requestLine)
+        #expect(lines.filter { $0.lowercased().hasPrefix("host:") } == ["host: \(host)"])
+        #expect(lines.contains("x-forwarded-host: \(host)"))
+        #expect(rewritten.hasSuffix("\r\n\r\n"))
+        #expect(lines.contains("Accept: */*") == raw.contains("Accept"))
     }
 
     @Test("an upgrade request keeps its Upgrade and Connection: upgrade")

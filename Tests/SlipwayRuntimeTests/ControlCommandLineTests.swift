@@ -70,7 +70,7 @@ final class CollectedOutput: Sendable {
 
 @Suite("slipway ps, stop, start, restart, kill, down and logs: the built binary against a real socket")
 struct ControlCommandLineTests {
-    @Test("ps prints the table and docker compose JSON; -p and --state-dir work before the subcommand")
+    @Test("ps prints the table and docker compose JSON lines; -p and --state-dir work before the subcommand")
     func ps() async throws {
         let served = try await ServedProject.start()
         served.project.update("web") {
@@ -90,7 +90,9 @@ struct ControlCommandLineTests {
 
         let json = try await SlipwayRun.run(["ps", "-a", "--format", "json", "-p", "demo", "--state-dir", state], home: served.directory.path)
         #expect(json.code == 0)
-        let records = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
+        let records = try json.stdout.split(separator: "\n").map {
+            try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
+        }
         #expect(records.map { $0["Service"] as? String } == ["db", "web"])
         #expect(records.first?["State"] as? String == "exited")
         #expect(records.first?["ExitCode"] as? Int == 1)
@@ -124,16 +126,21 @@ struct ControlCommandLineTests {
         await served.close()
     }
 
-    @Test("without a supervisor every control command says so and exits 1; a bad signal is a usage error")
+    @Test("without a supervisor every control command says so and exits 1, stop and down 0; a bad signal is a usage error")
     func noSupervisor() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let state = directory.path + "/state"
         let project = ["-p", "shop", "--state-dir", state]
-        for command in [["ps"], ["stop"], ["start"], ["restart", "web"], ["kill"], ["down"]] {
+        for command in [["ps"], ["start"], ["restart", "web"], ["kill"]] {
             let run = try await SlipwayRun.run(command + project, home: directory.path)
             #expect(run.code == 1, "\(command)")
             #expect(run.stderr.hasPrefix("error: no supervisor is running for project shop (state directory \(state))"), "\(command)")
+        }
+        for command in [["stop"], ["down"]] {
+            let run = try await SlipwayRun.run(command + project, home: directory.path)
+            #expect(run.code == 0, "\(command)")
+            #expect(run.stderr == "project shop is not running (state directory \(state)); nothing to stop\n", "\(command)")
         }
         let badSignal = try await SlipwayRun.run(["kill", "-s", "SIGNOPE"] + project, home: directory.path)
         #expect(badSignal.code == 2)

@@ -37,8 +37,10 @@ struct ServiceDecoder {
         case "entrypoint": service.entrypoint = value.isNull ? nil : reader.commandLine(value, path)
         case "environment": service.environment = environmentDecoder.environment(value, path)
         case "env_file": service.envFiles = environmentDecoder.envFiles(value, path)
-        case "working_dir": service.workingDir = reader.string(value, path).map { PathResolver.absolute($0, relativeTo: projectDirectory) }
-        case "user": service.user = reader.string(value, path)
+        // Empty (`${UNSET}`) means the default, as docker takes an empty working directory or user.
+        case "working_dir":
+            service.workingDir = reader.string(value, path).flatMap { $0.isEmpty ? nil : PathResolver.absolute($0, relativeTo: projectDirectory) }
+        case "user": service.user = reader.string(value, path).flatMap { $0.isEmpty ? nil : $0 }
         case "depends_on": service.dependsOn = DependencyDecoder(reader: reader).decode(value, path)
         case "healthcheck": service.healthcheck = HealthcheckDecoder(reader: reader).decode(value, path)
         case "expose": service.expose = PortDecoder(reader: reader).decodeExpose(value, path)
@@ -57,8 +59,20 @@ struct ServiceDecoder {
                 reader.fail(value, path, "must be \(shape.expectation), got \(reader.describe(value))")
                 return
             }
+            if key == "volumes" { checkShortVolumes(value, path) }
             service.notEmulated[key] = value.resolved
         default: break
+        }
+    }
+}
+
+extension ServiceDecoder {
+    private func checkShortVolumes(_ value: YAMLNode, _ path: String) {
+        for (index, item) in (value.items ?? []).enumerated() {
+            guard case .scalar(let spec, _) = item.content, !item.isNull,
+                let problem = VolumeShortSyntax.problem(spec)
+            else { continue }
+            reader.fail(item, "\(path)[\(index)]", problem)
         }
     }
 }

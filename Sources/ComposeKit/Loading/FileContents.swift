@@ -27,6 +27,18 @@ final class FileContents {
         return String(decoding: data, as: UTF8.self)
     }
 
+    /// A compose file's bytes, undecoded: its reader checks they are UTF-8. Standard input
+    /// arrives decoded.
+    func readComposeFile(_ path: String) -> FileText? {
+        if path == "-" { return read(path).map(FileText.text) }
+        return FileManager.default.contents(atPath: path).map { .bytes([UInt8]($0)) }
+    }
+
+    enum FileText {
+        case text(String)
+        case bytes([UInt8])
+    }
+
     func exists(_ path: String) -> Bool {
         path == "-" || FileManager.default.fileExists(atPath: path)
     }

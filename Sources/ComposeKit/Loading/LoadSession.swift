@@ -26,12 +26,15 @@ final class LoadSession {
 
     private func readDocuments(_ path: String) -> [YAMLNode]? {
         let name = contents.displayName(path)
-        guard let text = contents.read(path) else {
+        guard let file = contents.readComposeFile(path) else {
             log.error("cannot read compose file \(path): no such file or not readable", at: nil, path: "")
             return nil
         }
         do {
-            return try YAMLReader(file: name).read(text)
+            switch file {
+            case .text(let text): return try YAMLReader(file: name).read(text)
+            case .bytes(let bytes): return try YAMLReader(file: name).read(bytes: bytes)
+            }
         } catch {
             log.error(error.message, at: error.position, path: error.path)
             return nil

@@ -20,7 +20,11 @@ struct NodeInterpolator {
                 for name in interpolated.unsetVariables {
                     log.warning("variable \"\(name)\" is not set; substituting an empty string", at: node.position, path: path)
                 }
-                result.content = .scalar(interpolated.value, plain: plain)
+                // An interpolation gives a string: one that comes out empty (`${EMPTY}`,
+                // `${UNSET:-}`) or reads `null` is that string, not YAML's null, which in
+                // `environment` would mean "take the host's value".
+                let resolvesToNull = plain && ScalarResolver.isNull(interpolated.value)
+                result.content = .scalar(interpolated.value, plain: plain && !resolvesToNull)
             } catch {
                 log.error(error.description, at: node.position, path: path)
             }

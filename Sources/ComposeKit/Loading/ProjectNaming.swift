@@ -1,6 +1,7 @@
 /// The project name in compose's precedence: `-p`, `COMPOSE_PROJECT_NAME`, the
-/// last top-level `name:` of the files (interpolated), else the project
-/// directory's name normalized. Explicit names must already be valid.
+/// last top-level `name:` of the files (interpolated, then normalized), else the
+/// project directory's name normalized. Imperative names (`-p`,
+/// `COMPOSE_PROJECT_NAME`) must already be valid.
 struct ProjectNaming {
     let session: LoadSession
     let options: LoadOptions
@@ -12,8 +13,10 @@ struct ProjectNaming {
         if let fromEnvironment = variables["COMPOSE_PROJECT_NAME"], !fromEnvironment.isEmpty {
             return checked(fromEnvironment, source: "COMPOSE_PROJECT_NAME")
         }
-        if let fromFile = nameFromFiles(files, variables: variables), !fromFile.isEmpty {
-            return checked(fromFile, source: "the top-level name")
+        // As compose-go's projectName(): a file's name is normalized, not refused; one that
+        // normalizes to nothing leaves the directory's name.
+        if let fromFile = nameFromFiles(files, variables: variables).map(ProjectNameRules.normalize), !fromFile.isEmpty {
+            return fromFile
         }
         let derived = ProjectNameRules.normalize(directory == "/" ? "" : (directory as String).split(separator: "/").last.map(String.init) ?? "")
         guard !derived.isEmpty else {

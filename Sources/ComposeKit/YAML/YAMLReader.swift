@@ -7,6 +7,16 @@ struct YAMLReader {
     /// The file name diagnostics show.
     let file: String
 
+    /// A file's bytes, which must be UTF-8.
+    func read(bytes: [UInt8]) throws(YAMLReadError) -> [YAMLNode] {
+        switch UTF8Text.decode(bytes) {
+        case .success(let text):
+            return try read(text)
+        case .failure(let invalid):
+            throw YAMLReadError(message: invalid.message, position: SourcePosition(file: file, line: invalid.line, column: invalid.column))
+        }
+    }
+
     func read(_ text: String) throws(YAMLReadError) -> [YAMLNode] {
         let parser: Parser
         do {

@@ -18,12 +18,16 @@ public struct PortStats: Sendable, Codable, Equatable {
     public var rejectedConnections: Int
     /// Connections (TCP) or requests (HTTP, answered 502) that came while no instance was up.
     public var noInstance: Int
+    /// HTTP mode: requests the proxy answered itself (400, 431, 501) and never forwarded, by
+    /// `RequestRefusalKind` name; every kind is present.
+    public var refusedRequests: [String: Int]
     /// Oldest launch first.
     public var instances: [InstanceTrafficStats]
 
     public init(
         service: String, publisher: PortPublisher, mode: Mode, upstream: String? = nil, openConnections: Int = 0,
-        rejectedConnections: Int = 0, noInstance: Int = 0, instances: [InstanceTrafficStats] = []
+        rejectedConnections: Int = 0, noInstance: Int = 0, refusedRequests: [String: Int] = Self.noRefusals,
+        instances: [InstanceTrafficStats] = []
     ) {
         self.service = service
         self.publisher = publisher
@@ -32,6 +36,7 @@ public struct PortStats: Sendable, Codable, Equatable {
         self.openConnections = openConnections
         self.rejectedConnections = rejectedConnections
         self.noInstance = noInstance
+        self.refusedRequests = refusedRequests
         self.instances = instances
     }
 
@@ -40,9 +45,14 @@ public struct PortStats: Sendable, Codable, Equatable {
             service: service, publisher: publisher, mode: listener.mode == .http ? .http : .tcp,
             upstream: listener.upstream?.instance, openConnections: listener.openConnections,
             rejectedConnections: listener.rejectedConnections, noInstance: listener.noUpstream,
+            refusedRequests: Dictionary(uniqueKeysWithValues: RequestRefusalKind.allCases.map {
+                ($0.rawValue, listener.refusedRequests[$0] ?? 0)
+            }),
             instances: listener.instances.sorted { Self.launchOrder($0.instance) < Self.launchOrder($1.instance) }
                 .map(InstanceTrafficStats.init))
     }
+
+    public static let noRefusals = Dictionary(uniqueKeysWithValues: RequestRefusalKind.allCases.map { ($0.rawValue, 0) })
 
     /// Instance ids are `<service>-<launch number>`: `web-10` comes after `web-9`.
     private static func launchOrder(_ instance: String) -> Int {

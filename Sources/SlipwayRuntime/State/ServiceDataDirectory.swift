@@ -26,14 +26,20 @@ struct ServiceDataDirectory {
         }
         chmod(state.path, 0o711)
         chmod(data, 0o711)
-        if let blocked = Self.firstUnsearchableAncestor(of: state.path, by: owner) {
-            let project = state.path.split(separator: "/").last.map(String.init) ?? "project"
-            throw UpError.cannotStart(
-                service: service,
-                reason: "user \(owner.name ?? String(owner.uid)) cannot reach its data directory \(path): "
-                    + "\(blocked.path) (mode \(String(blocked.mode, radix: 8))) is not searchable by it; give the project "
-                    + "a state directory it can reach, e.g. --state-dir /var/lib/slipway/\(project)")
+        if let problem = Self.reachProblem(state: state, service: service, owner: owner) {
+            throw UpError.cannotStart(service: service, reason: problem)
         }
+    }
+
+    /// Why `owner` could not walk down to its data directory under `state`, if it could not;
+    /// asked before the state directory is prepared too, so nothing is made for a stack that
+    /// cannot run.
+    static func reachProblem(state: StateDirectory, service: String, owner: Account) -> String? {
+        guard let blocked = firstUnsearchableAncestor(of: state.path, by: owner) else { return nil }
+        let project = state.path.split(separator: "/").last.map(String.init) ?? "project"
+        return "user \(owner.name ?? String(owner.uid)) of service \(service) cannot reach its data directory "
+            + "\(state.path)/data/\(service): \(blocked.path) (mode \(String(blocked.mode, radix: 8))) is not searchable "
+            + "by it; give the project a state directory it can reach, e.g. --state-dir /var/lib/slipway/\(project)"
     }
 
     /// The nearest directory above `path` the user may not walk through (as

@@ -38,6 +38,7 @@ public actor Supervisor {
     public func up() async throws(UpError) {
         let selection = try selectedServices()
         let state = configuration.stateDirectory
+        try StateDirectoryReach.check(state, services: selection)
         do { try state.prepare() } catch { throw UpError.stateDirectory(error.description) }
         try await serveControl(ControlEndpoint(project: configuration.project.name, stateDirectory: state))
         let records = ProcessRecordStore(state)

@@ -18,7 +18,10 @@ extension TestStack {
     /// `ps -a --format json` as dictionaries keyed by service.
     func psRecords(_ extra: [String] = []) async throws -> [String: [String: Any]] {
         let ps = try await run(["ps", "-a", "--format", "json"] + extra)
-        guard let records = try JSONSerialization.jsonObject(with: Data(ps.output.utf8)) as? [[String: Any]] else { return [:] }
+        // One JSON object per line, as docker compose prints them.
+        let records = try ps.output.split(separator: "\n").compactMap {
+            try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+        }
         return Dictionary(uniqueKeysWithValues: records.compactMap { record in
             (record["Service"] as? String).map { ($0, record) }
         })

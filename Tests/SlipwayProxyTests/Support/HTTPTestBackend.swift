@@ -117,6 +117,7 @@ private final class BackendHandler: ChannelInboundHandler {
                 .map { "\($0)=\(headers.first(name: $0) ?? "-")" }
             send(seen.joined(separator: ";"), context: context)
         case "/upload": send("\(bodyBytes)", context: context)
+        case "/host": send(headers["host"].joined(separator: ","), context: context)
         case "/hang": return
         case "/gate":
             let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)

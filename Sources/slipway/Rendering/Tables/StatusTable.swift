@@ -1,4 +1,5 @@
 import Foundation
+import SlipwayRuntime
 
 /// The `ps` table: NAME, COMMAND, STATE, HEALTH, PORTS, PID, UPTIME, laid out by `TextTable`.
 public enum StatusTable {

@@ -1,6 +1,7 @@
 import Foundation
+import SlipwayRuntime
 
-/// One element of `ps --format json`, with docker compose's field names so
+/// One line of `ps --format json`, with docker compose's field names so
 /// scripts written against `docker compose ps --format json` keep working.
 public struct ComposePsRecord: Encodable, Equatable, Sendable {
     public struct Publisher: Encodable, Equatable, Sendable {
@@ -42,12 +43,12 @@ public struct ComposePsRecord: Encodable, Equatable, Sendable {
         RestartCount = instance.restartCount
     }
 
-    /// The JSON array `ps --format json` prints, one line.
-    public static func json(_ instances: [InstanceStatus], project: String, now: Date) throws -> String {
+    /// What `ps --format json` prints: one JSON object per line, one line per instance, as
+    /// docker compose has since 2.21 (nothing at all when no instance is listed).
+    public static func jsonLines(_ instances: [InstanceStatus], project: String, now: Date) throws -> [String] {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let data = try encoder.encode(instances.map { ComposePsRecord($0, project: project, now: now) })
-        return String(decoding: data, as: UTF8.self)
+        return try instances.map { String(decoding: try encoder.encode(ComposePsRecord($0, project: project, now: now)), as: UTF8.self) }
     }
 
     private static func status(_ instance: InstanceStatus, now: Date) -> String {

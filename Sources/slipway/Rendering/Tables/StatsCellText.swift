@@ -1,4 +1,5 @@
 import Foundation
+import SlipwayRuntime
 
 /// How `stats` writes its figures in a table cell: short, and without spaces
 /// so the columns stay easy to cut.

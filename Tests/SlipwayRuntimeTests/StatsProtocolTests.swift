@@ -2,9 +2,9 @@ import Foundation
 import Testing
 @testable import SlipwayRuntime
 
-/// The `stats` request and reply as JSON lines, and the table `slipway stats` prints.
-@Suite("stats: protocol lines and the table")
-struct StatsRenderingTests {
+/// The `stats` request and reply as JSON lines.
+@Suite("stats: protocol lines")
+struct StatsProtocolTests {
     private static func latency(count: Int, p50: Int64, p90: Int64, p99: Int64) -> LatencySummary {
         var summary = LatencySummary(.init())
         summary.count = count
@@ -27,6 +27,7 @@ struct StatsRenderingTests {
             PortStats(
                 service: "web", publisher: PortPublisher(url: "127.0.0.1", targetPort: 8000, publishedPort: 8003), mode: .http,
                 upstream: "web-10", noInstance: 3,
+                refusedRequests: PortStats.noRefusals.merging(["invalidHost": 2, "unsupportedTransferCoding": 1]) { $1 },
                 instances: [
                     InstanceTrafficStats(
                         instance: "web-9", requests: 1200, bytesIn: 0, bytesOut: 45_600_000,
@@ -55,32 +56,5 @@ struct StatsRenderingTests {
         #expect(text.contains("\"takenAt\":\"2025-11-26T17:26:40.000000000Z\""))
         #expect(try ControlCoding.decode(ControlReply.self, from: line.dropLast()) == reply)
         #expect(try Self.snapshot.json() + "\n" == String(decoding: try ControlCoding.line(Self.snapshot), as: UTF8.self))
-    }
-
-    @Test("one row per instance per port; a port with no instance or turned-away traffic gets a row of its own")
-    func table() {
-        #expect(StatsTable.lines(Self.snapshot) == [
-            "SERVICE   PORT                       INSTANCE   REQUESTS   CONNECTIONS   IN     OUT      P50   P90     P99    ERRORS",
-            "db        127.0.0.1:5433->5432/tcp   db-1       -          7             999B   1.23MB   -     -       -      clientClosed=1,connectFailed=2",
-            "web       127.0.0.1:8003->8000/tcp   web-9      1200       -             0B     45.6MB   1ms   2.5ms   1.5s   -",
-            "web       127.0.0.1:8003->8000/tcp   web-10     0          -             0B     0B       -     -       -      -",
-            "web       127.0.0.1:8003->8000/tcp   -          -          -             -      -        -     -       -      noInstance=3",
-            "api       0.0.0.0:9001->9000/tcp     -          -          -             -      -        -     -       -      -",
-        ])
-    }
-
-    @Test("an empty selection prints the header alone")
-    func emptyTable() {
-        #expect(StatsTable.lines(StatsSnapshot(project: "demo", ports: [])) == [
-            "SERVICE   PORT   INSTANCE   REQUESTS   CONNECTIONS   IN   OUT   P50   P90   P99   ERRORS",
-        ])
-    }
-
-    @Test("bytes in decimal units with three digits, durations as the bucket bounds read")
-    func cellText() {
-        #expect([0, 512, 999, 1_000, 1_234, 999_499, 999_500, 12_345_678_901].map(StatsCellText.bytes)
-            == ["0B", "512B", "999B", "1kB", "1.23kB", "999kB", "1MB", "12.3GB"])
-        #expect([100, 999, 1_000, 2_500, 250_000, 1_000_000, 10_000_000].map(StatsCellText.duration)
-            == ["100µs", "999µs", "1ms", "2.5ms", "250ms", "1s", "10s"])
     }
 }

@@ -1,3 +1,5 @@
+import SlipwayRuntime
+
 /// The `stats` table: one row per instance per published port, plus a row
 /// without an instance for a port nothing was forwarded through yet or that
 /// turned traffic away.
@@ -16,7 +18,9 @@ public enum StatsTable {
         var rows = port.instances.map { instance in
             [port.service, portText, instance.instance] + figures(instance, mode: port.mode)
         }
-        if port.instances.isEmpty || port.noInstance > 0 || port.rejectedConnections > 0 {
+        if port.instances.isEmpty || port.noInstance > 0 || port.rejectedConnections > 0
+            || port.refusedRequests.values.contains(where: { $0 > 0 })
+        {
             rows.append([port.service, portText, "-"] + Array(repeating: "-", count: 7) + [portErrors(port)])
         }
         return rows
@@ -36,8 +40,10 @@ public enum StatsTable {
         ] + quantiles + [StatsCellText.counts(instance.errors)]
     }
 
-    /// What a port turned away before any instance: `noInstance=3,rejected=1`.
+    /// What a port turned away before any instance: `invalidHost=2,noInstance=3,rejected=1`.
     static func portErrors(_ port: PortStats) -> String {
-        StatsCellText.counts(["noInstance": port.noInstance, "rejected": port.rejectedConnections])
+        StatsCellText.counts(
+            port.refusedRequests.merging(["noInstance": port.noInstance, "rejected": port.rejectedConnections]) { $1 }
+        )
     }
 }

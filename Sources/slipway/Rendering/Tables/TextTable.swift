@@ -1,4 +1,5 @@
 import Foundation
+import SlipwayRuntime
 
 /// Columns padded to their widest cell and three spaces apart, as docker
 /// prints its tables; the last column is not padded.

@@ -4,8 +4,8 @@ import Testing
 
 @testable import SlipwayRuntime
 
-@Suite("ps rendering: table, docker compose JSON, -a and service filters")
-struct ControlStatusRenderingTests {
+@Suite("ps data: -a and service filters, the COMMAND shown, publishers")
+struct StatusSnapshotTests {
     private let now = Date(timeIntervalSince1970: 1_764_178_000)
 
     private var instances: [InstanceStatus] {
@@ -27,28 +27,6 @@ struct ControlStatusRenderingTests {
         ]
     }
 
-    @Test("the table lines up its columns and shows state details, ports, pid and uptime")
-    func table() {
-        let lines = StatusTable.lines(instances, at: now)
-        #expect(lines == [
-            "NAME             COMMAND                            STATE            HEALTH     PORTS                                              PID   UPTIME",
-            "demo-db-1        \"postgres -D /var/lib/slipway/…\"   running          healthy    5432/tcp                                           101   2m13s",
-            "demo-web-1       \"python3 app.py\"                   starting         starting   127.0.0.1:8003->8000/tcp, 0.0.0.0:9001->9000/tcp   202   4s",
-            "demo-migrate-1   \"psql -f schema.sql\"               exited (0)",
-            "demo-worker-1    \"false\"                            restarting (3)",
-            "demo-cache-1     \"redis\"                            stopped",
-        ])
-    }
-
-    @Test("uptimes read as seconds, minutes, hours and days")
-    func uptimes() {
-        #expect(UptimeText.compact(0.4) == "0s")
-        #expect(UptimeText.compact(59) == "59s")
-        #expect(UptimeText.compact(61) == "1m01s")
-        #expect(UptimeText.compact(3 * 3600 + 5 * 60 + 9) == "3h05m")
-        #expect(UptimeText.compact(2 * 86400 + 7 * 3600) == "2d7h")
-    }
-
     @Test("without -a only live instances are listed; services filter either way")
     func listing() {
         let snapshot = StatusSnapshot(project: "demo", takenAt: now, instances: instances)
@@ -56,34 +34,6 @@ struct ControlStatusRenderingTests {
         #expect(snapshot.listed(includeStopped: true, services: []).count == 5)
         #expect(snapshot.listed(includeStopped: false, services: ["web", "migrate"]).map(\.service) == ["web"])
         #expect(snapshot.listed(includeStopped: true, services: ["web", "migrate"]).map(\.service) == ["web", "migrate"])
-    }
-
-    @Test("--format json is an array of objects with docker compose's field names")
-    func json() throws {
-        let text = try ComposePsRecord.json(Array(instances.prefix(3)), project: "demo", now: now)
-        let decoded = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [[String: Any]])
-        #expect(decoded.count == 3)
-        let web = decoded[1]
-        #expect(Set(web.keys) == [
-            "Name", "Service", "Project", "Command", "State", "Health", "ExitCode", "Pid", "Publishers", "Status",
-            "StartedAt", "RestartCount",
-        ])
-        #expect(web["Name"] as? String == "demo-web-1")
-        #expect(web["State"] as? String == "starting")
-        #expect(web["Health"] as? String == "starting")
-        #expect(web["Pid"] as? Int == 202)
-        #expect(web["Status"] as? String == "Up 4s (health: starting)")
-        let publishers = try #require(web["Publishers"] as? [[String: Any]])
-        #expect(publishers.first?["URL"] as? String == "127.0.0.1")
-        #expect(publishers.first?["TargetPort"] as? Int == 8000)
-        #expect(publishers.first?["PublishedPort"] as? Int == 8003)
-        #expect(publishers.first?["Protocol"] as? String == "tcp")
-        #expect(decoded[0]["Status"] as? String == "Up 2m13s (healthy)")
-        #expect(decoded[2]["Health"] as? String == "")
-        #expect(decoded[2]["ExitCode"] as? Int == 0)
-        #expect(decoded[2]["Pid"] as? Int == 0)
-        #expect(decoded[2]["Status"] as? String == "Exited (0)")
-        #expect(try ComposePsRecord.json([], project: "demo", now: now) == "[]")
     }
 
     @Test("COMMAND joins entrypoint and command, quoting list items with spaces")
