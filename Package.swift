@@ -21,9 +21,12 @@ let package = Package(
             name: "ComposeKit",
             dependencies: [.product(name: "Yams", package: "Yams")]
         ),
+        // epoll, eventfd and accept4 for the proxy's event loop: Swift's Glibc module does not offer them.
+        .target(name: "CProxyLoop"),
         .target(
             name: "SlipwayProxy",
             dependencies: [
+                "CProxyLoop",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -69,6 +72,8 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
+        // libFuzzer's entry over the proxy's head readers and chunked scanner (see .ci/run).
+        .executableTarget(name: "slipway-fuzz", dependencies: ["SlipwayProxy"]),
         .testTarget(name: "ComposeKitTests", dependencies: ["ComposeKit"]),
         .testTarget(
             name: "SlipwayProxyTests",

@@ -1,6 +1,7 @@
 import NIOCore
 
-/// Joins two channels byte for byte, in the shape of swift-nio-examples' connect-proxy.
+/// Joins two channels byte for byte, in the shape of swift-nio-examples' connect-proxy: the
+/// tunnel of an upgraded HTTP exchange.
 ///
 /// A side only reads while its partner is writable, so a slow reader on one side stops the
 /// proxy from reading the other: buffering stays bounded by the channels' write watermarks.

@@ -5,13 +5,7 @@
 /// back on the paths that close the connection some other way.
 final class TrafficLease {
     private var traffic: InstanceTraffic?
-    private let onEnd: (() -> Void)?
-
-    init(_ traffic: InstanceTraffic) {
-        traffic.begin()
-        self.traffic = traffic
-        onEnd = nil
-    }
+    private let onEnd: () -> Void
 
     /// Takes over a share the caller already counted (an HTTP exchange turning into a tunnel);
     /// `onEnd` runs just before it is given back.
@@ -23,7 +17,7 @@ final class TrafficLease {
     func end() {
         guard let traffic else { return }
         self.traffic = nil
-        onEnd?()
+        onEnd()
         traffic.end()
     }
 }

@@ -5,7 +5,7 @@ struct ProxyBenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "proxy",
         abstract: "Compare Slipway's proxy (HTTP and TCP modes) with nginx and haproxy under wrk.",
-        subcommands: [ProxyBenchRun.self, ProxyBenchServe.self],
+        subcommands: [ProxyBenchRun.self, ProxyTCPBench.self, ProxyBenchServe.self],
         defaultSubcommand: ProxyBenchRun.self
     )
 }

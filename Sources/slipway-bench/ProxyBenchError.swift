@@ -5,6 +5,7 @@ enum ProxyBenchError: Error, CustomStringConvertible {
     case stoppedRunning(String)
     case missingTool(String)
     case wrkOutput(String)
+    case toolFailed(String, String)
 
     var description: String {
         switch self {
@@ -13,6 +14,7 @@ enum ProxyBenchError: Error, CustomStringConvertible {
         case .stoppedRunning(let name): "\(name) stopped running during the benchmark; see its log in the run directory"
         case .missingTool(let tool): "\(tool) is not installed or not on PATH"
         case .wrkOutput(let output): "could not read wrk's output:\n\(output)"
+        case .toolFailed(let tool, let output): "\(tool) failed:\n\(output)"
         }
     }
 }

@@ -20,15 +20,7 @@ struct ProxyBenchPeers {
         case .backend:
             return try startBackend()
         case .slipwayHTTP, .slipwayTCP:
-            let executable = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")
-            return try ProxyBenchProcess(
-                name: target.rawValue,
-                port: port,
-                executable: executable,
-                arguments: ["proxy", "serve", "--listen-port", "\(port)", "--upstream-port", "\(backendPort)",
-                            "--mode", target == .slipwayHTTP ? "http" : "tcp"],
-                logDirectory: directory
-            )
+            return try startSlipway(mode: target == .slipwayHTTP ? "http" : "tcp", upstreamPort: backendPort, port: port)
         case .nginx:
             return try nginx(
                 name: "nginx",
@@ -48,6 +40,19 @@ struct ProxyBenchPeers {
                 logDirectory: directory
             )
         }
+    }
+
+    /// `slipway-bench proxy serve`, with `extraListeners` more listeners on other free ports.
+    func startSlipway(mode: String, upstreamPort: Int, extraListeners: Int = 0, port: Int = ProxyLoopbackPort.free()) throws -> ProxyBenchProcess {
+        let executable = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")
+        return try ProxyBenchProcess(
+            name: "slipway \(mode)",
+            port: port,
+            executable: executable,
+            arguments: ["proxy", "serve", "--listen-port", "\(port)", "--upstream-port", "\(upstreamPort)",
+                        "--mode", mode, "--extra-listeners", "\(extraListeners)"],
+            logDirectory: directory
+        )
     }
 
     private func nginx(name: String, port: Int, config: String) throws -> ProxyBenchProcess {

@@ -33,6 +33,14 @@ final class ProxyBenchProcess {
         return kilobytes.map { $0 * 1024 }
     }
 
+    /// Threads of the process, from /proc.
+    func threadCount() -> Int? {
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("Threads:") })
+        else { return nil }
+        return line.split(separator: "\t").last.flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+    }
+
     /// CPU time of this process and its children (nginx's worker) so far.
     func cpuTime() throws -> ProxyCPUTime {
         guard let time = ProxyCPUTime.ofProcessAndChildren(pid) else { throw ProxyBenchError.stoppedRunning(name) }

@@ -2,7 +2,7 @@ import ArgumentParser
 import NIOPosix
 import SlipwayProxy
 
-/// The Slipway proxy as the benchmark runs it: a child process with one event loop thread,
+/// The Slipway proxy as the benchmark runs it: a child process with one thread per mode,
 /// like nginx's single worker and haproxy's `nbthread 1`.
 struct ProxyBenchServe: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -14,10 +14,12 @@ struct ProxyBenchServe: AsyncParsableCommand {
     @Option var listenPort: Int
     @Option var upstreamPort: Int
     @Option var mode: String
+    /// Listeners on further free ports, for counting the proxy's threads with many published ports.
+    @Option var extraListeners = 0
 
     func run() async throws {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        let proxy = ReverseProxy(eventLoopGroup: group)
+        let proxy = ReverseProxy(eventLoopGroup: group, loopThreads: 1)
         let key = ListenerKey(service: "bench", containerPort: upstreamPort)
         _ = try await proxy.addListener(ListenerConfig(
             key: key,
@@ -26,6 +28,11 @@ struct ProxyBenchServe: AsyncParsableCommand {
             limits: ProxyLimits(maxConnections: 19_000)
         ))
         try await proxy.setUpstream(Upstream(instance: "backend", port: upstreamPort), for: key)
+        for index in 0..<extraListeners {
+            let extra = ListenerKey(service: "bench-\(index)", containerPort: upstreamPort)
+            _ = try await proxy.addListener(ListenerConfig(key: extra, port: 0, mode: ProxyMode(rawValue: mode) ?? .tcp))
+            try await proxy.setUpstream(Upstream(instance: "backend", port: upstreamPort), for: extra)
+        }
         // The benchmark ends this process with SIGTERM.
         while true { try await Task.sleep(for: .seconds(3600)) }
     }

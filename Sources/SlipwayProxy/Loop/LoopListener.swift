@@ -1,0 +1,99 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Synchronization
+
+/// A listening socket served by every loop of a `ProxyLoopGroup`: each loop waits on it (with
+/// `EPOLLEXCLUSIVE`, so one connection wakes one loop) and keeps its own `ListenerShard`.
+///
+/// Owns `fd`: opened by `ReverseProxy.addListener`, closed by `close()` once every loop has
+/// stopped watching it.
+final class LoopListener: Sendable {
+    let config: ListenerConfig
+    let fd: Int32
+    let boundPort: Int
+    /// Client connections open on all loops; the only state loops share, so the connection limit
+    /// holds for the listener as a whole.
+    let openConnections = Atomic<Int>(0)
+
+    init(config: ListenerConfig) throws(ProxyError) {
+        let (fd, port) = try LoopSocket.listen(host: config.host, port: config.port)
+        self.config = config
+        self.fd = fd
+        self.boundPort = port
+    }
+
+    /// Counts a new connection, or says no when the listener is at its limit.
+    func admit() -> Bool {
+        let before = openConnections.wrappingAdd(1, ordering: .relaxed).oldValue
+        guard before < config.limits.maxConnections else {
+            openConnections.wrappingSubtract(1, ordering: .relaxed)
+            return false
+        }
+        return true
+    }
+
+    func release() {
+        openConnections.wrappingSubtract(1, ordering: .relaxed)
+    }
+
+    func close() {
+        _ = Glibc.close(fd)
+    }
+}
+
+/// An instance's address as a listener routes to it, resolved once when it is set.
+struct RoutedUpstream: Sendable {
+    let upstream: Upstream
+    let address: SocketAddressBytes?
+
+    init(_ upstream: Upstream) {
+        self.upstream = upstream
+        address = SocketAddressBytes.resolve(host: upstream.host, port: upstream.port)
+    }
+}
+
+/// One loop's part of a listener: where new connections go and what they carried, touched only
+/// on that loop's thread.
+struct ListenerShard {
+    let listener: LoopListener
+    private(set) var upstream: RoutedUpstream?
+    /// Index in `traffic` of the current upstream's instance, so admitting a connection looks
+    /// nothing up by name.
+    private(set) var currentTraffic: Int?
+    private var routeVersion = 0
+    var rejectedConnections = 0
+    var noUpstream = 0
+    var traffic: ContiguousArray<InstanceStats> = []
+    private var trafficIndex: [InstanceID: Int] = [:]
+
+    init(listener: LoopListener) {
+        self.listener = listener
+    }
+
+    /// Routes new connections to `next` unless a later switch (a higher `version`) already did.
+    mutating func route(to next: RoutedUpstream?, version: Int) {
+        guard version > routeVersion else { return }
+        routeVersion = version
+        upstream = next
+        currentTraffic = next.map { trafficSlot(for: $0.upstream.instance) }
+    }
+
+    func trafficSlot(ifKnown instance: InstanceID) -> Int? {
+        trafficIndex[instance]
+    }
+
+    private mutating func trafficSlot(for instance: InstanceID) -> Int {
+        if let index = trafficIndex[instance] { return index }
+        traffic.append(InstanceStats(instance: instance))
+        trafficIndex[instance] = traffic.count - 1
+        return traffic.count - 1
+    }
+}
+
+/// One loop's figures for one listener, merged by `ReverseProxy.stats()` over the loops.
+struct ListenerShardSnapshot: Sendable {
+    var rejectedConnections: Int
+    var noUpstream: Int
+    var instances: [InstanceStats]
+}
