@@ -87,7 +87,7 @@ let package = Package(
         ),
         // Helpers more than one test target needs; a plain target, since test targets cannot depend on each other.
         .target(name: "SlipwayTestSupport", path: "Tests/SlipwayTestSupport"),
-        .testTarget(name: "SlipwayRuntimeTests", dependencies: ["SlipwayRuntime", "ComposeKit", "SlipwayTestSupport"]),
+        .testTarget(name: "SlipwayRuntimeTests", dependencies: ["SlipwayRuntime", "SlipwayStore", "ComposeKit", "SlipwayTestSupport"]),
         .testTarget(name: "SlipwayStoreTests", dependencies: ["SlipwayStore", "CSQLite"]),
         .testTarget(name: "SlipwayCLIRenderingTests", dependencies: ["SlipwayCLIRendering", "SlipwayRuntime"]),
         .testTarget(name: "EndToEndTests", dependencies: ["ComposeKit", "SlipwayStore", "SlipwayTestSupport"]),

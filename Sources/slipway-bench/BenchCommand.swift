@@ -8,7 +8,8 @@ struct BenchCommand: AsyncParsableCommand {
         subcommands: [
             ProxyBenchCommand.self, ReadinessBenchCommand.self, ConfigBenchCommand.self, SupervisorRSSBenchCommand.self,
             BringUpBenchCommand.self, SplitWriteBenchCommand.self, ImagesBenchCommand.self, NamesBenchCommand.self,
-            ListenQueryBenchCommand.self, IdleBenchCommand.self, HardenBenchCommand.self, InstantHTTPServer.self,
+            ListenQueryBenchCommand.self, IdleBenchCommand.self, HardenBenchCommand.self, DeployBenchCommand.self,
+            InstantHTTPServer.self, VersionHTTPServer.self,
         ]
     )
 }

@@ -1,11 +1,14 @@
 import ArgumentParser
 import ComposeKit
 import Foundation
+import SlipwayStore
 import SlipwayRuntime
 
 /// `up -d [--wait]`: starts the supervisor in the background, returns once
 /// its services are started, or (with `--wait`) once every one is healthy or
-/// running and every one-shot dependency has completed.
+/// running and every one-shot dependency has completed. On a project that
+/// already runs it reconciles, as docker compose does: changed services are
+/// deployed, new ones started, removed ones reported (stopped with `--remove-orphans`).
 struct DetachedUp {
     let project: Project
     let global: GlobalOptions
@@ -14,15 +17,23 @@ struct DetachedUp {
     let timeout: Duration?
     /// `--format json`: the services and their addresses on stdout.
     var json = false
+    let removeOrphans: Bool
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
         let state = StateDirectory.resolve(project: project.name, override: global.scope.stateDirectory, environment: environment)
         let endpoint = ControlEndpoint(project: project.name, stateDirectory: state)
         let client = ControlClient(endpoint: endpoint)
-        if await client.supervisorIsRunning() { throw Self.failure(.alreadyRunning(stateDirectory: state.path)) }
-        do { try state.prepare() } catch { throw Self.failure(.stateDirectory(error.description)) }
         let deadline = ContinuousClock.now + (timeout ?? .seconds(365 * 86400))
+        if await client.supervisorIsRunning() {
+            try await reconcile(client)
+            if wait { try await waitUntilReady(client, state: state, deadline: deadline) }
+            let snapshot = try await client.status()
+            DetachedUpSummary(environment: environment).print(snapshot)
+            if json { print(try UpReadyRecord(snapshot).json()) }
+            return
+        }
+        do { try state.prepare() } catch { throw Self.failure(.stateDirectory(error.description)) }
         let handoff: String
         do { handoff = try ProjectHandoff.write(project, in: state) } catch { throw Self.failure(.stateDirectory("\(error)")) }
         let supervisor: DetachedSupervisor
@@ -44,6 +55,16 @@ struct DetachedUp {
         let snapshot = try await client.status()
         DetachedUpSummary(environment: environment).print(snapshot)
         if json { print(try UpReadyRecord(snapshot).json()) }
+    }
+
+    /// The running supervisor deploys what changed in the files (source `up`).
+    private func reconcile(_ client: ControlClient) async throws {
+        let request = DeployRequest(
+            services: serviceNames, source: .up, removeOrphans: removeOrphans,
+            project: ProjectSource(options: global.loadOptions(requestedServices: serviceNames)))
+        let printer = DeployProgressPrinter(environment: ProcessInfo.processInfo.environment)
+        let report = try await client.deploy(request) { printer.print($0) }
+        try printer.finish(report)
     }
 
     /// The arguments of the background supervisor: this `up`, resolved, in its hidden mode.

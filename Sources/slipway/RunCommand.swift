@@ -53,7 +53,7 @@ struct RunCommand: AsyncParsableCommand {
         let client = ControlClient(endpoint: ControlEndpoint(project: loaded.project.name, stateDirectory: state))
         let dependencies = definition.dependsOn.keys.sorted()
         if !noDeps, !dependencies.isEmpty, await !client.supervisorIsRunning() {
-            try await DetachedUp(project: loaded.project, global: global, serviceNames: dependencies, wait: true, timeout: nil).run()
+            try await DetachedUp(project: loaded.project, global: global, serviceNames: dependencies, wait: true, timeout: nil, removeOrphans: false).run()
         }
         let addresses = await client.supervisorIsRunning() ? try await client.addresses() : [:]
         let oneOff: OneOffCommand

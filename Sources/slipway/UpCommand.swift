@@ -15,7 +15,7 @@ struct UpCommand: AsyncParsableCommand {
             Exit codes: 0 stopped or all ended (with -d: started, or ready with --wait), \
             1 the compose files are invalid (nothing started), 2 a usage error or an unknown service, \
             3 a service failed during bring-up or --wait, 4 a published port is unavailable, \
-            5 the state directory is unusable, 6 the project is already running, \
+            5 the state directory is unusable, 6 the project is already running (foreground), \
             7 --wait-timeout passed, 8 the background supervisor was lost, 130 forced stop \
             (docs/exit-codes.md).
             """
@@ -46,6 +46,9 @@ struct UpCommand: AsyncParsableCommand {
 
     @Option(help: "Return this service's exit code; implies --abort-on-container-exit.")
     var exitCodeFrom: String?
+
+    @Flag(name: .customLong("remove-orphans"), help: "With -d on a running project: stop services no longer in the files.")
+    var removeOrphans = false
 
     @Flag(name: .customLong("detached-supervisor"), help: .hidden)
     var detachedSupervisor = false
@@ -93,7 +96,7 @@ struct UpCommand: AsyncParsableCommand {
             let waiting = wait || waitTimeout != nil
             try await DetachedUp(
                 project: project, global: global, serviceNames: serviceNames, wait: waiting,
-                timeout: waitTimeout.map { .seconds($0) }, json: format == .json
+                timeout: waitTimeout.map { .seconds($0) }, json: format == .json, removeOrphans: removeOrphans
             ).run()
             return
         }

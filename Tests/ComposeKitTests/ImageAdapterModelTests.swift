@@ -116,16 +116,14 @@ struct ImageAdapterModelTests {
         #expect(!VolumeName.isValid("..") && !VolumeName.isValid(".hidden") && !VolumeName.isValid("a/b"))
     }
 
-    @Test("an adapter's service redeploys stop-first unless its file says otherwise")
-    func redeployOrder() throws {
+    @Test("an adapter's service keeps its data outside the instance; a command's does not")
+    func dataLivesInVolume() throws {
         let project = try load("""
         services:
           db: {image: "postgres:15", environment: {POSTGRES_PASSWORD: x}}
-          cache: {image: redis, deploy: {update_config: {order: start-first}}}
           web: {command: ./serve}
         """)
-        #expect(project.services["db"]?.redeployOrder == .stopFirst)
-        #expect(project.services["cache"]?.redeployOrder == .startFirst)
-        #expect(project.services["web"]?.redeployOrder == .startFirst)
+        #expect(project.services["db"]?.dataLivesInVolume == true)
+        #expect(project.services["web"]?.dataLivesInVolume == false)
     }
 }

@@ -195,6 +195,37 @@ import Testing
         expectError(errors, line: 7, column: 27, path: "services.web.x-slipway.deploy", containing: "unknown key \"keep\"")
     }
 
+    @Test func healthPathWithoutAnyPortIsALoadError() throws {
+        let errors = try diagnostics("""
+        services:
+          worker:
+            command: run
+            x-slipway: {health_path: /health}
+          web:
+            command: run
+            expose: [8000]
+            x-slipway: {health_path: /health}
+        """)
+        expectError(
+            errors, line: 4, column: 30, path: "services.worker.x-slipway.health_path",
+            containing: "declares no port; add `ports` or `expose`")
+        #expect(errors.filter { $0.path.hasPrefix("services.web") }.isEmpty)
+    }
+
+    @Test func updateConfigAndStrategyAreReadAndCheckedWhereTheyAreWritten() throws {
+        let errors = try diagnostics("""
+        services:
+          web:
+            command: run
+            deploy:
+              update_config: {order: sideways, monitor: 30s, failure_action: rollback, delay: 2s, paralelism: 2}
+            x-slipway: {deploy: {strategy: canary}}
+        """)
+        expectError(errors, line: 5, column: 30, path: "services.web.deploy.update_config.order", containing: "expected start-first or stop-first")
+        expectError(errors, line: 5, column: 91, path: "services.web.deploy.update_config", containing: "unknown key \"paralelism\"")
+        expectError(errors, line: 6, column: 36, path: "services.web.x-slipway.deploy.strategy", containing: "expected blue-green or recreate")
+    }
+
     @Test func unknownTopLevelKeyAndMalformedResources() throws {
         let errors = try diagnostics("""
         services:

@@ -239,6 +239,7 @@ struct DeploymentsCommandTests {
             let after = try DeploymentLog.openExisting(path: stack.deploymentLogPath).deployments()
             #expect(Set(filled.map(\.id)).isSubset(of: Set(after.map(\.id))))
             #expect(after.map(\.id) == before.map(\.id))
+            #expect(after.contains { $0.source == .up }, "up records each service's first deployment")
             #expect(fileMode(stack.deploymentLogPath) == 0o600)
         }
     }

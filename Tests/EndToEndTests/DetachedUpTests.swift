@@ -110,7 +110,7 @@ struct DetachedUpTests {
         }
     }
 
-    @Test func aSecondUpOfARunningProjectRefuses() async throws {
+    @Test func aSecondUpDashDReconcilesAndAForegroundUpRefuses() async throws {
         try await withStack("""
             services:
               app:
@@ -123,11 +123,12 @@ struct DetachedUpTests {
             _ = try await stack.run(["down"])
 
             #expect(first.status == 0, "\(first.errors)")
-            for second in [detached, foreground] {
-                #expect(second.status == 6)
-                #expect(second.errors.contains("this project is already running"), "\(second.errors)")
-            }
+            #expect(detached.status == 0, "\(detached.errors)")
+            #expect(detached.errors.contains("app  Up to date"), "\(detached.errors)")
+            #expect(foreground.status == 6)
+            #expect(foreground.errors.contains("this project is already running"), "\(foreground.errors)")
             #expect(records.count == 1 && records["app"]?["State"] as? String == "running")
+            #expect((records["app"]?["Name"] as? String)?.hasSuffix("-app-1") == true, "the unchanged instance was left alone")
         }
     }
 

@@ -1,3 +1,4 @@
+import ComposeKit
 import Foundation
 import Glibc
 import Synchronization
@@ -72,6 +73,19 @@ final class InMemoryProject: ControlRequestHandler {
             state.watchers.append(continuation)
         }
         return stream
+    }
+
+    /// Two steps per named service, then each one deployed.
+    func deploy(_ request: DeployRequest, progress: @escaping @Sendable (DeployProgress) -> Void) async throws -> DeployReport {
+        try state.withLock { state in
+            state.requests.append(.deploy(request))
+            try Self.check(request.services, in: state.instances)
+        }
+        for service in request.services {
+            progress(DeployProgress(service: service, instance: "\(service)-2", step: .starting, elapsedMilliseconds: 0))
+            progress(DeployProgress(service: service, instance: "\(service)-2", step: .switched, elapsedMilliseconds: 5))
+        }
+        return DeployReport(entries: request.services.map { DeployReport.Entry(service: $0, outcome: .deployed, deploymentID: 7) })
     }
 
     /// Changes one service's instance as the supervisor would, telling watchers.
@@ -219,6 +233,22 @@ struct ControlServerTests {
                 try await served.client.perform(.kill(services: [], signal: SIGSTOP))
             }
         }
+    }
+
+    @Test("deploy streams each step to the client in order, then the report; the request arrives whole")
+    func deployStreamsProgress() async throws {
+        let served = try await ServedProject.start()
+        let source = ProjectSource(options: LoadOptions(files: ["/srv/compose.yaml"], environment: ["TAG": "v2"], workingDirectory: "/srv"))
+        let request = DeployRequest(services: ["web"], force: true, environment: ["FLAG": "1"], project: source)
+        let steps = Mutex<[DeployProgress.Step]>([])
+        let report = try await served.client.deploy(request) { step in steps.withLock { $0.append(step.step) } }
+        #expect(steps.withLock { $0 } == [.starting, .switched])
+        #expect(report.entries == [DeployReport.Entry(service: "web", outcome: .deployed, deploymentID: 7)])
+        #expect(served.project.requests.last == .deploy(request))
+        await #expect(throws: ControlClientError.refused(.noSuchService("cache"))) {
+            try await served.client.deploy(DeployRequest(services: ["cache"], project: source)) { _ in }
+        }
+        await served.close()
     }
 
     @Test("down is answered before shutdown completes, and the socket file is removed")

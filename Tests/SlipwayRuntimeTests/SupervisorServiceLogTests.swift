@@ -25,6 +25,21 @@ struct SupervisorServiceLogTests {
         #expect(log.lastLines.count == ServiceLog.keptLines)
     }
 
+    @Test func linesNameTheirInstanceOnlyWhileTwoInstancesOverlap() throws {
+        let temporary = try TemporaryDirectory()
+        defer { temporary.remove() }
+        let path = temporary.path + "/web.log"
+        let log = ServiceLog(service: "web", path: path, terminal: nil, prefixWidth: 3, style: .cyan)
+        log.instanceAdded()
+        log.receive("blue alone", stream: .out, instance: "web-1")
+        log.instanceAdded()
+        log.receive("green starts", stream: .out, instance: "web-2")
+        log.receive("blue still serves", stream: .err, instance: "web-1")
+        log.instanceRemoved()
+        log.receive("green alone", stream: .out, instance: "web-2")
+        #expect(records(path).map(\.text) == ["blue alone", "[web-2] green starts", "[web-1] blue still serves", "green alone"])
+    }
+
     @Test func notesGoToTheFileButNotToTheLastLines() throws {
         let temporary = try TemporaryDirectory()
         defer { temporary.remove() }

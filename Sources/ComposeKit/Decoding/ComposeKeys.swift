@@ -38,7 +38,10 @@ enum ComposeKeys {
     static let envFileKeys: Set<String> = ["path", "required", "format"]
     static let restartPolicyKeys: Set<String> = ["condition", "delay", "max_attempts", "window"]
     static let slipwayKeys: Set<String> = ["command", "health_path", "proxy", "restart_on_unhealthy", "release", "deploy"]
-    static let slipwayDeployKeys: Set<String> = ["drain", "keep_previous", "monitor", "rollback_after_failures"]
+    static let updateConfigKeys: Set<String> = [
+        "parallelism", "delay", "failure_action", "monitor", "max_failure_ratio", "order",
+    ]
+    static let slipwayDeployKeys: Set<String> = ["strategy", "drain", "keep_previous", "monitor", "rollback_after_failures"]
     static let extendsKeys: Set<String> = ["service", "file"]
     static let includeKeys: Set<String> = ["path", "env_file", "project_directory"]
 }

@@ -22,9 +22,14 @@ struct RestartDecoder {
         guard let entries = reader.mapping(node, path) else { return }
         var others: [(key: String, value: ComposeValue)] = []
         for entry in entries {
-            if entry.key == "restart_policy" {
+            switch entry.key {
+            case "restart_policy":
                 service.deployRestartPolicy = restartPolicy(entry.value, "\(path).restart_policy")
-            } else {
+            case "update_config", "rollback_config":
+                let config = updateConfig(entry.value, "\(path).\(entry.key)")
+                if entry.key == "update_config" { service.updateConfig = config } else { service.rollbackConfig = config }
+                others.append((entry.key, entry.value.resolved))
+            default:
                 others.append((entry.key, entry.value.resolved))
             }
         }
@@ -46,5 +51,20 @@ struct RestartDecoder {
         policy.maxAttempts = node["max_attempts"].flatMap { reader.int($0, "\(path).max_attempts") }
         policy.window = node["window"].flatMap { reader.duration($0, "\(path).window") }
         return policy
+    }
+
+    private func updateConfig(_ node: YAMLNode, _ path: String) -> UpdateConfig? {
+        guard let entries = reader.mapping(node, path) else { return nil }
+        reader.checkKeys(entries, allowed: ComposeKeys.updateConfigKeys, path)
+        var config = UpdateConfig()
+        config.order = node["order"].flatMap {
+            reader.oneOf($0, "\(path).order", UpdateConfig.Order.init(rawValue:), "start-first or stop-first")
+        }
+        config.failureAction = node["failure_action"].flatMap {
+            reader.oneOf($0, "\(path).failure_action", UpdateConfig.FailureAction.init(rawValue:), "rollback, pause or continue")
+        }
+        config.monitor = node["monitor"].flatMap { reader.duration($0, "\(path).monitor") }
+        config.delay = node["delay"].flatMap { reader.duration($0, "\(path).delay") }
+        return config
     }
 }

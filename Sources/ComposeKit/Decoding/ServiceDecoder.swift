@@ -21,7 +21,19 @@ struct ServiceDecoder {
                 apply(entry, to: &decoded.service, path: "\(path).\(entry.key)")
             }
         }
+        requirePortForHealthPath(decoded.service, node: node, path: path)
         return decoded
+    }
+
+    /// `health_path` probes the instance's `PORT`; without a container port
+    /// there is nothing to probe, and the service would never turn healthy.
+    private func requirePortForHealthPath(_ service: Service, node: YAMLNode, path: String) {
+        guard service.slipway.healthPath != nil, service.containerPorts.isEmpty,
+              let pathNode = node["x-slipway"]?["health_path"]
+        else { return }
+        reader.fail(
+            pathNode, "\(path).x-slipway.health_path",
+            "probes the service's PORT, but the service declares no port; add `ports` or `expose`")
     }
 
     private var environmentDecoder: EnvironmentDecoder {

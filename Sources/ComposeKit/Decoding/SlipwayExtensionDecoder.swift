@@ -48,6 +48,8 @@ struct SlipwayExtensionDecoder {
         for entry in entries {
             let keyPath = "\(path).\(entry.key)"
             switch entry.key {
+            case "strategy":
+                settings.strategy = reader.oneOf(entry.value, keyPath, DeploySettings.Strategy.init(rawValue:), "blue-green or recreate")
             case "drain": settings.drain = reader.duration(entry.value, keyPath) ?? settings.drain
             case "keep_previous": settings.keepPrevious = reader.duration(entry.value, keyPath) ?? settings.keepPrevious
             case "monitor": settings.monitor = reader.duration(entry.value, keyPath) ?? settings.monitor

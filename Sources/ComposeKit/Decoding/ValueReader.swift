@@ -37,6 +37,16 @@ struct ValueReader {
         return text
     }
 
+    /// A string that must be one of a fixed set of words; `expected` lists them for the error.
+    func oneOf<Value>(_ node: YAMLNode, _ path: String, _ make: (String) -> Value?, _ expected: String) -> Value? {
+        guard let text = string(node, path) else { return nil }
+        guard let value = make(text) else {
+            fail(node, path, "expected \(expected), got \"\(text)\"")
+            return nil
+        }
+        return value
+    }
+
     func int(_ node: YAMLNode, _ path: String) -> Int? {
         guard let text = node.scalarText, let number = ScalarResolver.int(text) else {
             fail(node, path, "must be an integer, got \(describe(node))")

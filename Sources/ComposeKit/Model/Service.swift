@@ -22,6 +22,10 @@ public struct Service: Sendable, Equatable, Codable {
     public var expose: [Int]
     public var restart: RestartPolicy
     public var deployRestartPolicy: DeployRestartPolicy?
+    /// `deploy.update_config` (also kept in `notEmulated` for `config`).
+    public var updateConfig: UpdateConfig?
+    /// `deploy.rollback_config` (also kept in `notEmulated` for `config`).
+    public var rollbackConfig: UpdateConfig?
     /// Signal name as written (`SIGTERM`, `SIGINT`, …); nil means SIGTERM.
     public var stopSignal: String?
     /// Defaults to 10 s, as compose does.
@@ -57,6 +61,8 @@ public struct Service: Sendable, Equatable, Codable {
         self.expose = []
         self.restart = .no
         self.deployRestartPolicy = nil
+        self.updateConfig = nil
+        self.rollbackConfig = nil
         self.stopSignal = nil
         self.stopGracePeriod = .seconds(10)
         self.profiles = []

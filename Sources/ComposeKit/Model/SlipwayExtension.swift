@@ -36,8 +36,16 @@ public struct SlipwayExtension: Sendable, Equatable, Codable {
     }
 }
 
-/// `x-slipway.deploy`: blue-green settings (used by the deployment issues).
+/// `x-slipway.deploy`: blue-green settings (docs/deploy.md).
 public struct DeploySettings: Sendable, Equatable, Codable {
+    /// `strategy`: how a deploy replaces the running instance; nil leaves it
+    /// to `deploy.update_config.order` and the default (blue-green).
+    public enum Strategy: String, Sendable, Equatable, Codable {
+        case blueGreen = "blue-green"
+        case recreate
+    }
+
+    public var strategy: Strategy?
     /// How long in-flight traffic on the old instance may finish.
     public var drain: Duration
     /// How long the previous instance is kept for an instant rollback.
@@ -48,11 +56,13 @@ public struct DeploySettings: Sendable, Equatable, Codable {
     public var rollbackAfterFailures: Int
 
     public init(
-        drain: Duration = .seconds(30),
+        strategy: Strategy? = nil,
+        drain: Duration = .seconds(10),
         keepPrevious: Duration = .seconds(300),
         monitor: Duration = .seconds(120),
         rollbackAfterFailures: Int = 3
     ) {
+        self.strategy = strategy
         self.drain = drain
         self.keepPrevious = keepPrevious
         self.monitor = monitor

@@ -17,6 +17,7 @@ enum SlipwayExtensionRenderer {
 
     private static func deploy(_ settings: DeploySettings, defaults: DeploySettings) -> ComposeValue? {
         var fields = OrderedFields()
+        fields.add("strategy", settings.strategy.map { .string($0.rawValue) })
         if settings.drain != defaults.drain { fields.add("drain", .string(DurationParser.format(settings.drain))) }
         if settings.keepPrevious != defaults.keepPrevious { fields.add("keep_previous", .string(DurationParser.format(settings.keepPrevious))) }
         if settings.monitor != defaults.monitor { fields.add("monitor", .string(DurationParser.format(settings.monitor))) }

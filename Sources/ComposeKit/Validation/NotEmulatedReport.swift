@@ -20,7 +20,8 @@ struct NotEmulatedReport {
         for name in project.services.keys.sorted() {
             guard let service = project.services[name] else { continue }
             // An image adapter keeps its data in the mount at its data path; other processes see the host's files.
-            for key in service.notEmulated.keys where !(key == "volumes" && service.imageRun != nil) && !Self.emulatedServiceKeys.contains(key) {
+            for (key, value) in service.notEmulated where !(key == "volumes" && service.imageRun != nil)
+                && !Self.emulatedServiceKeys.contains(key) && !Self.isModelled(key, value) {
                 users[key, default: []].append(name)
             }
         }
@@ -30,5 +31,11 @@ struct NotEmulatedReport {
             let position = decoded[first]?.node[key]?.position
             log.warning("\"\(key)\" is accepted but not emulated (used by \(services.joined(separator: ", "))); see docs/compose-compatibility.md", at: position, path: "services.\(first).\(key)")
         }
+    }
+
+    /// `deploy.update_config` and `rollback_config` are kept for `config` but acted on by `slipway deploy`.
+    private static func isModelled(_ key: String, _ value: ComposeValue) -> Bool {
+        guard key == "deploy", case let .mapping(pairs) = value else { return false }
+        return pairs.allSatisfy { ["update_config", "rollback_config"].contains($0.key) }
     }
 }

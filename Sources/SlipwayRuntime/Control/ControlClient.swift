@@ -41,6 +41,27 @@ public struct ControlClient: Sendable {
         return report
     }
 
+    /// Sends a deploy; calls `progress` with each step as it happens, returns the report.
+    public func deploy(
+        _ request: DeployRequest, progress: (DeployProgress) -> Void
+    ) async throws(ControlClientError) -> DeployReport {
+        var report: DeployReport?
+        try await exchange(.deploy(request)) { reply throws(ControlClientError) in
+            switch reply {
+            case .event(.deploy(let step)):
+                progress(step)
+                return true
+            case .deployed(let answer):
+                report = answer
+                return false
+            case .failure(let failure): throw .refused(failure)
+            default: throw .unreadableReply("expected deploy progress, got \(reply)")
+            }
+        }
+        guard let report else { throw .connectionLost(endpoint) }
+        return report
+    }
+
     /// Whether a supervisor answers on the socket right now.
     public func supervisorIsRunning() async -> Bool {
         do {

@@ -34,6 +34,8 @@ struct ControlConnection: Sendable {
             }
             if case .watch(let services) = request {
                 try await stream(services: services, to: outbound, until: closed)
+            } else if case .deploy(let deploy) = request {
+                try await self.deploy(deploy, to: outbound)
             } else {
                 try await Self.write(await answer(request), to: outbound)
             }
@@ -68,7 +70,7 @@ struct ControlConnection: Sendable {
             case .pause(let services): return .report(try await handler.pause(services: services))
             case .unpause(let services): return .report(try await handler.unpause(services: services))
             case .addresses(let services): return .addresses(try await handler.addresses(services: services))
-            case .watch: return .failure(ControlFailure(kind: .invalidRequest, message: "watch is a stream, not a request"))
+            case .watch, .deploy: return .failure(ControlFailure(kind: .invalidRequest, message: "\(request) is a stream, not a request"))
             }
         } catch let failure as ControlFailure {
             return .failure(failure)
@@ -105,6 +107,26 @@ struct ControlConnection: Sendable {
             group.cancelAll()
         }
         try await Self.write(.end, to: outbound)
+    }
+
+    /// Each step as an event line while the deploy runs, then the report.
+    /// A client that goes away does not stop the deploy.
+    private func deploy(_ request: DeployRequest, to outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>) async throws {
+        let (steps, continuation) = AsyncStream.makeStream(of: DeployProgress.self)
+        let writer = Task {
+            for await step in steps { try? await Self.write(.event(.deploy(step)), to: outbound) }
+        }
+        let reply: ControlReply
+        do {
+            reply = .deployed(try await handler.deploy(request) { continuation.yield($0) })
+        } catch let failure as ControlFailure {
+            reply = .failure(failure)
+        } catch {
+            reply = .failure(ControlFailure(kind: .failed, message: "\(error)"))
+        }
+        continuation.finish()
+        await writer.value
+        try await Self.write(reply, to: outbound)
     }
 
     /// Ends when the channel closes; unlike waiting on the close future, the

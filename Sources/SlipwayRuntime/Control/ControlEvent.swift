@@ -4,15 +4,17 @@ public enum ControlEvent: Sendable, Equatable {
     case status(StatusSnapshot)
     /// A line a service wrote.
     case log(LogEntry)
+    /// A step of a deploy.
+    case deploy(DeployProgress)
 }
 
 extension ControlEvent: Codable {
     private enum CodingKeys: String, CodingKey {
-        case kind, status, service, record
+        case kind, status, service, record, deploy
     }
 
     private enum Kind: String, Codable {
-        case status, log
+        case status, log, deploy
     }
 
     public init(from decoder: any Decoder) throws {
@@ -23,6 +25,8 @@ extension ControlEvent: Codable {
         case .log:
             let service = try container.decode(String.self, forKey: .service)
             self = .log(LogEntry(service: service, record: try container.decode(LogRecord.self, forKey: .record)))
+        case .deploy:
+            self = .deploy(try container.decode(DeployProgress.self, forKey: .deploy))
         }
     }
 
@@ -36,6 +40,9 @@ extension ControlEvent: Codable {
             try container.encode(Kind.log, forKey: .kind)
             try container.encode(entry.service, forKey: .service)
             try container.encode(entry.record, forKey: .record)
+        case .deploy(let progress):
+            try container.encode(Kind.deploy, forKey: .kind)
+            try container.encode(progress, forKey: .deploy)
         }
     }
 }

@@ -7,6 +7,8 @@ public struct ControlFailure: Error, Sendable, Codable, Equatable, CustomStringC
         case noSuchService = "no-such-service"
         /// The request could not be read, or asks for something this supervisor does not speak.
         case invalidRequest = "invalid-request"
+        /// The compose files a deploy read are invalid; nothing was changed.
+        case invalidCompose = "invalid-compose"
         /// The supervisor tried and failed.
         case failed
     }

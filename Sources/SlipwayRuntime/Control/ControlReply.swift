@@ -5,6 +5,7 @@ public enum ControlReply: Sendable, Equatable {
     case stats(StatsSnapshot)
     case report(ActionReport)
     case addresses([String: ServiceAddress])
+    case deployed(DeployReport)
     case failure(ControlFailure)
     case event(ControlEvent)
     /// The last line of a `watch` stream: the supervisor is going away.
@@ -13,7 +14,7 @@ public enum ControlReply: Sendable, Equatable {
 
 extension ControlReply: Codable {
     private enum CodingKeys: String, CodingKey {
-        case ok, status, stats, report, error, event, end, addresses
+        case ok, status, stats, report, deployed, error, event, end, addresses
     }
 
     public init(from decoder: any Decoder) throws {
@@ -30,6 +31,8 @@ extension ControlReply: Codable {
             self = .report(report)
         } else if let addresses = try container.decodeIfPresent([String: ServiceAddress].self, forKey: .addresses) {
             self = .addresses(addresses)
+        } else if let report = try container.decodeIfPresent(DeployReport.self, forKey: .deployed) {
+            self = .deployed(report)
         } else if try container.decodeIfPresent(Bool.self, forKey: .end) == true {
             self = .end
         } else {
@@ -49,6 +52,9 @@ extension ControlReply: Codable {
         case .report(let report):
             try container.encode(true, forKey: .ok)
             try container.encode(report, forKey: .report)
+        case .deployed(let report):
+            try container.encode(true, forKey: .ok)
+            try container.encode(report, forKey: .deployed)
         case .failure(let failure):
             try container.encode(false, forKey: .ok)
             try container.encode(failure, forKey: .error)

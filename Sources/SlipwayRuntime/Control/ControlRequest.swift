@@ -17,6 +17,8 @@ public enum ControlRequest: Sendable, Equatable {
     case unpause(services: [String])
     /// The stable addresses of the named services (`slipway run` hands them to a one-off).
     case addresses(services: [String])
+    /// Streams `DeployProgress` events, then answers with a `DeployReport`.
+    case deploy(DeployRequest)
 }
 
 extension ControlRequest: Codable {
@@ -30,11 +32,11 @@ extension ControlRequest: Codable {
     public static let maximumTimeoutSeconds = 86_400
 
     private enum CodingKeys: String, CodingKey {
-        case version, request, services, timeout, signal
+        case version, request, services, timeout, signal, deploy
     }
 
     private enum Name: String, Codable {
-        case status, stop, start, restart, kill, down, watch, stats, pause, unpause, addresses
+        case status, stop, start, restart, kill, down, watch, stats, pause, unpause, addresses, deploy
     }
 
     public init(from decoder: any Decoder) throws {
@@ -66,6 +68,7 @@ extension ControlRequest: Codable {
         case .pause: self = .pause(services: services)
         case .unpause: self = .unpause(services: services)
         case .addresses: self = .addresses(services: services)
+        case .deploy: self = .deploy(try container.decode(DeployRequest.self, forKey: .deploy))
         case .kill:
             let name = try container.decode(String.self, forKey: .signal)
             guard let signal = SignalName.number(name) else {
@@ -103,6 +106,9 @@ extension ControlRequest: Codable {
             try encode(.unpause, services: services, into: &container)
         case .addresses(let services):
             try encode(.addresses, services: services, into: &container)
+        case .deploy(let request):
+            try encode(.deploy, services: nil, into: &container)
+            try container.encode(request, forKey: .deploy)
         }
     }
 

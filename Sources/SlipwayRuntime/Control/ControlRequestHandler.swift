@@ -25,6 +25,9 @@ public protocol ControlRequestHandler: Sendable {
     func unpause(services: [String]) async throws -> ActionReport
     /// Where each named service is reached (all when empty); a service without ports has none.
     func addresses(services: [String]) async throws -> [String: ServiceAddress]
+    /// Re-reads the files and replaces what changed; calls `progress` for
+    /// every step (the server streams them to the client) and answers once done.
+    func deploy(_ request: DeployRequest, progress: @escaping @Sendable (DeployProgress) -> Void) async throws -> DeployReport
 }
 
 extension ControlRequestHandler {

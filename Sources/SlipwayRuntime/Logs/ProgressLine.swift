@@ -36,7 +36,7 @@ public struct ProgressLine: Sendable {
     }
 
     /// `0.4s`, `1.4s`, `12.0s`.
-    static func format(_ duration: Duration) -> String {
+    public static func format(_ duration: Duration) -> String {
         let tenths = (duration.components.seconds * 10) + duration.components.attoseconds / 100_000_000_000_000_000
         return "\(tenths / 10).\(tenths % 10)s"
     }

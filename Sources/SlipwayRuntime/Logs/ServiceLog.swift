@@ -12,6 +12,8 @@ public final class ServiceLog: LineSink {
     private let terminal: TerminalOutput?
     private let prefix: String
     private let recent = Mutex<[String]>([])
+    /// How many instances of the service exist (two during a deploy).
+    private let instanceCount = Atomic<Int>(0)
 
     /// `prefixWidth` pads names so every service's lines line up; `limits`
     /// bound the file (compose's `logging.options`).
@@ -37,6 +39,22 @@ public final class ServiceLog: LineSink {
             $0.append(line)
             if $0.count > Self.keptLines { $0.removeFirst($0.count - Self.keptLines) }
         }
+    }
+
+    /// A line from one instance. While another instance of the service runs
+    /// beside it (a deploy's blue and green), the line names its instance
+    /// (`[web-2] listening`), in the file and on the terminal alike.
+    public func receive(_ line: String, stream: LogStream, instance: String) {
+        receive(instanceCount.load(ordering: .relaxed) > 1 ? "[\(instance)] \(line)" : line, stream: stream)
+    }
+
+    /// The service's instances come and go: counted, so their lines are tagged only while two overlap.
+    public func instanceAdded() {
+        instanceCount.add(1, ordering: .relaxed)
+    }
+
+    public func instanceRemoved() {
+        instanceCount.subtract(1, ordering: .relaxed)
     }
 
     /// A line from Slipway itself (health transitions, exits, restarts), kept

@@ -15,6 +15,10 @@ public final class PortAllocator: Sendable {
     /// retries find another without looping forever on a starved port range.
     private static let attemptsPerPort = 64
 
+    /// The one every supervisor of this process shares: two supervisors in
+    /// one process (tests, a bench) must not hand the same port to two instances.
+    public static let processWide = PortAllocator()
+
     public init() {}
 
     /// A free loopback port, reserved until released.

@@ -22,6 +22,8 @@ struct RunContext: Sendable {
     var instanceRestarted: @Sendable (String) -> Void
     /// Told on every change of a service's state or health, for `watch` streams.
     var statusChanged: @Sendable () -> Void
+    /// The deployment log; nil records nothing.
+    var journal: (any DeploymentJournal)?
     /// Only root can honour `user:`.
     var canSwitchUser: Bool = geteuid() == 0
 }

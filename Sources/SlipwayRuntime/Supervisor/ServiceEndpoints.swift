@@ -22,6 +22,15 @@ struct ServiceEndpoints: Sendable {
     /// service → lines saying which container ports its name reaches elsewhere.
     var notes: [String: [String]] = [:]
 
+    /// Takes in the listeners opened for services a deploy added.
+    mutating func add(_ other: ServiceEndpoints) {
+        listeners.merge(other.listeners) { $1 }
+        stablePorts.merge(other.stablePorts) { $1 }
+        addresses.merge(other.addresses) { $1 }
+        published.merge(other.published) { $1 }
+        publishedListeners += other.publishedListeners
+    }
+
     /// Opens every listener, or none: on a failure the ones already open are closed.
     static func open(
         for services: [Service], proxy: ReverseProxy, addresses: ServiceAddresses = ServiceAddresses(byService: [:])

@@ -2,440 +2,541 @@ import ComposeKit
 import Foundation
 import Glibc
 import SlipwayProxy
+import SlipwayStore
 
-/// Runs one service for the life of the supervisor: starts an instance,
-/// watches its health, restarts it as its policy says, stops it on request.
+/// Owns one service for the life of the supervisor: the set of its
+/// instances (`ServiceInstance`), which of them the proxy routes to, and its
+/// deployments. Starts, stops, restarts and deploys run one at a time, so
+/// two requests can never run two lifecycles or undo each other.
 actor ServiceRunner {
-    let service: Service
+    nonisolated let name: String
+    /// The definition the current instance runs; a deploy replaces it.
+    private(set) var service: Service
     private let context: RunContext
     let log: ServiceLog
-    private(set) var facts: ServiceFacts
-    private var instance: InstanceProcess?
-    private var monitor: HealthMonitor?
-    private var instanceNumber = 0
-    private var privatePortsInUse: [Int] = []
-    private var stopRequested = false
-    private var restartBecauseUnhealthy = false
-    private var restartBecauseOfDependency = false
-    private var restarts: RestartPolicyEvaluator
-    private var healthySince: ContinuousClock.Instant?
-    private var lifecycle: Task<Void, Never>?
-    private var backoff: Task<Void, Never>?
-    private var watchers: [CheckedContinuation<Void, Never>] = []
-    private var began = ContinuousClock.now
-    /// What `ps` shows: the current instance's health and launch time, and
-    /// whether the runner is waiting out a restart backoff.
-    private var health: HealthStatus?
-    private var launchedAt: Date?
-    private var backingOff = false
-    private var forcedKill: Task<Void, Never>?
-    /// The instance's group was sent SIGSTOP (`pause`) and no SIGCONT since.
-    private var paused = false
+    private var instances: [ServiceInstance] = []
+    /// The instance whose facts answer `depends_on` and `ps` first.
+    private var current: ServiceInstance?
+    /// The instance the proxy routes to while it runs (services with ports).
+    private var serving: ServiceInstance?
+    private var nextNumber = 1
+    /// Stopped on request: a start that was waiting for dependencies does nothing.
+    private var halted = false
+    private var busy = false
+    private var queued: [CheckedContinuation<Void, Never>] = []
+    private var waiters: [CheckedContinuation<Void, Never>] = []
+    private var routing: Task<Void, Never>?
+    /// The previous instance kept warm after a deploy, and its end.
+    private var kept: (instance: ServiceInstance, expiry: Task<Void, Never>)?
+    /// The deployment now serving, its monitor window, and the one it
+    /// supersedes once the window passes.
+    private var deployment: DeploymentRun?
+    private var monitor: Task<Void, Never>?
+    private var superseding: DeploymentRun?
+    /// The last lines of the new instance of the last failed deploy.
+    private var lastFailedLines: [String] = []
 
     init(service: Service, context: RunContext, log: ServiceLog) {
+        name = service.name
         self.service = service
         self.context = context
         self.log = log
-        facts = ServiceFacts(hasHealthCheck: service.slipway.healthPath != nil || service.healthcheck?.isActive == true)
-        restarts = RestartPolicyEvaluator(rule: RestartRule(service: service))
     }
 
     // MARK: - Control
 
     /// Starts the first instance; returns once it runs or could not start.
     func start() async {
-        guard lifecycle == nil, !stopRequested else { return }
-        began = .now
-        lifecycle = Task { await self.runLifecycle() }
-        await waitUntil { $0.launched || $0.launchFailure != nil || $0.finished }
+        await exclusively {
+            guard current == nil, !halted else { return }
+            await launch(service, source: .up)
+        }
     }
 
     /// Starts the service again after it ended or was stopped (the control
-    /// API's `start`); false when it is already running.
+    /// API's `start`); false when it runs, or still waits for its dependencies.
     func startAgain() async -> Bool {
-        guard let lifecycle, facts.finished else { return false }
-        await lifecycle.value
-        self.lifecycle = nil
-        stopRequested = false
-        facts = ServiceFacts(hasHealthCheck: facts.hasHealthCheck)
-        restarts = RestartPolicyEvaluator(rule: RestartRule(service: service))
-        await start()
-        return facts.launched
+        await exclusively {
+            if let current, await current.isLive { return false }
+            guard current != nil || halted else { return false }
+            halted = false
+            await launch(service, source: .up)
+            return await self.current?.facts.launched ?? false
+        }
     }
 
-    /// Stops the instance (stop_signal, then SIGKILL after the grace period,
-    /// or after `timeout` when given) and any further restart; returns once
-    /// its processes are gone.
+    /// Stops every instance (stop_signal, then SIGKILL after the grace
+    /// period, or after `timeout`) and any restart or deploy in progress;
+    /// returns once their processes are gone.
     func stop(timeout: Duration? = nil) async {
-        if !stopRequested, let instance {
-            began = .now
-            emit(.stopping)
-            instance.stop()
-            continueIfPaused(instance)
-            if let timeout { forcedKill = Self.kill(instance, after: timeout) }
-        }
-        stopRequested = true
-        backoff?.cancel()
-        await lifecycle?.value
-        forcedKill?.cancel()
-        forcedKill = nil
-        if lifecycle == nil { facts.finished = true }
+        halted = true
         changed()
+        // The version that served until now is the one the log calls active.
+        await finishMonitorEarly()
+        endKept()
+        await stopAll(timeout: timeout)
+        // A start or deploy that held the turn may have made an instance since.
+        await exclusively { await stopAll(timeout: timeout) }
     }
 
-    private static func kill(_ instance: InstanceProcess, after timeout: Duration) -> Task<Void, Never> {
-        Task {
-            guard (try? await Task.sleep(for: timeout)) != nil else { return }
-            instance.signal(SIGKILL)
+    private func stopAll(timeout: Duration?) async {
+        let all = instances
+        await withTaskGroup(of: Void.self) { group in
+            for instance in all { group.addTask { await instance.stop(timeout: timeout) } }
         }
     }
 
-    /// One signal to the running instance's group (`slipway kill`); false
-    /// when nothing runs.
-    func signal(_ number: Int32) -> Bool {
-        guard let instance else { return false }
-        instance.signal(number)
-        continueIfPaused(instance)
-        return true
+    /// SIGKILL to every instance's group, for a forced stop.
+    func kill() async {
+        halted = true
+        for instance in instances { await instance.kill() }
     }
 
-    /// SIGSTOP to the running instance's group (`slipway pause`); false when nothing runs.
-    func pause() -> Bool {
-        guard let instance else { return false }
-        instance.signal(SIGSTOP)
-        paused = true
-        changed()
-        return true
+    /// One signal to the serving instance (`slipway kill`); false when nothing runs.
+    func signal(_ number: Int32) async -> Bool {
+        guard let instance = serving ?? current else { return false }
+        return await instance.signal(number)
     }
 
-    /// SIGCONT to the paused instance's group (`slipway unpause`); false when it is not paused.
-    func resume() -> Bool {
-        guard let instance, paused else { return false }
-        continueIfPaused(instance)
-        changed()
-        return true
+    /// SIGSTOP to the serving instance's group (`slipway pause`); false when nothing runs.
+    func pause() async -> Bool {
+        guard let instance = serving ?? current else { return false }
+        return await instance.pause()
     }
 
-    /// A frozen group would act on a signal only when continued, so every
-    /// signal sent to a paused instance is followed by SIGCONT.
-    private func continueIfPaused(_ instance: InstanceProcess) {
-        guard paused else { return }
-        paused = false
-        instance.signal(SIGCONT)
+    /// SIGCONT to the serving instance's group (`slipway unpause`); false when it is not paused.
+    func resume() async -> Bool {
+        guard let instance = serving ?? current else { return false }
+        return await instance.resume()
     }
 
-    /// SIGKILL to the whole group, for a forced stop.
-    func kill() {
-        stopRequested = true
-        backoff?.cancel()
-        instance?.signal(SIGKILL)
+    /// Restarts the service. With a proxy in front it is a deploy of the same
+    /// definition: the new instance takes traffic only once it is ready, so no
+    /// request meets a process that does not listen yet. Returns why it failed.
+    func restart(timeout: Duration?) async -> String? {
+        await exclusively {
+            guard let blue = current, await blue.isLive, DeployPlan(service: service).strategy == .blueGreen else {
+                await stopAll(timeout: timeout)
+                halted = false
+                await launch(service, source: .up)
+                return await current?.facts.launchFailure
+            }
+            var run = DeploymentRun(
+                snapshot: DeploymentSnapshot(service), source: .deploy, previous: deployment?.id, journal: nil,
+                progress: { _ in })
+            return await replaceBlueGreen(
+                blue, with: service, plan: DeployPlan(service: service), keep: .zero, run: &run, stopTimeout: timeout)
+        }
     }
 
     /// Waits until `condition` is met or can no longer be met (or the caller is cancelled).
     func verdict(for condition: Dependency.Condition) async -> ServiceFacts.Verdict {
-        await waitUntil { $0.verdict(for: condition) != nil }
-        return facts.verdict(for: condition) ?? .failed(reason: "was not waited for: the bring-up was aborted")
+        while current == nil, !halted, !Task.isCancelled { await nextChange() }
+        guard let current else { return .failed(reason: "was stopped") }
+        return await current.verdict(for: condition)
+    }
+
+    /// Why the current instance could not start, if it could not.
+    func launchFailure() async -> String? {
+        await current?.facts.launchFailure
+    }
+
+    func currentFacts() async -> ServiceFacts? {
+        await current?.facts
     }
 
     /// Returns once no instance runs and none will be started again.
     func waitUntilFinished() async {
-        await waitUntil { $0.finished }
+        while true {
+            let all = instances
+            for instance in all { await instance.waitUntilFinished() }
+            if instances.count == all.count { return }
+        }
     }
 
+    /// A warning about the service as a whole: on the terminal and in its log file.
     func warn(_ message: String) {
-        emit(.warning(message))
+        let event = ServiceEvent(service: name, kind: .warning(message), elapsed: .zero)
+        if let line = ProgressLine(nameWidth: 0, colours: false).render(event) { log.note(line) }
+        context.events.yield(event)
     }
 
-    /// `depends_on.<dependency>.restart: true`: the dependency was restarted,
-    /// so the running instance is stopped and started again at once.
-    func restart(becauseOf dependency: String) {
-        guard !stopRequested, let instance else { return }
-        restartBecauseOfDependency = true
-        emit(.warning("restarts because \(dependency) restarted"))
-        instance.stop()
-        continueIfPaused(instance)
+    /// `depends_on.<dependency>.restart: true`.
+    func restart(becauseOf dependency: String) async {
+        guard !halted, let current else { return }
+        await current.restart(becauseOf: dependency)
     }
 
     // MARK: - Status
 
-    /// The instance as `ps` shows it; `publishers` are the proxy's listeners.
-    func status(project: String, publishers: [PortPublisher]) -> InstanceStatus {
-        InstanceStatus(
-            name: "\(project)-\(service.name)-1", service: service.name, image: service.image ?? "",
-            command: CommandDisplay.text(for: service), state: state, health: health, exitCode: exitCode, pid: instance?.leader.pid, startedAt: launchedAt,
-            publishers: publishers, restartCount: restarts.restartCount)
-    }
-
-    private var state: InstanceState {
-        if instance != nil {
-            if paused { return .paused }
-            return health == .starting ? .starting : .running
+    /// Every instance as `ps` shows it (`web-1`, and `web-2` during a deploy);
+    /// `publishers` are the proxy's listeners, shown on the serving one.
+    func status(project: String, publishers: [PortPublisher]) async -> [InstanceStatus] {
+        guard !instances.isEmpty else {
+            return [InstanceStatus(
+                name: "\(project)-\(name)-\(nextNumber)", service: name, image: service.image ?? "",
+                command: CommandDisplay.text(for: service),
+                state: halted ? .stopped : .created, publishers: publishers)]
         }
-        if backingOff { return .restarting }
-        if facts.finished { return stopRequested && facts.launchFailure == nil ? .stopped : .exited }
-        return lifecycle == nil ? .created : .starting
-    }
-
-    /// A service that could not be started at all reads as a shell's "command not found".
-    private var exitCode: Int32 {
-        if facts.launchFailure != nil { return 127 }
-        return facts.lastExit?.code ?? 0
-    }
-
-    // MARK: - Lifecycle
-
-    private func runLifecycle() async {
-        while !stopRequested {
-            guard let process = await launch() else { break }
-            let startedAt = ContinuousClock.now
-            let ending = await process.waitForExit()
-            let status = ending.status
-            await instanceEnded(process, shimLost: ending.shimLost)
-            facts.lastExit = status
-            if stopRequested { break }
-            if restartBecauseOfDependency {
-                restartBecauseOfDependency = false
-                continue
-            }
-            guard let delay = restartDelay(after: status, ranFor: .now - startedAt) else {
-                emit(status.isSuccess ? .completed : .exited(status))
-                break
-            }
-            backingOff = true
-            emit(.restarting(attempt: restarts.restartCount, delay: delay))
-            changed()
-            await sleepUnlessStopped(delay)
-            backingOff = false
+        var result: [InstanceStatus] = []
+        for instance in instances {
+            let shown = instance === (serving ?? current) ? publishers : []
+            result.append(await instance.status(project: project, publishers: shown))
         }
-        facts.finished = true
-        if stopRequested && facts.launched { emit(.stopped) }
+        return result
+    }
+
+    // MARK: - Deploy
+
+    /// Replaces the running version with `next` as its deploy plan says;
+    /// reports every step through `progress`. Before the switch a failure
+    /// changes nothing: the new instance is stopped and the old one never
+    /// stopped serving.
+    func deploy(
+        _ next: Service, source: DeploymentSource, progress: @escaping @Sendable (DeployProgress) -> Void
+    ) async -> DeployReport.Entry {
+        await exclusively {
+            await finishMonitorEarly()
+            halted = false
+            var run = DeploymentRun(
+                snapshot: DeploymentSnapshot(next), source: source, previous: deployment?.id, journal: context.journal,
+                progress: progress)
+            let plan = DeployPlan(service: next)
+            let failure: String?
+            if let blue = current, await blue.isLive {
+                switch plan.strategy {
+                case .blueGreen:
+                    failure = await replaceBlueGreen(
+                        blue, with: next, plan: plan, keep: plan.keepPrevious, run: &run, stopTimeout: nil)
+                case .startThenStop: failure = await replaceStartFirst(blue, with: next, plan: plan, run: &run)
+                case .recreate: failure = await recreate(blue, with: next, plan: plan, run: &run)
+                }
+            } else {
+                failure = await bringUpNew(next, plan: plan, run: &run)
+            }
+            guard let failure else {
+                run.step(.live, instance: (serving ?? current)?.id ?? "")
+                beginMonitor(run, window: plan.monitor)
+                return DeployReport.Entry(service: name, outcome: .deployed, deploymentID: run.id)
+            }
+            return DeployReport.Entry(
+                service: name, outcome: .failed, deploymentID: run.id, reason: failure, lastLines: lastFailedLines)
+        }
+    }
+
+    private func replaceBlueGreen(
+        _ blue: ServiceInstance, with next: Service, plan: DeployPlan, keep: Duration, run: inout DeploymentRun,
+        stopTimeout: Duration?
+    ) async -> String? {
+        guard next.containerPorts == service.containerPorts else {
+            return await fail(&run, reason: "its container ports changed; run `slipway down` and `up` to change them", green: nil)
+        }
+        let green = makeInstance(next)
+        if let failure = await prepare(green, plan: plan, run: &run) { return failure }
+        run.handle(.healthy)
+        run.step(.healthy, instance: green.id)
+        let switchBegan = ContinuousClock.now
+        serving = green
+        current = green
+        service = next
+        await route(to: green, ports: await green.privatePorts)
+        let switchTime = ContinuousClock.now - switchBegan
+        run.handle(.switched)
+        run.step(.switched, instance: green.id, "traffic moved in \(Self.milliseconds(switchTime)) ms", measured: switchTime)
         changed()
-    }
-
-    private func launch() async -> InstanceProcess? {
-        instanceNumber += 1
-        emit(.starting)
-        // The probe schedule counts from here, when the shim is spawned, so
-        // a slow spawn (many at once on a busy machine) does not delay the first probe further.
-        let spawnBegan = ContinuousClock.now
-        do {
-            let extraPorts = service.imageRun?.adapter.internalPorts ?? []
-            let ports = try context.ports.allocate(service.containerPorts.count + extraPorts.count)
-            let privatePorts = Dictionary(uniqueKeysWithValues: zip(service.containerPorts, ports))
-            let internalPorts = Dictionary(uniqueKeysWithValues: zip(extraPorts, ports.dropFirst(service.containerPorts.count)))
-            let request: InstanceLaunchRequest
-            let process: InstanceProcess
-            do {
-                request = try launchRequest(privatePorts: privatePorts, internalPorts: internalPorts)
-                process = try await InstanceProcess.launch(request, output: log)
-            } catch {
-                context.ports.release(ports)
-                throw error
-            }
-            instance = process
-            privatePortsInUse = ports
-            health = facts.hasHealthCheck ? .starting : nil
-            launchedAt = Date()
-            // A stop that arrived while the shim was starting found no instance to stop.
-            if stopRequested { process.stop() }
-            context.records.save(record(process))
-            await route(to: privatePorts)
-            facts.launched = true
-            emit(.started)
-            if instanceNumber > 1 { context.instanceRestarted(service.name) }
-            watchHealth(process, privatePorts: privatePorts, environment: request.environment, launchedAt: spawnBegan)
-            changed()
-            return process
-        } catch let UpError.cannotStart(_, reason) {
-            fail(reason)
-        } catch {
-            fail("\(error)")
+        run.step(.draining, instance: blue.id)
+        let drained = await context.proxy.drain(instance: blue.id, timeout: plan.drain)
+        switch drained {
+        case .drained: run.step(.drained, instance: blue.id)
+        case let .timedOut(closed): run.step(.drained, instance: blue.id, "drain timed out; closed \(closed) connections")
         }
+        await retire(blue, keep: keep, run: run, stopTimeout: stopTimeout)
         return nil
     }
 
-    private func fail(_ reason: String) {
-        facts.launchFailure = reason
-        emit(.failedToStart(reason: reason))
+    private func replaceStartFirst(
+        _ blue: ServiceInstance, with next: Service, plan: DeployPlan, run: inout DeploymentRun
+    ) async -> String? {
+        let green = makeInstance(next)
+        if let failure = await prepare(green, plan: plan, run: &run) { return failure }
+        run.handle(.healthy)
+        run.step(.healthy, instance: green.id)
+        current = green
+        service = next
+        run.handle(.switched)
         changed()
-    }
-
-    private func launchRequest(privatePorts: [Int: Int], internalPorts: [String: Int]) throws -> InstanceLaunchRequest {
-        let run = service.imageRun
-        let user = switchedUser() ?? (context.canSwitchUser ? run?.adapter.account : nil)
-        let owner = try user.map(account)
-        var environment = InstanceEnvironment.build(
-            for: service, ports: privatePorts, dependencies: context.endpoints.addresses,
-            inherited: owner.map { InstanceEnvironment.base(for: $0, from: context.baseEnvironment) } ?? context.baseEnvironment)
-        environment["SLIPWAY_DATA_DIR"] = try ServiceDataDirectory(
-            state: context.state, service: service.name, owner: owner).path
-        let arguments: [String]
-        if let run {
-            let launch = try ImageLaunch(
-                run, service: service, environment: environment, internalPorts: internalPorts, state: context.state,
-                owner: owner)
-            arguments = launch.arguments
-            environment = launch.environment
-        } else {
-            arguments = try ServiceCommand.arguments(for: service)
-        }
-        environment = context.names.rewrites[service.name]?.apply(to: environment) ?? environment
-        guard let executable = ExecutableLookup.resolve(
-            arguments[0], environment: environment, workingDirectory: service.workingDir)
-        else {
-            throw UpError.cannotStart(service: service.name, reason: "\(arguments[0]): executable file not found in $PATH")
-        }
-        let stopSignal = service.stopSignal ?? run?.adapter.stopSignal
-        return InstanceLaunchRequest(
-            shimExecutable: context.shimExecutable, executable: executable, arguments: arguments,
-            environment: environment, workingDirectory: service.workingDir ?? nil, user: user,
-            stopSignal: stopSignal.flatMap(SignalName.number) ?? SIGTERM,
-            stopGracePeriod: service.stopGracePeriod, hostsFile: context.names.hostsFiles[service.name])
-    }
-
-    /// The `user:` to switch to, or nil: without root the service runs as
-    /// the supervisor's user, which the first start says once.
-    private func switchedUser() -> String? {
-        guard let wanted = service.user else { return nil }
-        if context.canSwitchUser { return wanted }
-        if instanceNumber == 1 { emit(.warning("runs as the current user, not \(wanted): switching user needs root")) }
+        await retire(blue, keep: .zero, run: run, stopTimeout: nil)
         return nil
     }
 
-    private func account(_ user: String) throws(UpError) -> Account {
-        do {
-            return try Account(resolving: user)
-        } catch {
-            throw UpError.cannotStart(service: service.name, reason: "user \(user): \(error.message)")
+    /// Stop-first: the old instance is gone before the new one starts, so a
+    /// failure leaves the service stopped (docs/deploy.md).
+    private func recreate(_ blue: ServiceInstance, with next: Service, plan: DeployPlan, run: inout DeploymentRun) async -> String? {
+        run.step(.stoppingPrevious, instance: blue.id)
+        await blue.stop()
+        forget(blue)
+        run.step(.stoppedPrevious, instance: blue.id)
+        return await bringUpNew(next, plan: plan, run: &run)
+    }
+
+    /// A service with nothing running: its new instance starts and takes traffic at launch.
+    private func bringUpNew(_ next: Service, plan: DeployPlan, run: inout DeploymentRun) async -> String? {
+        let green = makeInstance(next)
+        serving = next.containerPorts.isEmpty ? nil : green
+        current = green
+        service = next
+        if let failure = await prepare(green, plan: plan, run: &run) { return failure }
+        run.handle(.healthy)
+        run.step(.healthy, instance: green.id)
+        run.handle(.switched)
+        return nil
+    }
+
+    /// Launches green, runs the release command, waits until green is
+    /// ready; on a failure stops green and returns why.
+    private func prepare(_ green: ServiceInstance, plan: DeployPlan, run: inout DeploymentRun) async -> String? {
+        run.step(.starting, instance: green.id)
+        await green.start()
+        if halted { return await fail(&run, reason: "the service was stopped during the deploy", green: green) }
+        if let failure = await green.facts.launchFailure {
+            return await fail(&run, reason: "could not start: \(failure)", green: green)
         }
-    }
-
-    private func record(_ process: InstanceProcess) -> ProcessRecord {
-        ProcessRecord(service: service.name, instance: instanceNumber, shim: process.shim, leader: process.leader)
-    }
-
-    private var instanceID: InstanceID { "\(service.name)-\(instanceNumber)" }
-
-    private func route(to privatePorts: [Int: Int]) async {
-        for (target, keys) in context.endpoints.listeners[service.name] ?? [:] {
-            guard let port = privatePorts[target] else { continue }
-            for key in keys {
-                _ = try? await context.proxy.setUpstream(Upstream(instance: instanceID, port: port), for: key)
+        run.handle(.launched)
+        run.step(.started, instance: green.id)
+        if let release = plan.release {
+            run.handle(.releaseStarted)
+            run.step(.releasing, instance: green.id)
+            let outcome = await ReleaseCommand(command: release, service: green.service).run(environment: await green.environment)
+            if let failure = outcome.failure {
+                run.note(.release, failure)
+                return await fail(&run, reason: "its release command \(failure)", green: green, lastLines: outcome.output)
             }
+            run.step(.released, instance: green.id, outcome.summary)
+        }
+        let readiness = await green.waitReady(within: plan.readyBudget)
+        if halted { return await fail(&run, reason: "the service was stopped during the deploy", green: green) }
+        if case let .failed(reason) = readiness {
+            run.note(.health, reason)
+            return await fail(&run, reason: "the new instance \(reason)", green: green)
+        }
+        run.note(.health, "ready")
+        return nil
+    }
+
+    /// Stops a green that failed (forgotten unless it is all the service
+    /// has, so `ps -a` shows how it ended) and records why.
+    private func fail(
+        _ run: inout DeploymentRun, reason: String, green: ServiceInstance?, lastLines: [String]? = nil
+    ) async -> String {
+        lastFailedLines = lastLines ?? green?.output.lastLines ?? []
+        if !lastFailedLines.isEmpty { run.note(.note, "last lines of the new instance:\n" + lastFailedLines.joined(separator: "\n")) }
+        if let green {
+            await green.stop()
+            if green !== current { forget(green) }
+        }
+        run.handle(.failed, reason: reason)
+        run.step(.failed, instance: green?.id ?? "", reason)
+        return reason
+    }
+
+    /// After the switch: the previous instance is kept warm for an instant
+    /// rollback for `keep` (`keep_previous`), then stopped; 0 stops it now.
+    private func retire(_ blue: ServiceInstance, keep: Duration, run: DeploymentRun, stopTimeout: Duration?) async {
+        if let kept { endKept(kept) }
+        guard keep > .zero else {
+            run.step(.stoppingPrevious, instance: blue.id)
+            await blue.stop(timeout: stopTimeout)
+            forget(blue)
+            run.step(.stoppedPrevious, instance: blue.id)
+            return
+        }
+        run.step(.keptPrevious, instance: blue.id, "warm for \(ProgressLine.format(keep))")
+        let expiry = Task {
+            guard (try? await Task.sleep(for: keep)) != nil else { return }
+            await self.expireKept(blue)
+        }
+        kept = (blue, expiry)
+    }
+
+    private func expireKept(_ blue: ServiceInstance) async {
+        guard let kept, kept.instance === blue else { return }
+        self.kept = nil
+        await blue.stop()
+        forget(blue)
+    }
+
+    private func endKept(_ kept: (instance: ServiceInstance, expiry: Task<Void, Never>)) {
+        kept.expiry.cancel()
+        self.kept = nil
+        Task {
+            await kept.instance.stop()
+            await self.forget(kept.instance)
         }
     }
 
-    private func instanceEnded(_ process: InstanceProcess, shimLost: Bool) async {
-        await monitor?.stop()
+    private func endKept() {
+        if let kept { endKept(kept) }
+    }
+
+    /// Watches the new instance for `window` (`update_config.monitor`), then calls the deployment active.
+    private func beginMonitor(_ run: DeploymentRun, window: Duration) {
+        superseding = deployment
+        deployment = run
+        monitor = Task {
+            guard (try? await Task.sleep(for: window)) != nil else { return }
+            await self.settle(cutShort: false)
+        }
+    }
+
+    private func finishMonitorEarly() async {
+        guard let monitor else { return }
+        monitor.cancel()
+        self.monitor = nil
+        await settle(cutShort: true)
+    }
+
+    /// The monitor window ended (or a newer deploy cut it short): the
+    /// deployment is active, the one before it superseded.
+    private func settle(cutShort: Bool) async {
         monitor = nil
-        instance = nil
-        health = nil
-        paused = false
-        if shimLost {
-            emit(.warning("its shim was killed; ending what is left of the instance"))
-            SurvivorSweep(store: context.records).end(record(process))
+        guard var run = deployment, run.machine.status == .switching else { return }
+        if let current, await current.isLive {
+            run.handle(.monitorPassed)
+            run.note(.note, cutShort ? "monitor cut short by a newer deployment" : "monitor passed")
+        } else {
+            run.handle(.failed, reason: "the instance ended during the monitor window")
         }
-        context.records.remove(record(process))
-        context.ports.release(privatePortsInUse)
-        privatePortsInUse = []
+        deployment = run
+        if var previous = superseding, previous.machine.status == .active {
+            previous.handle(.superseded)
+        }
+        superseding = nil
     }
 
-    // MARK: - Health
+    // MARK: - Instances and routing
 
-    private func watchHealth(
-        _ process: InstanceProcess, privatePorts: [Int: Int], environment: [String: String],
-        launchedAt: ContinuousClock.Instant
-    ) {
-        let primary = service.containerPorts.first.flatMap { privatePorts[$0] }
-        guard var plan = try? HealthCheckPlan(service: service, primaryPort: primary) else { return }
-        plan.check = context.names.wrap(plan.check, of: service.name, shimExecutable: context.shimExecutable)
-        let monitor = HealthMonitor(
-            plan: plan, environment: environment, workingDirectory: service.workingDir, limiter: context.probes,
-            launchedAt: launchedAt,
-            listen: ListenTarget(watch: context.listens, ports: Array(privatePorts.values), processTree: process.shim.pid))
-        self.monitor = monitor
-        Task {
-            await monitor.start()
-            for await transition in monitor.transitions {
-                self.healthChanged(transition, of: process)
-            }
+    private func makeInstance(_ definition: Service) -> ServiceInstance {
+        let instance = ServiceInstance(number: nextNumber, service: definition, context: context, log: log) { instance, notice in
+            await self.instance(instance, noticed: notice)
         }
-        Task {
-            for await port in monitor.foreignPorts {
-                self.warn(ForeignPortWarning(port: port, privatePorts: privatePorts).text)
-            }
-        }
+        nextNumber += 1
+        instances.append(instance)
+        log.instanceAdded()
+        return instance
     }
 
-    private func healthChanged(_ transition: HealthTransition, of process: InstanceProcess) {
-        guard instance === process else { return }
-        health = transition.to
-        switch transition.to {
-        case .healthy:
-            facts.healthy = true
-            facts.lastHealthFailure = nil
-            healthySince = healthySince ?? .now
-            emit(.healthy)
-        case .unhealthy:
-            healthySince = nil
-            facts.lastHealthFailure = transition.probe.reason
-            emit(.unhealthy(reason: transition.probe.reason))
-            if service.slipway.restartOnUnhealthy {
-                restartBecauseUnhealthy = true
-                process.stop()
-                continueIfPaused(process)
-            }
-        case .starting:
-            break
-        }
+    private func forget(_ instance: ServiceInstance) {
+        guard instances.contains(where: { $0 === instance }) else { return }
+        instances.removeAll { $0 === instance }
+        log.instanceRemoved()
+        if serving === instance { serving = nil }
         changed()
     }
 
-    // MARK: - Restart
-
-    private func restartDelay(after status: ExitStatus, ranFor duration: Duration) -> Duration? {
-        let stable = facts.hasHealthCheck ? healthySince.map { ContinuousClock.now - $0 } ?? .zero : duration
-        let exit = InstanceExit(
-            cause: restartBecauseUnhealthy ? .unhealthy : .exited(code: status.code), stopRequested: stopRequested,
-            ranFor: stable)
-        restartBecauseUnhealthy = false
-        healthySince = nil
-        guard case let .restart(_, delay) = restarts.decide(after: exit, at: .now) else { return nil }
-        return delay
+    /// Starts a fresh instance of `definition` that serves at once (the
+    /// first start, a plain restart), and records it as a deployment.
+    private func launch(_ definition: Service, source: DeploymentSource) async {
+        let previousInstances = instances
+        for old in previousInstances { forget(old) }
+        let instance = makeInstance(definition)
+        current = instance
+        serving = definition.containerPorts.isEmpty ? nil : instance
+        changed()
+        await instance.start()
+        recordFirstDeployment(of: instance, source: source)
     }
 
-    private func sleepUnlessStopped(_ delay: Duration) async {
-        let task = Task { _ = try? await Task.sleep(for: delay) }
-        backoff = task
+    /// `up` records each service's first deployment; it turns active once the instance is ready.
+    private func recordFirstDeployment(of instance: ServiceInstance, source: DeploymentSource) {
+        guard deployment == nil, let journal = context.journal else { return }
+        let run = DeploymentRun(
+            snapshot: DeploymentSnapshot(instance.service), source: source, previous: nil, journal: journal,
+            progress: { _ in })
+        let budget = DeployPlan(service: instance.service).readyBudget
+        deployment = run
+        let initial = run
+        Task {
+            var run = initial
+            let launchFailure = await instance.facts.launchFailure
+            if let launchFailure {
+                run.handle(.failed, reason: "could not start: \(launchFailure)")
+            } else {
+                run.handle(.launched)
+                switch await instance.waitReady(within: budget) {
+                case .ready:
+                    run.handle(.healthy)
+                    run.handle(.switched)
+                    run.handle(.monitorPassed)
+                case let .failed(reason):
+                    run.handle(.failed, reason: reason)
+                }
+            }
+            await self.recorded(run)
+        }
+    }
+
+    private func recorded(_ run: DeploymentRun) {
+        if deployment?.id == run.id { deployment = run }
+    }
+
+    private func instance(_ instance: ServiceInstance, noticed notice: InstanceNotice) async {
+        guard instance === serving else { return }
+        switch notice {
+        case let .launched(ports): await route(to: instance, ports: ports)
+        case .ended: await route(to: nil, ports: [:])
+        }
+    }
+
+    /// Points every listener of the service at the instance's private ports,
+    /// or (nil) at nothing, so no request reaches a port that was given back.
+    /// Switches apply in the order they were asked for.
+    private func route(to instance: ServiceInstance?, ports: [Int: Int]) async {
+        let previous = routing
+        let listeners = context.endpoints.listeners[name] ?? [:]
+        let proxy = context.proxy
+        let id = instance?.id
+        let task = Task {
+            await previous?.value
+            for (target, keys) in listeners {
+                let upstream = id.flatMap { id in ports[target].map { Upstream(instance: id, port: $0) } }
+                for key in keys { _ = try? await proxy.setUpstream(upstream, for: key) }
+            }
+        }
+        routing = task
         await task.value
-        backoff = nil
     }
 
-    // MARK: - Events and waiting
+    // MARK: - One operation at a time
 
-    private func emit(_ kind: ServiceEvent.Kind) {
-        let event = ServiceEvent(service: service.name, kind: kind, elapsed: .now - began)
-        // The terminal shows no line for a launch; the file notes it, so it times start-to-healthy.
-        let line = ProgressLine(nameWidth: 0, colours: false).render(event)
-            ?? (kind == .starting ? "⠿ \(service.name)  Starting" : nil)
-        if let line { log.note(line) }
-        context.events.yield(event)
+    private func exclusively<Result: Sendable>(_ body: () async -> Result) async -> Result {
+        if busy {
+            await withCheckedContinuation { queued.append($0) }
+        } else {
+            busy = true
+        }
+        defer {
+            if queued.isEmpty { busy = false } else { queued.removeFirst().resume() }
+        }
+        return await body()
     }
 
     private func changed() {
         context.statusChanged()
-        let waiting = watchers
-        watchers = []
+        let waiting = waiters
+        waiters = []
         waiting.forEach { $0.resume() }
     }
 
-    private func waitUntil(_ predicate: (ServiceFacts) -> Bool) async {
-        while !predicate(facts), !Task.isCancelled {
-            await withTaskCancellationHandler {
-                await withCheckedContinuation { watchers.append($0) }
-            } onCancel: {
-                Task { await self.changed() }
-            }
+    private func nextChange() async {
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { waiters.append($0) }
+        } onCancel: {
+            Task { await self.changed() }
         }
+    }
+
+    private static func milliseconds(_ duration: Duration) -> String {
+        let micros = duration.components.seconds * 1_000_000 + duration.components.attoseconds / 1_000_000_000_000
+        return String(format: "%.2f", Double(micros) / 1000)
     }
 }

@@ -24,21 +24,32 @@ extension Supervisor: ControlRequestHandler {
         return await report(names) { launched.contains($0.service) || $0.state.isLive ? .started : nil }
     }
 
+    /// Each service in dependency order; one with ports is replaced start-first
+    /// (the new instance takes traffic once ready), as a deploy does.
     public func restart(services: [String], timeout: Duration?) async throws -> ActionReport {
         let names = try named(services)
-        await stop(Set(names), timeout: timeout)
-        let started = try await start(services: names)
-        return ActionReport(entries: started.entries.map { entry in
-            var entry = entry
-            if entry.outcome == .started { entry.outcome = .restarted }
-            return entry
+        guard !stopping else { throw ControlFailure(kind: .failed, message: "project \(project) is stopping") }
+        var failures: [String: String] = [:]
+        for name in dependencyOrder(names) {
+            if let failure = await runners[name]?.restart(timeout: timeout) { failures[name] = failure }
+        }
+        let snapshot = await snapshot(services: names)
+        return ActionReport(entries: snapshot.instances.map { instance in
+            if let failure = failures[instance.service] {
+                return ActionReport.Entry(name: instance.name, service: instance.service, outcome: .failed, detail: failure)
+            }
+            return ActionReport.Entry(
+                name: instance.name, service: instance.service, outcome: instance.state.isLive ? .restarted : .failed,
+                detail: instance.state.isLive ? "" : Self.describe(instance))
         })
     }
 
     public func kill(services: [String], signal: Int32) async throws -> ActionReport {
         let names = try named(services)
         var signalled: Set<String> = []
-        for name in names where await runners[name]?.signal(signal) == true { signalled.insert(name) }
+        for name in names {
+            if await runners[name]?.signal(signal) == true { signalled.insert(name) }
+        }
         return await report(names) { signalled.contains($0.service) ? .killed : nil }
     }
 
@@ -101,7 +112,7 @@ extension Supervisor: ControlRequestHandler {
         var instances: [InstanceStatus] = []
         for name in runners.keys.sorted() where services.isEmpty || services.contains(name) {
             guard let runner = runners[name] else { continue }
-            instances.append(await runner.status(project: project, publishers: publishers[name] ?? []))
+            instances += await runner.status(project: project, publishers: publishers[name] ?? [])
         }
         return StatusSnapshot(project: project, instances: instances)
     }
@@ -114,11 +125,11 @@ extension Supervisor: ControlRequestHandler {
 
     /// Dependencies before their dependents, so a `start` of several services
     /// brings them up in the order `up` would.
-    private func dependencyOrder(_ names: [String]) -> [String] {
+    func dependencyOrder(_ names: [String]) -> [String] {
         var ordered: [String] = []
         func visit(_ name: String) {
-            guard !ordered.contains(name), let runner = runners[name] else { return }
-            for dependency in runner.service.dependsOn.keys.sorted() where names.contains(dependency) { visit(dependency) }
+            guard !ordered.contains(name), let service = self.services[name] else { return }
+            for dependency in service.dependsOn.keys.sorted() where names.contains(dependency) { visit(dependency) }
             ordered.append(name)
         }
         names.sorted().forEach(visit)
@@ -138,7 +149,7 @@ extension Supervisor: ControlRequestHandler {
         })
     }
 
-    private static func describe(_ instance: InstanceStatus) -> String {
+    static func describe(_ instance: InstanceStatus) -> String {
         switch instance.state {
         case .created: "is waiting for its dependencies"
         case .starting, .running: "is still running"

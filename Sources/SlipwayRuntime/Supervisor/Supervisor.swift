@@ -2,6 +2,7 @@ import ComposeKit
 import Foundation
 import NIOPosix
 import SlipwayProxy
+import SlipwayStore
 
 /// Runs a project's services as processes: brings them up in dependency
 /// order behind their conditions, keeps them running, stops them in reverse.
@@ -10,8 +11,12 @@ public actor Supervisor {
     public nonisolated let events: AsyncStream<ServiceEvent>
     private let continuation: AsyncStream<ServiceEvent>.Continuation
     private let configuration: SupervisorConfiguration
-    let proxy = ReverseProxy(eventLoopGroup: MultiThreadedEventLoopGroup.singleton)
+    nonisolated let proxy = ReverseProxy(eventLoopGroup: MultiThreadedEventLoopGroup.singleton)
     var runners: [String: ServiceRunner] = [:]
+    /// Each runner's definition (as last deployed), readable without asking the runner.
+    var services: [String: Service] = [:]
+    /// What every runner shares; kept so a deploy can add a service.
+    var context: RunContext?
     private var control: ControlServer?
     private var serving: Task<Void, Never>?
     var stopping = false
@@ -27,7 +32,7 @@ public actor Supervisor {
     let endRequested = ShutdownSignal()
 
     var project: String { configuration.project.name }
-    var stateDirectory: StateDirectory { configuration.stateDirectory }
+    nonisolated var stateDirectory: StateDirectory { configuration.stateDirectory }
 
     public init(configuration: SupervisorConfiguration) {
         self.configuration = configuration
@@ -39,6 +44,7 @@ public actor Supervisor {
     /// dependency fails; the caller then stops what did start with `stop()`.
     public func up() async throws(UpError) {
         let selection = try selectedServices()
+        try Self.checkHealthPlans(selection)
         let state = configuration.stateDirectory
         try StateDirectoryReach.check(state, services: selection)
         do { try state.prepare() } catch { throw UpError.stateDirectory(error.description) }
@@ -57,16 +63,18 @@ public actor Supervisor {
         let (names, nameNotes) = try await prepareNames(selection, addresses: addresses, endpoints: endpoints, state: state)
         var context = RunContext(
             shimExecutable: configuration.shimExecutable, state: state, records: records, events: continuation,
-            ports: PortAllocator(), probes: ProbeLimiter(), proxy: proxy, endpoints: endpoints,
+            ports: .processWide, probes: ProbeLimiter(), proxy: proxy, endpoints: endpoints,
             baseEnvironment: configuration.environment,
             instanceRestarted: { name in Task { await self.dependencyRestarted(name) } },
-            statusChanged: { Task { await self.statusChanged() } })
+            statusChanged: { Task { await self.statusChanged() } },
+            journal: try openDeploymentLog(state))
         context.names = names
         // A stop that came while the listeners were opening found no runner to stop.
         guard !stopping else { return }
         publishers = Self.publishers(selection, endpoints: endpoints)
         publishedListeners = endpoints.publishedListeners
         self.addresses = endpoints.addresses
+        self.context = context
         createRunners(selection, context: context)
         for (service, lines) in nameNotes {
             for line in lines { await runners[service]?.warn(line) }
@@ -191,23 +199,63 @@ public actor Supervisor {
         return selected.values.sorted { $0.name < $1.name }
     }
 
+    /// The project's deployment log; deployments an earlier supervisor left
+    /// unfinished are marked `interrupted` first. A log that cannot be
+    /// opened (corrupt, unwritable) stops `up` with its reason.
+    private func openDeploymentLog(_ state: StateDirectory) throws(UpError) -> LoggedDeployments {
+        let log: DeploymentLog
+        do {
+            log = try DeploymentLog(path: state.path + "/" + DeploymentLog.fileName)
+            for deployment in try log.markUnfinishedInterrupted() {
+                continuation.yield(ServiceEvent(
+                    service: deployment.service,
+                    kind: .warning("deployment \(deployment.id) was interrupted when an earlier supervisor ended"),
+                    elapsed: .zero))
+            }
+        } catch {
+            throw UpError.stateDirectory("\(error)")
+        }
+        let events = continuation
+        return LoggedDeployments(log: log) { service, message in
+            events.yield(ServiceEvent(service: service, kind: .warning(message), elapsed: .zero))
+        }
+    }
+
+    /// A health check that cannot be planned (`health_path` without a port)
+    /// would leave its service `starting` for ever: refused before anything starts.
+    private static func checkHealthPlans(_ services: [Service]) throws(UpError) {
+        for service in services {
+            do {
+                _ = try HealthCheckPlan(service: service, primaryPort: service.containerPorts.isEmpty ? nil : 0)
+            } catch {
+                throw UpError.cannotStart(service: service.name, reason: "\(error)")
+            }
+        }
+    }
+
     private func createRunners(_ services: [Service], context: RunContext) {
+        for service in services { createRunner(service, context: context) }
+    }
+
+    func createRunner(_ service: Service, context: RunContext) {
         // Every name of the project, as the CLI's progress lines use, so both line up.
         let width = configuration.project.services.keys.map(\.count).max() ?? 0
-        for (index, service) in services.enumerated() {
-            let log = ServiceLog(
-                service: service.name, path: context.state.logFile(service: service.name), limits: service.logLimits,
-                terminal: configuration.terminal, prefixWidth: width,
-                style: TerminalStyle.servicePalette[index % TerminalStyle.servicePalette.count])
-            runners[service.name] = ServiceRunner(service: service, context: context, log: log)
-        }
+        let index = runners.count
+        let log = ServiceLog(
+            service: service.name, path: context.state.logFile(service: service.name), limits: service.logLimits,
+            terminal: configuration.terminal, prefixWidth: width,
+            style: TerminalStyle.servicePalette[index % TerminalStyle.servicePalette.count])
+        runners[service.name] = ServiceRunner(service: service, context: context, log: log)
+        services[service.name] = service
     }
 
     private func bringUp() async throws(UpError) {
         let runners = self.runners
+        let services = self.services
         let failure = await withTaskGroup(of: UpError?.self) { group -> UpError? in
-            for runner in runners.values {
-                group.addTask { await Self.bringUp(runner, runners: runners) }
+            for (name, runner) in runners {
+                guard let service = services[name] else { continue }
+                group.addTask { await Self.bringUp(runner, service: service, runners: runners) }
             }
             for await result in group {
                 if let result {
@@ -221,8 +269,7 @@ public actor Supervisor {
     }
 
     /// Waits for the runner's dependencies, then starts it; returns why it could not.
-    private static func bringUp(_ runner: ServiceRunner, runners: [String: ServiceRunner]) async -> UpError? {
-        let service = runner.service
+    static func bringUp(_ runner: ServiceRunner, service: Service, runners: [String: ServiceRunner]) async -> UpError? {
         for (name, dependency) in service.dependsOn.sorted(by: { $0.key < $1.key }) {
             guard let dependencyRunner = runners[name] else { continue }
             let verdict = await dependencyRunner.verdict(for: dependency.condition)
@@ -233,7 +280,7 @@ public actor Supervisor {
         }
         if Task.isCancelled { return nil }
         await runner.start()
-        return await runner.facts.launchFailure.map { .cannotStart(service: service.name, reason: $0) }
+        return await runner.launchFailure().map { .cannotStart(service: service.name, reason: $0) }
     }
 
     /// A dependency that could not start is reported as its own failure: its
@@ -242,16 +289,16 @@ public actor Supervisor {
     private static func dependencyFailure(
         _ name: String, of dependent: String, reason: String, _ dependencyRunner: ServiceRunner
     ) async -> UpError {
-        let facts = await dependencyRunner.facts
-        if let launchFailure = facts.launchFailure { return .cannotStart(service: name, reason: launchFailure) }
+        let facts = await dependencyRunner.currentFacts()
+        if let launchFailure = facts?.launchFailure { return .cannotStart(service: name, reason: launchFailure) }
         return .dependencyFailed(DependencyFailure(
             dependency: name, dependent: dependent, reason: reason,
-            exitStatus: facts.lastExit, lastLines: dependencyRunner.log.lastLines))
+            exitStatus: facts?.lastExit, lastLines: dependencyRunner.log.lastLines))
     }
 
     private func dependencyRestarted(_ name: String) async {
         guard !stopping else { return }
-        for runner in runners.values where runner.service.dependsOn[name]?.restart == true {
+        for (dependent, runner) in runners where services[dependent]?.dependsOn[name]?.restart == true {
             await runner.restart(becauseOf: name)
         }
     }
@@ -262,8 +309,8 @@ public actor Supervisor {
         for name: String, among names: Set<String>, timeout: Duration?, tasks: inout [String: Task<Void, Never>]
     ) -> Task<Void, Never> {
         if let task = tasks[name] { return task }
-        let dependents = runners.values.filter { names.contains($0.service.name) && $0.service.dependsOn[name] != nil }
-            .map(\.service.name).sorted()
+        let dependents = services.values.filter { names.contains($0.name) && $0.dependsOn[name] != nil }
+            .map(\.name).sorted()
         let waitFor = dependents.map { stopTask(for: $0, among: names, timeout: timeout, tasks: &tasks) }
         let runner = runners[name]
         let task = Task {

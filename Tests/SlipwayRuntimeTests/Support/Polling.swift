@@ -11,3 +11,13 @@ func eventually(within deadline: Duration = .seconds(60), _ condition: () -> Boo
     }
     return condition()
 }
+
+/// `eventually` for a condition that has to ask an actor or the network.
+func eventuallyAsync(within deadline: Duration = .seconds(60), _ condition: () async -> Bool) async -> Bool {
+    let end = ContinuousClock.now + deadline
+    while ContinuousClock.now < end {
+        if await condition() { return true }
+        try? await Task.sleep(for: .milliseconds(20))
+    }
+    return await condition()
+}

@@ -21,9 +21,10 @@ final class SupervisorHarness: Sendable {
     static func with<Result>(
         _ services: [Service], requested: [String] = [],
         environment: [String: String] = ProcessInfo.processInfo.environment,
+        shim: ((TemporaryDirectory) throws -> String)? = nil,
         _ body: (SupervisorHarness) async throws -> Result
     ) async throws -> Result {
-        let harness = try SupervisorHarness(services, requested: requested, environment: environment)
+        let harness = try SupervisorHarness(services, requested: requested, environment: environment, shim: shim)
         do {
             let result = try await body(harness)
             await harness.boundedFinish()
@@ -34,9 +35,11 @@ final class SupervisorHarness: Sendable {
         }
     }
 
-    /// `environment` is the supervisor's own, which its services inherit.
+    /// `environment` is the supervisor's own, which its services inherit; `shim` replaces the
+    /// `slipway` binary the supervisor spawns as each instance's shim.
     init(
-        _ services: [Service], requested: [String] = [], environment: [String: String] = ProcessInfo.processInfo.environment
+        _ services: [Service], requested: [String] = [], environment: [String: String] = ProcessInfo.processInfo.environment,
+        shim: ((TemporaryDirectory) throws -> String)? = nil
     ) throws {
         directory = try TemporaryDirectory()
         var project = Project(name: "test", directory: directory.path)
@@ -46,7 +49,7 @@ final class SupervisorHarness: Sendable {
         }
         supervisor = Supervisor(configuration: SupervisorConfiguration(
             project: project, services: requested, stateDirectory: StateDirectory(path: directory.path + "/state"),
-            shimExecutable: BuiltBinary.slipway, terminal: nil, environment: environment))
+            shimExecutable: try shim?(directory) ?? BuiltBinary.slipway, terminal: nil, environment: environment))
         let events = supervisor.events
         let recorded = self.recorded
         collector = Task { for await event in events { recorded.append(event) } }

@@ -1,0 +1,83 @@
+import Foundation
+import SlipwayTestSupport
+import Testing
+
+/// `slipway deploy` and a second `up -d`, as a user runs them: the binary,
+/// a detached supervisor, the compose file edited between commands.
+@Suite("slipway deploy")
+struct DeployCommandTests {
+    static func compose(port: Int, version: String, command: String = "exec python3 server.py") -> String {
+        """
+        services:
+          web:
+            command: \(command)
+            working_dir: .
+            environment: {VERSION: \(version)}
+            ports: ["\(port):8000"]
+            x-slipway: {proxy: http, health_path: /, deploy: {drain: 2s, keep_previous: 0s, monitor: 1s}}
+          worker:
+            command: exec sleep 1000
+        """
+    }
+
+    private func body(_ port: Int) async -> String? {
+        guard let response = await LoopbackHTTP.get(port: port), response.contains(" 200 ") else { return nil }
+        return response.components(separatedBy: "\r\n\r\n").last
+    }
+
+    private func write(_ text: String, to file: String) throws {
+        try text.write(toFile: file, atomically: true, encoding: .utf8)
+    }
+
+    @Test func aSecondUpDashDDeploysOnlyTheServiceThatChanged() async throws {
+        // Published on 0: the proxy binds a port the kernel picks, which `ps` reports.
+        try await withStack(Self.compose(port: 0, version: "v1")) { stack in
+            try write(VersionServer.source, to: stack.directory + "/" + VersionServer.fileName)
+            let first = try await stack.run(["up", "-d", "--wait"])
+            let port = try await stack.publishedPorts("web").first ?? 0
+            let before = await body(port)
+            try write(Self.compose(port: 0, version: "v2"), to: stack.composeFile)
+            let second = try await stack.run(["up", "-d"])
+            let after = await body(port)
+            let records = try await stack.psRecords()
+            _ = try await stack.run(["down"])
+
+            #expect(first.status == 0, "\(first.errors)")
+            #expect(before == "v1")
+            #expect(second.status == 0, "\(second.errors)")
+            #expect(second.errors.contains("worker  Up to date"), "\(second.errors)")
+            #expect(second.errors.contains("web  Live web-2"), "\(second.errors)")
+            #expect(after == "v2")
+            #expect((records["web"]?["Name"] as? String)?.hasSuffix("-web-2") == true)
+            #expect((records["worker"]?["Name"] as? String)?.hasSuffix("-worker-1") == true)
+        }
+    }
+
+    @Test func deployIsUpToDateUnlessForcedTakesEnvAndAFailureExits3WithTheOldVersionServing() async throws {
+        try await withStack(Self.compose(port: 0, version: "v1")) { stack in
+            try write(VersionServer.source, to: stack.directory + "/" + VersionServer.fileName)
+            let up = try await stack.run(["up", "-d", "--wait"])
+            let port = try await stack.publishedPorts("web").first ?? 0
+            let unchanged = try await stack.run(["deploy", "web"])
+            let forced = try await stack.run(["deploy", "--force", "web"])
+            let withEnv = try await stack.run(["deploy", "--env", "VERSION=v9", "web"])
+            let servedEnv = await body(port)
+            try write(Self.compose(port: 0, version: "v3", command: "echo no database here; exit 1"), to: stack.composeFile)
+            let failed = try await stack.run(["deploy", "web"])
+            let afterFailure = await body(port)
+            let unknown = try await stack.run(["deploy", "ghost"])
+            _ = try await stack.run(["down"])
+
+            #expect(up.status == 0, "\(up.errors)")
+            #expect(unchanged.status == 0 && unchanged.errors.contains("web  Up to date"), "\(unchanged.errors)")
+            #expect(forced.status == 0 && forced.errors.contains("web  Switched web-2"), "\(forced.errors)")
+            #expect(withEnv.status == 0, "\(withEnv.errors)")
+            #expect(servedEnv == "v9")
+            #expect(failed.status == 3, "\(failed.errors)")
+            #expect(failed.errors.contains("Deploy failed: the new instance exited before it was ready"), "\(failed.errors)")
+            #expect(failed.errors.contains("no database here"), "\(failed.errors)")
+            #expect(afterFailure == "v9")
+            #expect(unknown.status == 1 && unknown.errors.contains("no such service: ghost"), "\(unknown.errors)")
+        }
+    }
+}
