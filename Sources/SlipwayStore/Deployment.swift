@@ -29,6 +29,11 @@ public struct Deployment: Sendable, Codable, Equatable, Identifiable {
     /// The new instance's exit code when its exit failed the deployment.
     public var exitCode: Int32?
 
+    /// It served traffic at some point: a rollback may return to it.
+    public var wentLive: Bool {
+        switchedAt != nil || [.active, .superseded, .rolledBack].contains(status)
+    }
+
     public init(
         id: Int64, service: String, sequence: Int, status: DeploymentStatus, source: DeploymentSource,
         snapshot: String, snapshotHash: String, fromDeploymentID: Int64? = nil, rollbackOfID: Int64? = nil,

@@ -80,4 +80,30 @@ struct DeployCommandTests {
             #expect(unknown.status == 1 && unknown.errors.contains("no such service: ghost"), "\(unknown.errors)")
         }
     }
+
+    @Test func rollbackReturnsToThePreviousVersionAndRefusesADeploymentThatNeverWentLive() async throws {
+        try await withStack(Self.compose(port: 0, version: "v1")) { stack in
+            try write(VersionServer.source, to: stack.directory + "/" + VersionServer.fileName)
+            let up = try await stack.run(["up", "-d", "--wait"])
+            let port = try await stack.publishedPorts("web").first ?? 0
+            try write(Self.compose(port: 0, version: "v2"), to: stack.composeFile)
+            let deployed = try await stack.run(["deploy", "web"])
+            let onV2 = await body(port)
+            let back = try await stack.run(["rollback", "web"])
+            let onV1 = await body(port)
+            let unknown = try await stack.run(["rollback", "web", "--to", "999"])
+            let listed = try await stack.run(["deployments", "web", "--format", "json"])
+            _ = try await stack.run(["down"])
+
+            #expect(up.status == 0, "\(up.errors)")
+            #expect(deployed.status == 0, "\(deployed.errors)")
+            #expect(onV2 == "v2")
+            #expect(back.status == 0, "\(back.errors)")
+            #expect(back.errors.contains("web  Rolling back  to deployment"), "\(back.errors)")
+            #expect(back.errors.contains("web  Live web-"), "\(back.errors)")
+            #expect(onV1 == "v1")
+            #expect(unknown.status == 1 && unknown.errors.contains("web has no deployment 999"), "\(unknown.errors)")
+            #expect(listed.output.contains("\"Source\":\"rollback\""), "\(listed.output)")
+        }
+    }
 }

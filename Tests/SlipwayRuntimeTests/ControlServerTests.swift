@@ -88,6 +88,14 @@ final class InMemoryProject: ControlRequestHandler {
         return DeployReport(entries: request.services.map { DeployReport.Entry(service: $0, outcome: .deployed, deploymentID: 7) })
     }
 
+    func rollback(_ request: RollbackRequest, progress: @escaping @Sendable (DeployProgress) -> Void) async throws -> DeployReport {
+        try state.withLock { state in
+            state.requests.append(.rollback(request))
+            try Self.check([request.service], in: state.instances)
+        }
+        return DeployReport(entries: [DeployReport.Entry(service: request.service, outcome: .deployed, deploymentID: 8)])
+    }
+
     /// Changes one service's instance as the supervisor would, telling watchers.
     func update(_ service: String, _ change: (inout InstanceStatus) -> Void) {
         let (snapshot, watchers) = state.withLock { state in

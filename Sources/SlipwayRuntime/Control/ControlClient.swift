@@ -45,8 +45,21 @@ public struct ControlClient: Sendable {
     public func deploy(
         _ request: DeployRequest, progress: (DeployProgress) -> Void
     ) async throws(ControlClientError) -> DeployReport {
+        try await streamDeploy(.deploy(request), progress: progress)
+    }
+
+    /// Sends a rollback; reports like `deploy`.
+    public func rollback(
+        _ request: RollbackRequest, progress: (DeployProgress) -> Void
+    ) async throws(ControlClientError) -> DeployReport {
+        try await streamDeploy(.rollback(request), progress: progress)
+    }
+
+    private func streamDeploy(
+        _ request: ControlRequest, progress: (DeployProgress) -> Void
+    ) async throws(ControlClientError) -> DeployReport {
         var report: DeployReport?
-        try await exchange(.deploy(request)) { reply throws(ControlClientError) in
+        try await exchange(request) { reply throws(ControlClientError) in
             switch reply {
             case .event(.deploy(let step)):
                 progress(step)

@@ -35,7 +35,9 @@ struct ControlConnection: Sendable {
             if case .watch(let services) = request {
                 try await stream(services: services, to: outbound, until: closed)
             } else if case .deploy(let deploy) = request {
-                try await self.deploy(deploy, to: outbound)
+                try await streamDeploy(to: outbound) { try await handler.deploy(deploy, progress: $0) }
+            } else if case .rollback(let rollback) = request {
+                try await streamDeploy(to: outbound) { try await handler.rollback(rollback, progress: $0) }
             } else {
                 try await Self.write(await answer(request), to: outbound)
             }
@@ -70,7 +72,8 @@ struct ControlConnection: Sendable {
             case .pause(let services): return .report(try await handler.pause(services: services))
             case .unpause(let services): return .report(try await handler.unpause(services: services))
             case .addresses(let services): return .addresses(try await handler.addresses(services: services))
-            case .watch, .deploy: return .failure(ControlFailure(kind: .invalidRequest, message: "\(request) is a stream, not a request"))
+            case .watch, .deploy, .rollback:
+                return .failure(ControlFailure(kind: .invalidRequest, message: "\(request) is a stream, not a request"))
             }
         } catch let failure as ControlFailure {
             return .failure(failure)
@@ -109,16 +112,19 @@ struct ControlConnection: Sendable {
         try await Self.write(.end, to: outbound)
     }
 
-    /// Each step as an event line while the deploy runs, then the report.
-    /// A client that goes away does not stop the deploy.
-    private func deploy(_ request: DeployRequest, to outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>) async throws {
+    /// Each step as an event line while a deploy (or rollback) runs, then
+    /// the report. A client that goes away does not stop it.
+    private func streamDeploy(
+        to outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>,
+        _ run: (@escaping @Sendable (DeployProgress) -> Void) async throws -> DeployReport
+    ) async throws {
         let (steps, continuation) = AsyncStream.makeStream(of: DeployProgress.self)
         let writer = Task {
             for await step in steps { try? await Self.write(.event(.deploy(step)), to: outbound) }
         }
         let reply: ControlReply
         do {
-            reply = .deployed(try await handler.deploy(request) { continuation.yield($0) })
+            reply = .deployed(try await run { continuation.yield($0) })
         } catch let failure as ControlFailure {
             reply = .failure(failure)
         } catch {

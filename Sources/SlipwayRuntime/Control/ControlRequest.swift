@@ -19,6 +19,8 @@ public enum ControlRequest: Sendable, Equatable {
     case addresses(services: [String])
     /// Streams `DeployProgress` events, then answers with a `DeployReport`.
     case deploy(DeployRequest)
+    /// Streams like `deploy`.
+    case rollback(RollbackRequest)
 }
 
 extension ControlRequest: Codable {
@@ -32,11 +34,11 @@ extension ControlRequest: Codable {
     public static let maximumTimeoutSeconds = 86_400
 
     private enum CodingKeys: String, CodingKey {
-        case version, request, services, timeout, signal, deploy
+        case version, request, services, timeout, signal, deploy, rollback
     }
 
     private enum Name: String, Codable {
-        case status, stop, start, restart, kill, down, watch, stats, pause, unpause, addresses, deploy
+        case status, stop, start, restart, kill, down, watch, stats, pause, unpause, addresses, deploy, rollback
     }
 
     public init(from decoder: any Decoder) throws {
@@ -69,6 +71,7 @@ extension ControlRequest: Codable {
         case .unpause: self = .unpause(services: services)
         case .addresses: self = .addresses(services: services)
         case .deploy: self = .deploy(try container.decode(DeployRequest.self, forKey: .deploy))
+        case .rollback: self = .rollback(try container.decode(RollbackRequest.self, forKey: .rollback))
         case .kill:
             let name = try container.decode(String.self, forKey: .signal)
             guard let signal = SignalName.number(name) else {
@@ -109,6 +112,9 @@ extension ControlRequest: Codable {
         case .deploy(let request):
             try encode(.deploy, services: nil, into: &container)
             try container.encode(request, forKey: .deploy)
+        case .rollback(let request):
+            try encode(.rollback, services: nil, into: &container)
+            try container.encode(request, forKey: .rollback)
         }
     }
 

@@ -28,6 +28,8 @@ public protocol ControlRequestHandler: Sendable {
     /// Re-reads the files and replaces what changed; calls `progress` for
     /// every step (the server streams them to the client) and answers once done.
     func deploy(_ request: DeployRequest, progress: @escaping @Sendable (DeployProgress) -> Void) async throws -> DeployReport
+    /// Returns a service to an earlier deployment through the deploy path; streams like `deploy`.
+    func rollback(_ request: RollbackRequest, progress: @escaping @Sendable (DeployProgress) -> Void) async throws -> DeployReport
 }
 
 extension ControlRequestHandler {

@@ -22,6 +22,10 @@ struct DeployPlan: Sendable, Equatable {
     /// How long green may take to turn healthy (or, without a health check, to accept a connection).
     var readyBudget: Duration
     var release: CommandLine?
+    /// What a failure inside the monitor window does (`update_config.failure_action`, default rollback).
+    var failureAction: UpdateConfig.FailureAction
+    /// Failed health checks in a row that count as a failure inside the window.
+    var failuresBeforeRollback: Int
 
     static let minimumReadyBudget = Duration.seconds(30)
 
@@ -33,6 +37,23 @@ struct DeployPlan: Sendable, Equatable {
         monitor = service.updateConfig?.monitor ?? settings.monitor
         release = service.slipway.release
         readyBudget = Self.readyBudget(service)
+        failureAction = service.updateConfig?.failureAction ?? .rollback
+        failuresBeforeRollback = max(settings.rollbackAfterFailures, 1)
+    }
+
+    /// How a rollback to `service` runs: `deploy.rollback_config` in place of
+    /// `update_config` (its order and monitor), and a rollback that fails in
+    /// its own window is not rolled back again unless the config says so.
+    init(rollbackTo service: Service, from current: Service) {
+        var rollback = service
+        rollback.updateConfig = current.rollbackConfig.map { config in
+            UpdateConfig(order: config.order, monitor: config.monitor, failureAction: config.failureAction ?? .pause, delay: config.delay)
+        } ?? UpdateConfig(order: service.updateConfig?.order, monitor: service.updateConfig?.monitor, failureAction: .pause)
+        self.init(service: rollback)
+        // A release command (migrations) moves forward; going back does not run it again.
+        release = nil
+        // The version rolled back from is not kept for a return to it.
+        keepPrevious = .zero
     }
 
     /// Two servers cannot share one data directory, so a service with

@@ -7,6 +7,8 @@ public struct DeployProgress: Sendable, Codable, Equatable {
         case stoppingPrevious = "stopping previous"
         case stoppedPrevious = "stopped previous"
         case live, failed, orphaned, removed
+        /// `slipway rollback`: which deployment the service returns to.
+        case rollingBack = "rolling back"
     }
 
     public var service: String

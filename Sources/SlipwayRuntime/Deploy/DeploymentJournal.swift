@@ -5,8 +5,9 @@ import SlipwayStore
 /// (`DeploymentLog`). A write that fails must not stop a deploy that is
 /// under way, so none of these throws; the failure is reported instead.
 protocol DeploymentJournal: Sendable {
-    /// Records a new `pending` deployment; nil when it could not be written.
-    func begin(_ deployment: DeploymentSnapshot, source: DeploymentSource, previous: Int64?) -> Int64?
+    /// Records a new `pending` deployment (`rollbackOf`: the one a rollback
+    /// takes back); nil when it could not be written.
+    func begin(_ deployment: DeploymentSnapshot, source: DeploymentSource, previous: Int64?, rollbackOf: Int64?) -> Int64?
     func record(_ id: Int64, status: DeploymentStatus, reason: String?)
     /// A row of the timeline; `healthy` and `switched` steps also stamp their time.
     func note(_ id: Int64, kind: DeploymentEventKind, detail: String)
@@ -32,11 +33,11 @@ struct LoggedDeployments: DeploymentJournal {
     /// Told when a write fails, so the failure reaches the service's progress and log file.
     let warn: @Sendable (String, String) -> Void
 
-    func begin(_ deployment: DeploymentSnapshot, source: DeploymentSource, previous: Int64?) -> Int64? {
+    func begin(_ deployment: DeploymentSnapshot, source: DeploymentSource, previous: Int64?, rollbackOf: Int64?) -> Int64? {
         attempt(deployment.service) { () throws(DeploymentLogError) -> Int64 in
             try log.begin(
                 service: deployment.service, source: source, snapshot: deployment.json, snapshotHash: deployment.hash,
-                from: previous
+                from: previous, rollbackOf: rollbackOf
             ).id
         }
     }

@@ -6,20 +6,23 @@ struct DeploymentRun: Sendable {
     let service: String
     let id: Int64?
     let source: DeploymentSource
+    /// The deployment this one takes back (a rollback's).
+    let rollbackOf: Int64?
     private(set) var machine = DeploymentMachine()
     private let journal: (any DeploymentJournal)?
     private let progress: @Sendable (DeployProgress) -> Void
     private let began = ContinuousClock.now
 
     init(
-        snapshot: DeploymentSnapshot, source: DeploymentSource, previous: Int64?, journal: (any DeploymentJournal)?,
-        progress: @escaping @Sendable (DeployProgress) -> Void
+        snapshot: DeploymentSnapshot, source: DeploymentSource, previous: Int64?, rollbackOf: Int64? = nil,
+        journal: (any DeploymentJournal)?, progress: @escaping @Sendable (DeployProgress) -> Void
     ) {
         service = snapshot.service
         self.source = source
         self.journal = journal
         self.progress = progress
-        id = journal?.begin(snapshot, source: source, previous: previous)
+        self.rollbackOf = rollbackOf
+        id = journal?.begin(snapshot, source: source, previous: previous, rollbackOf: rollbackOf)
     }
 
     var elapsed: Duration { .now - began }

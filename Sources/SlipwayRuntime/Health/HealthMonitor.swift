@@ -16,6 +16,10 @@ public actor HealthMonitor {
     /// Ends after `stop()`.
     public nonisolated let transitions: AsyncStream<HealthTransition>
     private let continuation: AsyncStream<HealthTransition>.Continuation
+    /// The count of consecutive counted failures each time it changes (back
+    /// to 0 after a success), for a deploy's monitor window; ends after `stop()`.
+    public nonisolated let failingStreaks: AsyncStream<Int>
+    private let streakContinuation: AsyncStream<Int>.Continuation
     /// Ports the instance listens on that are not its own; ends after `stop()`.
     public nonisolated let foreignPorts: AsyncStream<Int>
     private let foreignContinuation: AsyncStream<Int>.Continuation
@@ -50,6 +54,7 @@ public actor HealthMonitor {
     ) {
         (transitions, continuation) = AsyncStream.makeStream(of: HealthTransition.self)
         (foreignPorts, foreignContinuation) = AsyncStream.makeStream(of: Int.self)
+        (failingStreaks, streakContinuation) = AsyncStream.makeStream(of: Int.self)
         listenTarget = listen.flatMap { $0.ports.isEmpty ? nil : $0 }
         probe = HealthProbe(
             check: plan.check, timeout: plan.timeout, environment: environment, workingDirectory: workingDirectory)
@@ -80,6 +85,7 @@ public actor HealthMonitor {
         endListenWatch()
         continuation.finish()
         foreignContinuation.finish()
+        streakContinuation.finish()
         guard let loop else { return }
         loop.cancel()
         await loop.value
@@ -153,6 +159,8 @@ public actor HealthMonitor {
         probeCount += 1
         lastProbe = result
         let before = tracker.status
+        let streakBefore = tracker.failingStreak
+        defer { if tracker.failingStreak != streakBefore { streakContinuation.yield(tracker.failingStreak) } }
         if let after = tracker.record(result, startedAt: startedAt - launchedAt) {
             if after == .healthy { endListenWatch() }
             continuation.yield(HealthTransition(

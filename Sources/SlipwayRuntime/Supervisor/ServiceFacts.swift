@@ -7,7 +7,11 @@ struct ServiceFacts: Sendable {
     var launched = false
     var healthy = false
     var lastHealthFailure: String?
+    /// Consecutive counted health-check failures of the running process.
+    var failingStreak = 0
     var lastExit: ExitStatus?
+    /// How many times a process of the instance exited.
+    var exits = 0
     var launchFailure: String?
     /// True once no further instance will run (policy gave up, or stopped).
     var finished = false

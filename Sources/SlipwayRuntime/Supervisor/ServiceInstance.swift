@@ -210,6 +210,20 @@ actor ServiceInstance {
         return readiness(budget: budget)
     }
 
+    /// Waits until the instance, live and ready now, goes bad: its process
+    /// exits (a crash, whatever the restart policy does next) or `failures`
+    /// health checks fail in a row. Returns why; the caller bounds the wait
+    /// (a deploy's monitor window) by cancelling it.
+    func waitForTrouble(failures: Int) async -> String? {
+        let exitsBefore = facts.exits
+        await waitUntil { $0.exits > exitsBefore || $0.finished || ($0.hasHealthCheck && $0.failingStreak >= failures) }
+        if Task.isCancelled { return nil }
+        if facts.exits > exitsBefore, let exit = facts.lastExit { return "exited (\(exit))" }
+        if facts.finished { return "was stopped" }
+        return "failed \(facts.failingStreak) health checks in a row"
+            + (facts.lastHealthFailure.map { ": \($0)" } ?? "")
+    }
+
     private func readiness(budget: Duration, started: Bool = false) -> InstanceReadiness {
         if let failure = facts.launchFailure { return .failed(reason: "could not start: \(failure)") }
         if let exit = facts.lastExit { return .failed(reason: "exited before it was ready (\(exit))") }
@@ -271,6 +285,7 @@ actor ServiceInstance {
             let status = ending.status
             await ended(process, shimLost: ending.shimLost)
             facts.lastExit = status
+            facts.exits += 1
             if stopRequested { break }
             if restartBecauseOfDependency {
                 restartBecauseOfDependency = false
@@ -426,6 +441,7 @@ actor ServiceInstance {
         monitor = nil
         self.process = nil
         health = nil
+        facts.failingStreak = 0
         paused = false
         if shimLost {
             emit(.warning("its shim was killed; ending what is left of the instance"))
@@ -457,10 +473,21 @@ actor ServiceInstance {
             }
         }
         Task {
+            for await streak in monitor.failingStreaks {
+                self.failingStreakChanged(streak, of: process)
+            }
+        }
+        Task {
             for await port in monitor.foreignPorts {
                 self.warn(ForeignPortWarning(port: port, privatePorts: privatePorts).text)
             }
         }
+    }
+
+    private func failingStreakChanged(_ streak: Int, of process: InstanceProcess) {
+        guard self.process === process else { return }
+        facts.failingStreak = streak
+        changed()
     }
 
     private func healthChanged(_ transition: HealthTransition, of process: InstanceProcess) async {

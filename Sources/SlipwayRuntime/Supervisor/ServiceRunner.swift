@@ -33,6 +33,8 @@ actor ServiceRunner {
     private var deployment: DeploymentRun?
     private var monitor: Task<Void, Never>?
     private var superseding: DeploymentRun?
+    /// The definition that served before the last switch: what an automatic rollback restores.
+    private var previousService: Service?
     /// The last lines of the new instance of the last failed deploy.
     private var lastFailedLines: [String] = []
 
@@ -197,31 +199,59 @@ actor ServiceRunner {
     ) async -> DeployReport.Entry {
         await exclusively {
             await finishMonitorEarly()
-            halted = false
-            var run = DeploymentRun(
+            let run = DeploymentRun(
                 snapshot: DeploymentSnapshot(next), source: source, previous: deployment?.id, journal: context.journal,
                 progress: progress)
-            let plan = DeployPlan(service: next)
-            let failure: String?
-            if let blue = current, await blue.isLive {
-                switch plan.strategy {
-                case .blueGreen:
-                    failure = await replaceBlueGreen(
-                        blue, with: next, plan: plan, keep: plan.keepPrevious, run: &run, stopTimeout: nil)
-                case .startThenStop: failure = await replaceStartFirst(blue, with: next, plan: plan, run: &run)
-                case .recreate: failure = await recreate(blue, with: next, plan: plan, run: &run)
-                }
-            } else {
-                failure = await bringUpNew(next, plan: plan, run: &run)
-            }
-            guard let failure else {
-                run.step(.live, instance: (serving ?? current)?.id ?? "")
-                beginMonitor(run, window: plan.monitor)
-                return DeployReport.Entry(service: name, outcome: .deployed, deploymentID: run.id)
-            }
-            return DeployReport.Entry(
-                service: name, outcome: .failed, deploymentID: run.id, reason: failure, lastLines: lastFailedLines)
+            return await replace(with: next, plan: DeployPlan(service: next), run: run)
         }
+    }
+
+    /// The deployment serving now (or the last one begun), as the log numbers it.
+    var deploymentID: Int64? { deployment?.id }
+
+    /// `slipway rollback`: `target` (an earlier deployment's definition)
+    /// replaces the running version through the deploy path, under
+    /// `deploy.rollback_config`; a previous instance still kept warm with
+    /// that definition takes traffic back at once.
+    func rollback(
+        to target: Service, progress: @escaping @Sendable (DeployProgress) -> Void
+    ) async -> DeployReport.Entry {
+        await exclusively {
+            await finishMonitorEarly()
+            let run = DeploymentRun(
+                snapshot: DeploymentSnapshot(target), source: .rollback, previous: deployment?.id,
+                rollbackOf: deployment?.id, journal: context.journal, progress: progress)
+            return await replace(with: target, plan: DeployPlan(rollbackTo: target, from: service), run: run)
+        }
+    }
+
+    /// Replaces whatever runs with `next` as `plan` says; on success the new
+    /// version is live and its monitor window begins. `restoring`: an
+    /// automatic rollback, which replaces a deployment that never became
+    /// active, so the one it will supersede stays the one before that.
+    private func replace(
+        with next: Service, plan: DeployPlan, run initial: DeploymentRun, restoring: Bool = false
+    ) async -> DeployReport.Entry {
+        var run = initial
+        halted = false
+        let failure: String?
+        if let blue = current, await blue.isLive {
+            switch plan.strategy {
+            case .blueGreen:
+                failure = await replaceBlueGreen(blue, with: next, plan: plan, keep: plan.keepPrevious, run: &run, stopTimeout: nil)
+            case .startThenStop: failure = await replaceStartFirst(blue, with: next, plan: plan, run: &run)
+            case .recreate: failure = await recreate(blue, with: next, plan: plan, run: &run)
+            }
+        } else {
+            failure = await bringUpNew(next, plan: plan, run: &run)
+        }
+        guard let failure else {
+            run.step(.live, instance: (serving ?? current)?.id ?? "")
+            beginMonitor(run, plan: plan, restoring: restoring)
+            return DeployReport.Entry(service: name, outcome: .deployed, deploymentID: run.id)
+        }
+        return DeployReport.Entry(
+            service: name, outcome: .failed, deploymentID: run.id, reason: failure, lastLines: lastFailedLines)
     }
 
     private func replaceBlueGreen(
@@ -231,13 +261,14 @@ actor ServiceRunner {
         guard next.containerPorts == service.containerPorts else {
             return await fail(&run, reason: "its container ports changed; run `slipway down` and `up` to change them", green: nil)
         }
-        let green = makeInstance(next)
+        let green = await takeKept(runningAs: next) ?? makeInstance(next)
         if let failure = await prepare(green, plan: plan, run: &run) { return failure }
         run.handle(.healthy)
         run.step(.healthy, instance: green.id)
         let switchBegan = ContinuousClock.now
         serving = green
         current = green
+        previousService = service
         service = next
         await route(to: green, ports: await green.privatePorts)
         let switchTime = ContinuousClock.now - switchBegan
@@ -262,6 +293,7 @@ actor ServiceRunner {
         run.handle(.healthy)
         run.step(.healthy, instance: green.id)
         current = green
+        previousService = service
         service = next
         run.handle(.switched)
         changed()
@@ -281,9 +313,10 @@ actor ServiceRunner {
 
     /// A service with nothing running: its new instance starts and takes traffic at launch.
     private func bringUpNew(_ next: Service, plan: DeployPlan, run: inout DeploymentRun) async -> String? {
-        let green = makeInstance(next)
+        let green = await takeKept(runningAs: next) ?? makeInstance(next)
         serving = next.containerPorts.isEmpty ? nil : green
         current = green
+        if service != next { previousService = service }
         service = next
         if let failure = await prepare(green, plan: plan, run: &run) { return failure }
         run.handle(.healthy)
@@ -378,14 +411,117 @@ actor ServiceRunner {
         if let kept { endKept(kept) }
     }
 
-    /// Watches the new instance for `window` (`update_config.monitor`), then calls the deployment active.
-    private func beginMonitor(_ run: DeploymentRun, window: Duration) {
-        superseding = deployment
+    /// The previous instance kept warm, when it runs `definition` and never
+    /// crashed: a rollback to it needs no new process.
+    private func takeKept(runningAs definition: Service) async -> ServiceInstance? {
+        guard let kept, kept.instance.service == definition, await kept.instance.isLive,
+              await kept.instance.facts.lastExit == nil
+        else { return nil }
+        kept.expiry.cancel()
+        self.kept = nil
+        return kept.instance
+    }
+
+    /// Watches the new instance for the monitor window: a crash, or
+    /// `rollback_after_failures` failed checks in a row, is handled as
+    /// `failure_action` says; a window that passes makes the deployment
+    /// active and the one it replaces superseded (or rolled back, by a rollback).
+    private func beginMonitor(_ run: DeploymentRun, plan: DeployPlan, restoring: Bool) {
+        // Read now, not when the deploy began: the first deployment's
+        // outcome may have been recorded while the new version started.
+        if !restoring { superseding = deployment }
         deployment = run
+        let watched = current
+        let began = ContinuousClock.now
         monitor = Task {
-            guard (try? await Task.sleep(for: window)) != nil else { return }
+            if let trouble = await Self.firstTrouble(of: watched, plan: plan), !Task.isCancelled {
+                guard await self.monitorFailed(run.id, after: trouble, plan: plan) else { return }
+                try? await Task.sleep(until: began + plan.monitor)
+            }
+            guard !Task.isCancelled else { return }
             await self.settle(cutShort: false)
         }
+    }
+
+    /// Why `instance` went bad inside the monitor window; nil when the window passed first.
+    private static func firstTrouble(of instance: ServiceInstance?, plan: DeployPlan) async -> String? {
+        await withTaskGroup(of: String?.self) { group in
+            group.addTask {
+                try? await Task.sleep(for: plan.monitor)
+                return nil
+            }
+            if let instance {
+                group.addTask { await instance.waitForTrouble(failures: plan.failuresBeforeRollback) }
+            }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            return first
+        }
+    }
+
+    /// The new version failed inside its window. Returns true when the
+    /// window goes on (`failure_action: continue`).
+    private func monitorFailed(_ id: Int64?, after trouble: String, plan: DeployPlan) async -> Bool {
+        await exclusively {
+            guard var run = deployment, run.id == id, run.machine.status == .switching else { return false }
+            let detected = ContinuousClock.now
+            run.note(.health, "after the switch the new instance \(trouble)")
+            switch plan.failureAction {
+            case .continue:
+                run.note(.note, "failure_action continue: the new version keeps serving")
+                deployment = run
+                return true
+            case .pause:
+                monitor = nil
+                run.note(.note, "failure_action pause: the new version keeps serving until `slipway rollback` or the next deploy")
+                keepPreviousUntilDecided()
+                deployment = run
+                return false
+            case .rollback:
+                monitor = nil
+                await rollBack(&run, because: trouble, detectedAt: detected)
+                return false
+            }
+        }
+    }
+
+    /// `failure_action: pause`: the previous instance stays warm for the user's decision.
+    private func keepPreviousUntilDecided() {
+        guard let kept else { return }
+        kept.expiry.cancel()
+        self.kept = (kept.instance, Task {})
+    }
+
+    /// Restores the version that served before the switch (the warm
+    /// previous instance when there is one) and records the restore as an
+    /// `auto-rollback` deployment with its timings.
+    private func rollBack(_ failed: inout DeploymentRun, because trouble: String, detectedAt: ContinuousClock.Instant) async {
+        guard let previous = previousService else {
+            failed.handle(.failed, reason: "the new instance \(trouble) after the switch; no earlier version to restore")
+            deployment = failed
+            return
+        }
+        var restore = DeploymentRun(
+            snapshot: DeploymentSnapshot(previous), source: .autoRollback, previous: failed.id, rollbackOf: failed.id,
+            journal: context.journal, progress: { _ in })
+        let plan = DeployPlan(rollbackTo: previous, from: service)
+        let bad = current
+        let outcome = await replace(with: previous, plan: plan, run: restore, restoring: true)
+        restore = deployment ?? restore
+        guard outcome.outcome == .deployed else {
+            failed.note(.note, "the automatic rollback failed: \(outcome.reason ?? "unknown"); the new version keeps serving")
+            deployment = failed
+            return
+        }
+        // A crashed new instance that its policy does not restart is left
+        // behind by the restore; it is not part of the service any more.
+        if let bad, bad !== current {
+            await bad.stop()
+            forget(bad)
+        }
+        let restored = ContinuousClock.now - detectedAt
+        failed.handle(.rolledBack, reason: "the new instance \(trouble) after the switch; rolled back by deployment \(restore.id.map(String.init) ?? "?")")
+        restore.note(.note, "restored after: the new instance \(trouble); traffic back in \(Self.milliseconds(restored)) ms after detection")
     }
 
     private func finishMonitorEarly() async {
@@ -396,7 +532,8 @@ actor ServiceRunner {
     }
 
     /// The monitor window ended (or a newer deploy cut it short): the
-    /// deployment is active, the one before it superseded.
+    /// deployment is active, the one it replaces superseded (rolled back,
+    /// when it is the one a rollback takes back).
     private func settle(cutShort: Bool) async {
         monitor = nil
         guard var run = deployment, run.machine.status == .switching else { return }
@@ -408,7 +545,7 @@ actor ServiceRunner {
         }
         deployment = run
         if var previous = superseding, previous.machine.status == .active {
-            previous.handle(.superseded)
+            previous.handle(previous.id != nil && previous.id == run.rollbackOf ? .rolledBack : .superseded)
         }
         superseding = nil
     }
@@ -475,15 +612,25 @@ actor ServiceRunner {
         }
     }
 
+    /// The first deployment's outcome, into whichever role it holds by now
+    /// (a deploy may already have begun to supersede it).
     private func recorded(_ run: DeploymentRun) {
         if deployment?.id == run.id { deployment = run }
+        if superseding?.id == run.id { superseding = run }
     }
 
     private func instance(_ instance: ServiceInstance, noticed notice: InstanceNotice) async {
         guard instance === serving else { return }
         switch notice {
         case let .launched(ports): await route(to: instance, ports: ports)
-        case .ended: await route(to: nil, ports: [:])
+        case .ended:
+            // Inside a monitor window the warm previous version takes the
+            // traffic at once; the monitor then rolls back (or not) as configured.
+            if monitor != nil, let previous = kept?.instance, await previous.isLive {
+                await route(to: previous, ports: await previous.privatePorts)
+            } else {
+                await route(to: nil, ports: [:])
+            }
         }
     }
 

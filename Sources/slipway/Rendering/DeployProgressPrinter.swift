@@ -42,7 +42,7 @@ struct DeployProgressPrinter: Sendable {
         switch step {
         case .failed: ("✘", .red)
         case .orphaned: ("!", .yellow)
-        case .starting, .releasing, .draining, .stoppingPrevious: ("⠿", .yellow)
+        case .starting, .releasing, .draining, .stoppingPrevious, .rollingBack: ("⠿", .yellow)
         default: ("✔", .green)
         }
     }

@@ -65,6 +65,23 @@ final class DeployHarness: Sendable {
         return (report, steps.withLock { $0 })
     }
 
+    /// Rolls back as `slipway rollback` would; a refusal is thrown as the client would see it.
+    func rollback(_ service: String, to id: Int64? = nil) async throws -> (DeployReport, [DeployProgress]) {
+        let steps = Mutex<[DeployProgress]>([])
+        let supervisor = self.supervisor
+        let outcome = await within(.seconds(120)) { () async -> Result<DeployReport, any Error> in
+            do {
+                return .success(try await supervisor.rollback(RollbackRequest(service: service, to: id)) { step in
+                    steps.withLock { $0.append(step) }
+                })
+            } catch {
+                return .failure(error)
+            }
+        }
+        guard let outcome else { throw DeployDidNotFinish() }
+        return (try outcome.get(), steps.withLock { $0 })
+    }
+
     func instances(_ service: String) async -> [InstanceStatus] {
         (try? await supervisor.status(services: [service]).instances) ?? []
     }
@@ -85,6 +102,14 @@ final class DeployHarness: Sendable {
     /// The service's deployments as the log has them, newest first.
     func deployments(_ service: String) -> [Deployment] {
         (try? DeploymentLog.openExisting(path: logPath).deployments(service: service)) ?? []
+    }
+
+    /// Every deployment of the service with its timeline, for a failing expectation's message.
+    func story(_ service: String) -> String {
+        deployments(service).map { deployment in
+            "\(deployment.id) \(deployment.source.rawValue) \(deployment.status.rawValue) \(deployment.reason ?? "")\n"
+                + events(deployment.id).map { "  \($0.kind.rawValue): \($0.detail)" }.joined(separator: "\n")
+        }.joined(separator: "\n") + "\n" + logFile(service)
     }
 
     func events(_ id: Int64) -> [DeploymentEvent] {
