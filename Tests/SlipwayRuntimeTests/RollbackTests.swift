@@ -82,7 +82,7 @@ struct RollbackTests {
     }
 
     @Test func failureActionPauseLeavesTheNewVersionServingAndThePreviousWarm() async throws {
-        let pause = "{update_config: {failure_action: pause}}"
+        let pause = "{update_config: {failure_action: pause}, rollback_config: {monitor: 1s}}"
         let harness = try DeployHarness(Self.compose("v1", deploy: pause))
         let failure = await harness.up()
         let port = try #require(await harness.publishedPort("web"))
@@ -95,6 +95,11 @@ struct RollbackTests {
         let body = await harness.get(port)
         let statuses = harness.deployments("web").map(\.status)
         let names = await harness.instances("web").map(\.name)
+        let (decided, _) = try await harness.rollback("web")
+        let afterRollback = await harness.get(port)
+        let settled = await eventually { harness.deployments("web").map(\.status) == [.active, .rolledBack, .superseded] }
+        let namesAfter = await harness.instances("web").map(\.name)
+        let story = harness.story("web")
         await harness.finish()
 
         #expect(failure == nil)
@@ -102,6 +107,10 @@ struct RollbackTests {
         #expect(body == "v2")
         #expect(statuses == [.switching, .active], "\(statuses)")
         #expect(Set(names) == ["deploytest-web-1", "deploytest-web-2"])
+        #expect(decided.entries.map(\.outcome) == [.deployed])
+        #expect(afterRollback == "v1")
+        #expect(settled, "\(story)")
+        #expect(namesAfter == ["deploytest-web-1"], "the warm previous instance takes the traffic back")
     }
 
     @Test func failureActionContinueLetsTheWindowRunOut() async throws {

@@ -42,8 +42,13 @@ struct LoggedDeployments: DeploymentJournal {
         }
     }
 
+    /// `active` goes through `activate`, which in the same transaction moves
+    /// the service's other active deployment out (superseded, or rolled back
+    /// when this one is its rollback), so the log never shows two live versions.
     func record(_ id: Int64, status: DeploymentStatus, reason: String?) {
-        _ = attempt(nil) { () throws(DeploymentLogError) in try log.transition(id, to: status, reason: reason) }
+        _ = attempt(nil) { () throws(DeploymentLogError) in
+            if status == .active { _ = try log.activate(id) } else { try log.transition(id, to: status, reason: reason) }
+        }
     }
 
     func note(_ id: Int64, kind: DeploymentEventKind, detail: String) {

@@ -6,8 +6,6 @@ struct DeploymentRun: Sendable {
     let service: String
     let id: Int64?
     let source: DeploymentSource
-    /// The deployment this one takes back (a rollback's).
-    let rollbackOf: Int64?
     private(set) var machine = DeploymentMachine()
     private let journal: (any DeploymentJournal)?
     private let progress: @Sendable (DeployProgress) -> Void
@@ -21,7 +19,6 @@ struct DeploymentRun: Sendable {
         self.source = source
         self.journal = journal
         self.progress = progress
-        self.rollbackOf = rollbackOf
         id = journal?.begin(snapshot, source: source, previous: previous, rollbackOf: rollbackOf)
     }
 

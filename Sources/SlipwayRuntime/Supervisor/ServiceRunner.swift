@@ -28,11 +28,10 @@ actor ServiceRunner {
     private var routing: Task<Void, Never>?
     /// The previous instance kept warm after a deploy, and its end.
     private var kept: (instance: ServiceInstance, expiry: Task<Void, Never>)?
-    /// The deployment now serving, its monitor window, and the one it
-    /// supersedes once the window passes.
+    /// The deployment now serving, and its monitor window; the log moves
+    /// the one before it out when it turns active.
     private var deployment: DeploymentRun?
     private var monitor: Task<Void, Never>?
-    private var superseding: DeploymentRun?
     /// The definition that served before the last switch: what an automatic rollback restores.
     private var previousService: Service?
     /// The last lines of the new instance of the last failed deploy.
@@ -226,13 +225,10 @@ actor ServiceRunner {
     }
 
     /// Replaces whatever runs with `next` as `plan` says; on success the new
-    /// version is live and its monitor window begins. `restoring`: an
-    /// automatic rollback, which replaces a deployment that never became
-    /// active, so the one it will supersede stays the one before that.
-    private func replace(
-        with next: Service, plan: DeployPlan, run initial: DeploymentRun, restoring: Bool = false
-    ) async -> DeployReport.Entry {
+    /// version is live and its monitor window begins.
+    private func replace(with next: Service, plan: DeployPlan, run initial: DeploymentRun) async -> DeployReport.Entry {
         var run = initial
+        let unsettled = deployment
         halted = false
         let failure: String?
         if let blue = current, await blue.isLive {
@@ -247,7 +243,8 @@ actor ServiceRunner {
         }
         guard let failure else {
             run.step(.live, instance: (serving ?? current)?.id ?? "")
-            beginMonitor(run, plan: plan, restoring: restoring)
+            if run.source != .autoRollback { close(unsettled, replacedBy: run) }
+            beginMonitor(run, plan: plan)
             return DeployReport.Entry(service: name, outcome: .deployed, deploymentID: run.id)
         }
         return DeployReport.Entry(
@@ -411,6 +408,19 @@ actor ServiceRunner {
         if let kept { endKept(kept) }
     }
 
+    /// A deployment still `switching` when a newer one went live (its window
+    /// paused by `failure_action: pause`) never became active: a rollback
+    /// takes it back, a deploy replaces it.
+    private func close(_ unsettled: DeploymentRun?, replacedBy run: DeploymentRun) {
+        guard var unsettled, unsettled.id != run.id, unsettled.machine.status == .switching else { return }
+        let by = run.id.map { "deployment \($0)" } ?? "a newer deployment"
+        if run.source == .rollback {
+            unsettled.handle(.rolledBack, reason: "rolled back by \(by)")
+        } else {
+            unsettled.handle(.failed, reason: "replaced by \(by) before its monitor window passed")
+        }
+    }
+
     /// The previous instance kept warm, when it runs `definition` and never
     /// crashed: a rollback to it needs no new process.
     private func takeKept(runningAs definition: Service) async -> ServiceInstance? {
@@ -425,11 +435,8 @@ actor ServiceRunner {
     /// Watches the new instance for the monitor window: a crash, or
     /// `rollback_after_failures` failed checks in a row, is handled as
     /// `failure_action` says; a window that passes makes the deployment
-    /// active and the one it replaces superseded (or rolled back, by a rollback).
-    private func beginMonitor(_ run: DeploymentRun, plan: DeployPlan, restoring: Bool) {
-        // Read now, not when the deploy began: the first deployment's
-        // outcome may have been recorded while the new version started.
-        if !restoring { superseding = deployment }
+    /// active (and, in the log, the one it replaces superseded or rolled back).
+    private func beginMonitor(_ run: DeploymentRun, plan: DeployPlan) {
         deployment = run
         let watched = current
         let began = ContinuousClock.now
@@ -506,7 +513,7 @@ actor ServiceRunner {
             journal: context.journal, progress: { _ in })
         let plan = DeployPlan(rollbackTo: previous, from: service)
         let bad = current
-        let outcome = await replace(with: previous, plan: plan, run: restore, restoring: true)
+        let outcome = await replace(with: previous, plan: plan, run: restore)
         restore = deployment ?? restore
         guard outcome.outcome == .deployed else {
             failed.note(.note, "the automatic rollback failed: \(outcome.reason ?? "unknown"); the new version keeps serving")
@@ -532,8 +539,7 @@ actor ServiceRunner {
     }
 
     /// The monitor window ended (or a newer deploy cut it short): the
-    /// deployment is active, the one it replaces superseded (rolled back,
-    /// when it is the one a rollback takes back).
+    /// deployment is active.
     private func settle(cutShort: Bool) async {
         monitor = nil
         guard var run = deployment, run.machine.status == .switching else { return }
@@ -544,10 +550,6 @@ actor ServiceRunner {
             run.handle(.failed, reason: "the instance ended during the monitor window")
         }
         deployment = run
-        if var previous = superseding, previous.machine.status == .active {
-            previous.handle(previous.id != nil && previous.id == run.rollbackOf ? .rolledBack : .superseded)
-        }
-        superseding = nil
     }
 
     // MARK: - Instances and routing
@@ -612,11 +614,8 @@ actor ServiceRunner {
         }
     }
 
-    /// The first deployment's outcome, into whichever role it holds by now
-    /// (a deploy may already have begun to supersede it).
     private func recorded(_ run: DeploymentRun) {
         if deployment?.id == run.id { deployment = run }
-        if superseding?.id == run.id { superseding = run }
     }
 
     private func instance(_ instance: ServiceInstance, noticed notice: InstanceNotice) async {
