@@ -9,6 +9,7 @@ struct BenchCommand: AsyncParsableCommand {
             ProxyBenchCommand.self, ReadinessBenchCommand.self, ConfigBenchCommand.self, SupervisorRSSBenchCommand.self,
             BringUpBenchCommand.self, SplitWriteBenchCommand.self, ImagesBenchCommand.self, NamesBenchCommand.self,
             ListenQueryBenchCommand.self, IdleBenchCommand.self, HardenBenchCommand.self, DeployBenchCommand.self,
+            RollbackBenchCommand.self,
             InstantHTTPServer.self, VersionHTTPServer.self,
         ]
     )

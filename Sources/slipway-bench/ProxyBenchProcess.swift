@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import NIOPosix
 
 /// A child process of the benchmark, stopped when the benchmark is done with it.
@@ -45,6 +46,13 @@ final class ProxyBenchProcess {
     func cpuTime() throws -> ProxyCPUTime {
         guard let time = ProxyCPUTime.ofProcessAndChildren(pid) else { throw ProxyBenchError.stoppedRunning(name) }
         return time
+    }
+
+    /// SIGKILL, as a crash ends it.
+    func kill() {
+        guard process.isRunning else { return }
+        Glibc.kill(pid, SIGKILL)
+        process.waitUntilExit()
     }
 
     func stop() {

@@ -34,6 +34,28 @@ enum ProxyPeerConfigs {
             """)
     }
 
+    /// nginx's own answer to an upstream that dies: a backup server that
+    /// takes over on the first connection error, and the request retried on
+    /// it (`proxy_next_upstream`, on by default for errors and timeouts).
+    static func nginxWithBackup(port: Int, primaryPort: Int, backupPort: Int, directory: String) -> String {
+        nginx(name: "nginx", directory: directory, server: """
+            upstream backend {
+                server 127.0.0.1:\(primaryPort) max_fails=1 fail_timeout=60s;
+                server 127.0.0.1:\(backupPort) backup;
+                keepalive 128;
+            }
+            server {
+                listen 127.0.0.1:\(port) backlog=4096;
+                location / {
+                    proxy_pass http://backend;
+                    proxy_http_version 1.1;
+                    proxy_set_header Connection "";
+                    proxy_next_upstream error timeout http_502;
+                }
+            }
+            """)
+    }
+
     /// One worker in the foreground, logging off, connections kept alive as long as wrk runs.
     private static func nginx(name: String, directory: String, server: String) -> String {
         """

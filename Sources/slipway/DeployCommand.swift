@@ -12,7 +12,8 @@ struct DeployCommand: AsyncParsableCommand {
         abstract: "Deploy changed services to the running project without downtime.",
         discussion: """
             Exit codes: 0 every named service runs its new version (or was up to date; \
-            with --no-wait: the deploys began), 1 invalid compose files or no supervisor, \
+            with --no-wait: the deploys began; with --preview: the new version waits on its \
+            preview port), 1 invalid compose files or no supervisor, \
             2 usage error, 3 a deploy failed and the previous version still serves \
             (docs/exit-codes.md).
             """
@@ -26,6 +27,9 @@ struct DeployCommand: AsyncParsableCommand {
     @Flag(name: .customLong("no-wait"), help: "Return once the deploys began, without waiting for them to go live.")
     var noWait = false
 
+    @Flag(help: "Stop before the switch: the new version answers on a preview port until `slipway promote` or `slipway abort`.")
+    var preview = false
+
     @Option(name: .customLong("env"), help: "Set KEY=VAL in the deployed services' environment (repeatable).")
     var environment: [String] = []
 
@@ -35,12 +39,13 @@ struct DeployCommand: AsyncParsableCommand {
     func validate() throws {
         if global.files.contains("-") { throw ValidationError("deploy cannot read the compose file from stdin; name a file with -f") }
         _ = try Self.assignments(environment)
+        if preview, services.count != 1 { throw ValidationError("--preview takes exactly one SERVICE") }
     }
 
     func run() async throws {
         let request = DeployRequest(
             services: services, force: force, noWait: noWait, environment: try Self.assignments(environment),
-            source: .deploy, project: ProjectSource(options: global.loadOptions(requestedServices: services)))
+            source: .deploy, preview: preview, project: ProjectSource(options: global.loadOptions(requestedServices: services)))
         let printer = DeployProgressPrinter(environment: ProcessInfo.processInfo.environment)
         let report = try await global.controlClient().deploy(request) { printer.print($0) }
         try printer.finish(report)

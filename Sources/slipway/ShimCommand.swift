@@ -7,6 +7,7 @@ import SlipwayRuntime
 /// - `slipway __shim`: one service instance's shim (spec on descriptor 3).
 /// - `slipway __exec-as USER PROGRAM ARGV...`: drop root to USER, then exec.
 /// - `slipway __exec-ns HOSTS PROGRAM ARGV...`: a private /etc/hosts, then exec.
+/// - `slipway __exec-tied PARENT PROGRAM ARGV...`: a helper that ends when the supervisor does.
 enum HiddenMode {
     static func runIfRequested(_ arguments: [String]) {
         guard arguments.count > 1 else { return }
@@ -17,6 +18,8 @@ enum HiddenMode {
             UserSwitch.execute(user: arguments[2], executable: arguments[3], arguments: Array(arguments[4...]))
         case "__exec-ns" where arguments.count >= 5:
             NamespaceExec.execute(hostsFile: arguments[2], executable: arguments[3], arguments: Array(arguments[4...]))
+        case "__exec-tied" where arguments.count >= 5:
+            TiedExec.execute(parent: Int32(arguments[2]) ?? 0, program: arguments[3], arguments: Array(arguments[4...]))
         default:
             return
         }

@@ -6,7 +6,7 @@ import Testing
 /// a detached supervisor, the compose file edited between commands.
 @Suite("slipway deploy")
 struct DeployCommandTests {
-    static func compose(port: Int, version: String, command: String = "exec python3 server.py") -> String {
+    static func compose(port: Int, version: String, command: String = "exec python3 server.py", release: String? = nil) -> String {
         """
         services:
           web:
@@ -14,7 +14,7 @@ struct DeployCommandTests {
             working_dir: .
             environment: {VERSION: \(version)}
             ports: ["\(port):8000"]
-            x-slipway: {proxy: http, health_path: /, deploy: {drain: 2s, keep_previous: 0s, monitor: 1s}}
+            x-slipway: {proxy: http, health_path: /, deploy: {drain: 2s, keep_previous: 0s, monitor: 1s}\(release.map { ", release: '\($0)'" } ?? "")}
           worker:
             command: exec sleep 1000
         """
@@ -105,5 +105,74 @@ struct DeployCommandTests {
             #expect(unknown.status == 1 && unknown.errors.contains("web has no deployment 999"), "\(unknown.errors)")
             #expect(listed.output.contains("\"Source\":\"rollback\""), "\(listed.output)")
         }
+    }
+
+    @Test func deployPreviewPrintsThePreviewAddressThenPromoteSwitchesAndAbortWithoutPreviewIsRefused() async throws {
+        try await withStack(Self.compose(port: 0, version: "v1")) { stack in
+            try write(VersionServer.source, to: stack.directory + "/" + VersionServer.fileName)
+            let up = try await stack.run(["up", "-d", "--wait"])
+            let port = try await stack.publishedPorts("web").first ?? 0
+            try write(Self.compose(port: 0, version: "v2"), to: stack.composeFile)
+            let previewed = try await stack.run(["deploy", "--preview", "web"])
+            let address = previewed.errors.components(separatedBy: "answers on 127.0.0.1:").dropFirst().first?
+                .prefix { $0.isNumber }
+            var onPreview: String?
+            if let previewPort = address.flatMap({ Int($0) }) { onPreview = await body(previewPort) }
+            let onPublished = await body(port)
+            let promoted = try await stack.run(["promote", "web"])
+            let afterPromote = await body(port)
+            let nothing = try await stack.run(["abort", "web"])
+            _ = try await stack.run(["down"])
+
+            #expect(up.status == 0, "\(up.errors)")
+            #expect(previewed.status == 0, "\(previewed.errors)")
+            #expect(previewed.errors.contains("`slipway promote web` switches traffic to it"), "\(previewed.errors)")
+            #expect(onPreview == "v2")
+            #expect(onPublished == "v1")
+            #expect(promoted.status == 0 && promoted.errors.contains("web  Switched web-2"), "\(promoted.errors)")
+            #expect(afterPromote == "v2")
+            #expect(nothing.status == 1 && nothing.errors.contains("web has no deploy waiting in preview"), "\(nothing.errors)")
+        }
+    }
+
+    @Test func aSupervisorKilledMidDeployLeavesNoProcessAndTheLastActiveVersionServesAgain() async throws {
+        try await withStack(Self.compose(port: 0, version: "v1")) { stack in
+            try write(VersionServer.source, to: stack.directory + "/" + VersionServer.fileName)
+            let up = try await stack.run(["up", "-d", "--wait"])
+            let hanging = "echo $$$$ > release.pid; exec sleep 120"
+            try write(Self.compose(port: 0, version: "v2", release: hanging), to: stack.composeFile)
+            let deploying = try stack.start(["deploy", "web"])
+            let releasing = await eventually(within: .seconds(60)) { Self.pid(in: stack.directory + "/release.pid") != nil }
+            let release = Self.pid(in: stack.directory + "/release.pid")
+            if let supervisor = stack.supervisorPid() { kill(supervisor, SIGKILL) }
+            _ = await deploying.finish(within: .seconds(30))
+            let allGone = await eventually(within: .seconds(30)) { stack.processes().isEmpty && release.map(Self.gone) ?? false }
+            let again = try await stack.run(["up", "-d", "--wait"])
+            let port = try await stack.publishedPorts("web").first ?? 0
+            let served = await body(port)
+            let listed = try await stack.run(["deployments", "web", "--format", "json"])
+            let logs = try await stack.run(["logs", "web"])
+            _ = try await stack.run(["down"])
+
+            #expect(up.status == 0, "\(up.errors)")
+            #expect(releasing)
+            #expect(allGone, "left running: \(stack.processes()) release \(release.map(String.init) ?? "?")")
+            #expect(again.status == 0, "\(again.errors)")
+            #expect(logs.output.contains(", the last active one; the files' version was being deployed"), "\(logs.output)")
+            #expect(served == "v1")
+            #expect(listed.output.contains("\"Status\":\"interrupted\""), "\(listed.output)")
+        }
+    }
+
+    private static func pid(in file: String) -> Int32? {
+        (try? String(contentsOfFile: file, encoding: .utf8)).flatMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+    }
+
+    /// Ended, or a zombie nobody reaped yet.
+    private static func gone(_ pid: Int32) -> Bool {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")")
+        else { return true }
+        return stat[stat.index(close, offsetBy: 2)] == "Z"
     }
 }

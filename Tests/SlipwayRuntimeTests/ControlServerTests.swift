@@ -96,6 +96,22 @@ final class InMemoryProject: ControlRequestHandler {
         return DeployReport(entries: [DeployReport.Entry(service: request.service, outcome: .deployed, deploymentID: 8)])
     }
 
+    func promote(service: String, progress: @escaping @Sendable (DeployProgress) -> Void) async throws -> DeployReport {
+        try state.withLock { state in
+            state.requests.append(.promote(service: service))
+            try Self.check([service], in: state.instances)
+        }
+        return DeployReport(entries: [DeployReport.Entry(service: service, outcome: .deployed, deploymentID: 9)])
+    }
+
+    func abort(service: String, progress: @escaping @Sendable (DeployProgress) -> Void) async throws -> DeployReport {
+        try state.withLock { state in
+            state.requests.append(.abort(service: service))
+            try Self.check([service], in: state.instances)
+        }
+        return DeployReport(entries: [DeployReport.Entry(service: service, outcome: .aborted, deploymentID: 9)])
+    }
+
     /// Changes one service's instance as the supervisor would, telling watchers.
     func update(_ service: String, _ change: (inout InstanceStatus) -> Void) {
         let (snapshot, watchers) = state.withLock { state in

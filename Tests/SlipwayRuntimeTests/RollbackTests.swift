@@ -110,7 +110,7 @@ struct RollbackTests {
         #expect(decided.entries.map(\.outcome) == [.deployed])
         #expect(afterRollback == "v1")
         #expect(settled, "\(story)")
-        #expect(namesAfter == ["deploytest-web-1"], "the warm previous instance takes the traffic back")
+        #expect(namesAfter == ["deploytest-web-1"], "the warm previous instance takes the traffic back\n\(story)")
     }
 
     @Test func failureActionContinueLetsTheWindowRunOut() async throws {

@@ -55,6 +55,16 @@ public struct ControlClient: Sendable {
         try await streamDeploy(.rollback(request), progress: progress)
     }
 
+    /// Switches to the deploy waiting in preview; reports like `deploy`.
+    public func promote(_ service: String, progress: (DeployProgress) -> Void) async throws(ControlClientError) -> DeployReport {
+        try await streamDeploy(.promote(service: service), progress: progress)
+    }
+
+    /// Discards the deploy waiting in preview; reports like `deploy`.
+    public func abort(_ service: String, progress: (DeployProgress) -> Void) async throws(ControlClientError) -> DeployReport {
+        try await streamDeploy(.abort(service: service), progress: progress)
+    }
+
     private func streamDeploy(
         _ request: ControlRequest, progress: (DeployProgress) -> Void
     ) async throws(ControlClientError) -> DeployReport {

@@ -38,6 +38,10 @@ struct ControlConnection: Sendable {
                 try await streamDeploy(to: outbound) { try await handler.deploy(deploy, progress: $0) }
             } else if case .rollback(let rollback) = request {
                 try await streamDeploy(to: outbound) { try await handler.rollback(rollback, progress: $0) }
+            } else if case .promote(let service) = request {
+                try await streamDeploy(to: outbound) { try await handler.promote(service: service, progress: $0) }
+            } else if case .abort(let service) = request {
+                try await streamDeploy(to: outbound) { try await handler.abort(service: service, progress: $0) }
             } else {
                 try await Self.write(await answer(request), to: outbound)
             }
@@ -72,7 +76,7 @@ struct ControlConnection: Sendable {
             case .pause(let services): return .report(try await handler.pause(services: services))
             case .unpause(let services): return .report(try await handler.unpause(services: services))
             case .addresses(let services): return .addresses(try await handler.addresses(services: services))
-            case .watch, .deploy, .rollback:
+            case .watch, .deploy, .rollback, .promote, .abort:
                 return .failure(ControlFailure(kind: .invalidRequest, message: "\(request) is a stream, not a request"))
             }
         } catch let failure as ControlFailure {

@@ -21,6 +21,9 @@ public enum ControlRequest: Sendable, Equatable {
     case deploy(DeployRequest)
     /// Streams like `deploy`.
     case rollback(RollbackRequest)
+    /// The deploy waiting in preview switches (`promote`) or is discarded (`abort`); stream like `deploy`.
+    case promote(service: String)
+    case abort(service: String)
 }
 
 extension ControlRequest: Codable {
@@ -38,7 +41,7 @@ extension ControlRequest: Codable {
     }
 
     private enum Name: String, Codable {
-        case status, stop, start, restart, kill, down, watch, stats, pause, unpause, addresses, deploy, rollback
+        case status, stop, start, restart, kill, down, watch, stats, pause, unpause, addresses, deploy, rollback, promote, abort
     }
 
     public init(from decoder: any Decoder) throws {
@@ -59,7 +62,8 @@ extension ControlRequest: Codable {
             }
             return Duration.milliseconds(Int64((seconds * 1000).rounded()))
         }
-        switch try container.decode(Name.self, forKey: .request) {
+        let name = try container.decode(Name.self, forKey: .request)
+        switch name {
         case .status: self = .status(services: services)
         case .stop: self = .stop(services: services, timeout: timeout)
         case .start: self = .start(services: services)
@@ -72,6 +76,11 @@ extension ControlRequest: Codable {
         case .addresses: self = .addresses(services: services)
         case .deploy: self = .deploy(try container.decode(DeployRequest.self, forKey: .deploy))
         case .rollback: self = .rollback(try container.decode(RollbackRequest.self, forKey: .rollback))
+        case .promote, .abort:
+            guard services.count == 1 else {
+                throw DecodingError.dataCorruptedError(forKey: .services, in: container, debugDescription: "names exactly one service")
+            }
+            self = name == .promote ? .promote(service: services[0]) : .abort(service: services[0])
         case .kill:
             let name = try container.decode(String.self, forKey: .signal)
             guard let signal = SignalName.number(name) else {
@@ -115,6 +124,10 @@ extension ControlRequest: Codable {
         case .rollback(let request):
             try encode(.rollback, services: nil, into: &container)
             try container.encode(request, forKey: .rollback)
+        case .promote(let service):
+            try encode(.promote, services: [service], into: &container)
+        case .abort(let service):
+            try encode(.abort, services: [service], into: &container)
         }
     }
 

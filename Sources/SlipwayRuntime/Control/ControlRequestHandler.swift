@@ -30,6 +30,10 @@ public protocol ControlRequestHandler: Sendable {
     func deploy(_ request: DeployRequest, progress: @escaping @Sendable (DeployProgress) -> Void) async throws -> DeployReport
     /// Returns a service to an earlier deployment through the deploy path; streams like `deploy`.
     func rollback(_ request: RollbackRequest, progress: @escaping @Sendable (DeployProgress) -> Void) async throws -> DeployReport
+    /// Switches to the deploy of `service` waiting in preview; streams like `deploy`.
+    func promote(service: String, progress: @escaping @Sendable (DeployProgress) -> Void) async throws -> DeployReport
+    /// Discards the deploy of `service` waiting in preview; streams like `deploy`.
+    func abort(service: String, progress: @escaping @Sendable (DeployProgress) -> Void) async throws -> DeployReport
 }
 
 extension ControlRequestHandler {

@@ -9,6 +9,8 @@ public struct DeployProgress: Sendable, Codable, Equatable {
         case live, failed, orphaned, removed
         /// `slipway rollback`: which deployment the service returns to.
         case rollingBack = "rolling back"
+        /// `deploy --preview`: the new instance is ready and reachable on its preview port.
+        case previewing
     }
 
     public var service: String
@@ -48,6 +50,10 @@ public struct DeployReport: Sendable, Codable, Equatable {
         /// Gone from the files; still running without `--remove-orphans`.
         case orphaned
         case removed
+        /// `deploy --preview`: the new instance waits on its preview port for `promote` or `abort`.
+        case previewing
+        /// `slipway abort`: the previewed instance was discarded.
+        case aborted
     }
 
     public struct Entry: Sendable, Codable, Equatable {
@@ -57,13 +63,19 @@ public struct DeployReport: Sendable, Codable, Equatable {
         public var reason: String
         /// The new instance's last lines, for a failure.
         public var lastLines: [String]
+        /// `previewing`: where the new instance answers (`127.0.0.1:PORT`).
+        public var previewAddress: String?
 
-        public init(service: String, outcome: Outcome, deploymentID: Int64? = nil, reason: String = "", lastLines: [String] = []) {
+        public init(
+            service: String, outcome: Outcome, deploymentID: Int64? = nil, reason: String = "", lastLines: [String] = [],
+            previewAddress: String? = nil
+        ) {
             self.service = service
             self.outcome = outcome
             self.deploymentID = deploymentID
             self.reason = reason
             self.lastLines = lastLines
+            self.previewAddress = previewAddress
         }
     }
 

@@ -44,12 +44,15 @@ public struct DeployRequest: Sendable, Codable, Equatable {
     public var source: DeploymentSource
     /// `up -d`: services gone from the files are stopped (otherwise only reported).
     public var removeOrphans: Bool
+    /// `--preview`: stop before the switch, the new instance on a preview port.
+    public var preview: Bool
     public var project: ProjectSource
 
     public init(
         services: [String], force: Bool = false, noWait: Bool = false, environment: [String: String] = [:],
-        source: DeploymentSource = .deploy, removeOrphans: Bool = false, project: ProjectSource
+        source: DeploymentSource = .deploy, removeOrphans: Bool = false, preview: Bool = false, project: ProjectSource
     ) {
+        self.preview = preview
         self.services = services
         self.force = force
         self.noWait = noWait

@@ -8,7 +8,7 @@ struct DeploymentRun: Sendable {
     let source: DeploymentSource
     private(set) var machine = DeploymentMachine()
     private let journal: (any DeploymentJournal)?
-    private let progress: @Sendable (DeployProgress) -> Void
+    private var progress: @Sendable (DeployProgress) -> Void
     private let began = ContinuousClock.now
 
     init(
@@ -23,6 +23,11 @@ struct DeploymentRun: Sendable {
     }
 
     var elapsed: Duration { .now - began }
+
+    /// A later command (`promote`, `abort`) takes over the deployment's progress.
+    mutating func report(to progress: @escaping @Sendable (DeployProgress) -> Void) {
+        self.progress = progress
+    }
 
     /// Takes the machine one step and records the new status.
     mutating func handle(_ event: DeploymentMachine.Event, reason: String? = nil) {

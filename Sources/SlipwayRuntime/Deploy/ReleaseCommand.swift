@@ -16,6 +16,8 @@ struct ReleaseCommand: Sendable {
 
     let command: CommandLine
     let service: Service
+    /// Runs the command through `__exec-tied`, so it ends with the supervisor.
+    let shimExecutable: String
 
     func run(environment: [String: String]) async -> Outcome {
         let arguments: [String] = switch command {
@@ -28,7 +30,9 @@ struct ReleaseCommand: Sendable {
             return Outcome(failure: "cannot run: \(arguments.first ?? "an empty command"): not found", summary: "", output: [])
         }
         let probe = ProbeCommand(
-            executable: executable, arguments: arguments, environment: environment, workingDirectory: service.workingDir)
+            executable: shimExecutable,
+            arguments: TiedExec.command(shimExecutable: shimExecutable, program: executable, arguments: arguments),
+            environment: environment, workingDirectory: service.workingDir)
         let cancellation = ProbeCancellation()
         let began = ContinuousClock.now
         let outcome = await DedicatedThread.run { ProbeProcess.run(probe, timeout: Self.timeout, cancellation: cancellation) }

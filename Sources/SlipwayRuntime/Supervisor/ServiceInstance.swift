@@ -366,6 +366,7 @@ actor ServiceInstance {
         do {
             guard var plan = try HealthCheckPlan(service: service, primaryPort: primary) else { return nil }
             plan.check = context.names.wrap(plan.check, of: service.name, shimExecutable: context.shimExecutable)
+            plan.check = TiedExec.wrap(plan.check, shimExecutable: context.shimExecutable)
             return plan
         } catch {
             throw UpError.cannotStart(service: service.name, reason: "\(error)")

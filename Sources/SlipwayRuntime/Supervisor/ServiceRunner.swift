@@ -34,6 +34,8 @@ actor ServiceRunner {
     private var monitor: Task<Void, Never>?
     /// The definition that served before the last switch: what an automatic rollback restores.
     private var previousService: Service?
+    /// A deploy stopped before its switch by `--preview`.
+    private var preview: PreviewedDeploy?
     /// The last lines of the new instance of the last failed deploy.
     private var lastFailedLines: [String] = []
 
@@ -72,6 +74,7 @@ actor ServiceRunner {
     func stop(timeout: Duration? = nil) async {
         halted = true
         changed()
+        await discardPreview(because: "the service was stopped")
         // The version that served until now is the one the log calls active.
         await finishMonitorEarly()
         endKept()
@@ -194,15 +197,110 @@ actor ServiceRunner {
     /// changes nothing: the new instance is stopped and the old one never
     /// stopped serving.
     func deploy(
-        _ next: Service, source: DeploymentSource, progress: @escaping @Sendable (DeployProgress) -> Void
+        _ next: Service, source: DeploymentSource, preview wanted: Bool = false,
+        progress: @escaping @Sendable (DeployProgress) -> Void
     ) async -> DeployReport.Entry {
         await exclusively {
             await finishMonitorEarly()
+            await discardPreview(because: "a newer deploy replaced it")
             let run = DeploymentRun(
                 snapshot: DeploymentSnapshot(next), source: source, previous: deployment?.id, journal: context.journal,
                 progress: progress)
+            if wanted { return await beginPreview(of: next, run: run) }
             return await replace(with: next, plan: DeployPlan(service: next), run: run)
         }
+    }
+
+    // MARK: - Preview
+
+    /// `deploy --preview`: green is started and checked as in a deploy, then
+    /// answers on a preview port of its own while blue keeps the traffic.
+    private func beginPreview(of next: Service, run initial: DeploymentRun) async -> DeployReport.Entry {
+        var run = initial
+        let plan = DeployPlan(service: next)
+        guard let blue = current, await blue.isLive, plan.strategy == .blueGreen, let target = next.containerPorts.first else {
+            let reason = await fail(&run, reason: "a preview needs the service running, with ports and deployed blue-green", green: nil)
+            return DeployReport.Entry(service: name, outcome: .failed, deploymentID: run.id, reason: reason)
+        }
+        guard next.containerPorts == service.containerPorts else {
+            let reason = await fail(&run, reason: "its container ports changed; run `slipway down` and `up` to change them", green: nil)
+            return DeployReport.Entry(service: name, outcome: .failed, deploymentID: run.id, reason: reason)
+        }
+        let green = makeInstance(next)
+        if let failure = await prepare(green, plan: plan, run: &run) {
+            return DeployReport.Entry(service: name, outcome: .failed, deploymentID: run.id, reason: failure, lastLines: lastFailedLines)
+        }
+        run.handle(.healthy)
+        run.step(.healthy, instance: green.id)
+        let address: String
+        do {
+            address = try await openPreview(of: green, target: target)
+        } catch {
+            let reason = await fail(&run, reason: "the preview port could not be opened: \(error)", green: green)
+            return DeployReport.Entry(service: name, outcome: .failed, deploymentID: run.id, reason: reason)
+        }
+        run.step(.previewing, instance: green.id, "on \(address)")
+        preview = PreviewedDeploy(green: green, blue: blue, next: next, plan: plan, run: run, address: address)
+        return DeployReport.Entry(service: name, outcome: .previewing, deploymentID: run.id, previewAddress: address)
+    }
+
+    /// A listener on a free loopback port, in the mode of the service's own, routed to green alone.
+    private func openPreview(of green: ServiceInstance, target: Int) async throws -> String {
+        var mode = ProxyMode.tcp
+        if let own = context.endpoints.listeners[name]?[target]?.first, let listener = await context.proxy.listener(for: own) {
+            mode = listener.mode
+        }
+        let key = PreviewedDeploy.listenerKey(service: name, target: target)
+        let listener = try await context.proxy.addListener(ListenerConfig(key: key, port: 0, mode: mode, serviceName: name))
+        do {
+            guard let port = await green.privatePorts[target] else { throw PreviewedDeploy.NoPrivatePort(target: target) }
+            _ = try await context.proxy.setUpstream(Upstream(instance: green.id, port: port), for: key)
+        } catch {
+            await context.proxy.removeListener(key)
+            throw error
+        }
+        return "127.0.0.1:\(listener.boundPort)"
+    }
+
+    /// `slipway promote`: the previewed green takes the traffic, as a deploy's switch.
+    func promote(progress: @escaping @Sendable (DeployProgress) -> Void) async -> DeployReport.Entry {
+        await exclusively {
+            guard var previewed = preview else {
+                return DeployReport.Entry(service: name, outcome: .failed, reason: "\(name) has no deploy waiting in preview")
+            }
+            preview = nil
+            await context.proxy.removeListener(previewed.listenerKey)
+            previewed.run.report(to: progress)
+            guard await previewed.green.isLive, await previewed.blue.isLive else {
+                let reason = await fail(&previewed.run, reason: "the previewed instance or the serving one ended", green: previewed.green)
+                return DeployReport.Entry(service: name, outcome: .failed, deploymentID: previewed.run.id, reason: reason)
+            }
+            await switchTraffic(
+                from: previewed.blue, to: previewed.green, next: previewed.next, plan: previewed.plan,
+                keep: previewed.plan.keepPrevious, run: &previewed.run, stopTimeout: nil)
+            previewed.run.step(.live, instance: previewed.green.id)
+            beginMonitor(previewed.run, plan: previewed.plan)
+            return DeployReport.Entry(service: name, outcome: .deployed, deploymentID: previewed.run.id)
+        }
+    }
+
+    /// `slipway abort`: the previewed green is stopped; blue never stopped serving.
+    func abort(progress: @escaping @Sendable (DeployProgress) -> Void) async -> DeployReport.Entry {
+        await exclusively {
+            guard let id = preview?.run.id else {
+                return DeployReport.Entry(service: name, outcome: .failed, reason: "\(name) has no deploy waiting in preview")
+            }
+            await discardPreview(because: "aborted by `slipway abort`", progress: progress)
+            return DeployReport.Entry(service: name, outcome: .aborted, deploymentID: id)
+        }
+    }
+
+    private func discardPreview(because reason: String, progress: (@Sendable (DeployProgress) -> Void)? = nil) async {
+        guard var previewed = preview else { return }
+        preview = nil
+        await context.proxy.removeListener(previewed.listenerKey)
+        if let progress { previewed.run.report(to: progress) }
+        _ = await fail(&previewed.run, reason: reason, green: previewed.green)
     }
 
     /// The deployment serving now (or the last one begun), as the log numbers it.
@@ -262,6 +360,16 @@ actor ServiceRunner {
         if let failure = await prepare(green, plan: plan, run: &run) { return failure }
         run.handle(.healthy)
         run.step(.healthy, instance: green.id)
+        await switchTraffic(from: blue, to: green, next: next, plan: plan, keep: keep, run: &run, stopTimeout: stopTimeout)
+        return nil
+    }
+
+    /// Moves every listener of the service to green, drains blue and keeps
+    /// it warm for `keep` (or stops it).
+    private func switchTraffic(
+        from blue: ServiceInstance, to green: ServiceInstance, next: Service, plan: DeployPlan, keep: Duration,
+        run: inout DeploymentRun, stopTimeout: Duration?
+    ) async {
         let switchBegan = ContinuousClock.now
         serving = green
         current = green
@@ -279,7 +387,6 @@ actor ServiceRunner {
         case let .timedOut(closed): run.step(.drained, instance: blue.id, "drain timed out; closed \(closed) connections")
         }
         await retire(blue, keep: keep, run: run, stopTimeout: stopTimeout)
-        return nil
     }
 
     private func replaceStartFirst(
@@ -336,7 +443,7 @@ actor ServiceRunner {
         if let release = plan.release {
             run.handle(.releaseStarted)
             run.step(.releasing, instance: green.id)
-            let outcome = await ReleaseCommand(command: release, service: green.service).run(environment: await green.environment)
+            let outcome = await ReleaseCommand(command: release, service: green.service, shimExecutable: context.shimExecutable).run(environment: await green.environment)
             if let failure = outcome.failure {
                 run.note(.release, failure)
                 return await fail(&run, reason: "its release command \(failure)", green: green, lastLines: outcome.output)
@@ -424,7 +531,10 @@ actor ServiceRunner {
     /// The previous instance kept warm, when it runs `definition` and never
     /// crashed: a rollback to it needs no new process.
     private func takeKept(runningAs definition: Service) async -> ServiceInstance? {
-        guard let kept, kept.instance.service == definition, await kept.instance.isLive,
+        // Compared as the log does, by snapshot: a definition read back from
+        // the log need not equal the running one field for field.
+        guard let kept, DeploymentSnapshot(kept.instance.service).hash == DeploymentSnapshot(definition).hash,
+              await kept.instance.isLive,
               await kept.instance.facts.lastExit == nil
         else { return nil }
         kept.expiry.cancel()

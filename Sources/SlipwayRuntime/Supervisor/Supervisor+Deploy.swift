@@ -13,6 +13,9 @@ extension Supervisor {
         guard !stopping else { throw ControlFailure(kind: .failed, message: "project \(project) is stopping") }
         let loaded = try load(request)
         let names = request.services.isEmpty ? loaded.services.keys.sorted() : request.services
+        if request.preview, names.count != 1 || runners[names[0]] == nil {
+            throw ControlFailure(kind: .invalidRequest, message: "--preview takes exactly one running service")
+        }
         for name in names where loaded.services[name] == nil { throw ControlFailure.noSuchService(name) }
         var entries: [DeployReport.Entry] = []
         var changed: [Service] = []
@@ -29,20 +32,35 @@ extension Supervisor {
         if request.source == .up { entries += await orphans(of: loaded, remove: request.removeOrphans, progress: progress) }
         let ordered = dependencyOrder(changed.map(\.name), among: changed)
         if request.noWait {
-            Task { _ = await self.deploy(ordered, source: request.source, progress: { _ in }) }
+            Task { _ = await self.deploy(ordered, source: request.source, preview: request.preview, progress: { _ in }) }
             return DeployReport(entries: entries + ordered.map { DeployReport.Entry(service: $0.name, outcome: .begun) })
         }
-        return DeployReport(entries: entries + (await deploy(ordered, source: request.source, progress: progress)))
+        return DeployReport(
+            entries: entries + (await deploy(ordered, source: request.source, preview: request.preview, progress: progress)))
+    }
+
+    /// `slipway promote SERVICE`: the deploy waiting in preview switches.
+    public func promote(service: String, progress: @escaping @Sendable (DeployProgress) -> Void) async throws -> DeployReport {
+        guard let runner = runners[service] else { throw ControlFailure.noSuchService(service) }
+        let entry = await runner.promote(progress: progress)
+        if entry.outcome == .deployed { services[service] = await runner.service }
+        return DeployReport(entries: [entry])
+    }
+
+    /// `slipway abort SERVICE`: the deploy waiting in preview is discarded.
+    public func abort(service: String, progress: @escaping @Sendable (DeployProgress) -> Void) async throws -> DeployReport {
+        guard let runner = runners[service] else { throw ControlFailure.noSuchService(service) }
+        return DeployReport(entries: [await runner.abort(progress: progress)])
     }
 
     private func deploy(
-        _ services: [Service], source: DeploymentSource, progress: @escaping @Sendable (DeployProgress) -> Void
+        _ services: [Service], source: DeploymentSource, preview: Bool, progress: @escaping @Sendable (DeployProgress) -> Void
     ) async -> [DeployReport.Entry] {
         var entries: [DeployReport.Entry] = []
         for service in services {
             guard !stopping else { break }
             if let runner = runners[service.name] {
-                let entry = await runner.deploy(service, source: source, progress: progress)
+                let entry = await runner.deploy(service, source: source, preview: preview, progress: progress)
                 if entry.outcome == .deployed { self.services[service.name] = service }
                 entries.append(entry)
             } else {

@@ -9,7 +9,7 @@ import SlipwayStore
 public actor Supervisor {
     /// Every service's progress, for the CLI to render.
     public nonisolated let events: AsyncStream<ServiceEvent>
-    private let continuation: AsyncStream<ServiceEvent>.Continuation
+    let continuation: AsyncStream<ServiceEvent>.Continuation
     private let configuration: SupervisorConfiguration
     nonisolated let proxy = ReverseProxy(eventLoopGroup: MultiThreadedEventLoopGroup.singleton)
     var runners: [String: ServiceRunner] = [:]
@@ -43,7 +43,7 @@ public actor Supervisor {
     /// conditions. Throws (having started nothing further) when a required
     /// dependency fails; the caller then stops what did start with `stop()`.
     public func up() async throws(UpError) {
-        let selection = try selectedServices()
+        var selection = try selectedServices()
         try Self.checkHealthPlans(selection)
         let state = configuration.stateDirectory
         try StateDirectoryReach.check(state, services: selection)
@@ -58,6 +58,13 @@ public actor Supervisor {
                     service: service, kind: .warning("ended what an earlier supervisor left running"), elapsed: .zero))
             }
         }
+        let (journal, interrupted) = try openDeploymentLog(state)
+        var recoveryNotes: [String: [String]] = [:]
+        selection = selection.map { service in
+            let (restored, note) = restoreLastActive(service, interrupted: interrupted, log: journal.log)
+            if let note { recoveryNotes[service.name] = [note] }
+            return restored
+        }
         let addresses = ServiceAddresses.assign(project: configuration.project.name, services: selection)
         let endpoints = try await ServiceEndpoints.open(for: selection, proxy: proxy, addresses: addresses)
         let (names, nameNotes) = try await prepareNames(selection, addresses: addresses, endpoints: endpoints, state: state)
@@ -67,7 +74,7 @@ public actor Supervisor {
             baseEnvironment: configuration.environment,
             instanceRestarted: { name in Task { await self.dependencyRestarted(name) } },
             statusChanged: { Task { await self.statusChanged() } },
-            journal: try openDeploymentLog(state))
+            journal: journal)
         context.names = names
         // A stop that came while the listeners were opening found no runner to stop.
         guard !stopping else { return }
@@ -76,7 +83,7 @@ public actor Supervisor {
         self.addresses = endpoints.addresses
         self.context = context
         createRunners(selection, context: context)
-        for (service, lines) in nameNotes {
+        for (service, lines) in nameNotes.merging(recoveryNotes, uniquingKeysWith: +) {
             for line in lines { await runners[service]?.warn(line) }
         }
         try await bringUp()
@@ -199,26 +206,29 @@ public actor Supervisor {
         return selected.values.sorted { $0.name < $1.name }
     }
 
-    /// The project's deployment log; deployments an earlier supervisor left
-    /// unfinished are marked `interrupted` first. A log that cannot be
-    /// opened (corrupt, unwritable) stops `up` with its reason.
-    private func openDeploymentLog(_ state: StateDirectory) throws(UpError) -> LoggedDeployments {
+    /// The project's deployment log, and the deployments an earlier
+    /// supervisor left unfinished, marked `interrupted` first. A log that
+    /// cannot be opened (corrupt, unwritable) stops `up` with its reason.
+    private func openDeploymentLog(_ state: StateDirectory) throws(UpError) -> (LoggedDeployments, [Deployment]) {
         let log: DeploymentLog
+        let interrupted: [Deployment]
         do {
             log = try DeploymentLog(path: state.path + "/" + DeploymentLog.fileName)
-            for deployment in try log.markUnfinishedInterrupted() {
-                continuation.yield(ServiceEvent(
-                    service: deployment.service,
-                    kind: .warning("deployment \(deployment.id) was interrupted when an earlier supervisor ended"),
-                    elapsed: .zero))
-            }
+            interrupted = try log.markUnfinishedInterrupted()
         } catch {
             throw UpError.stateDirectory("\(error)")
         }
+        for deployment in interrupted {
+            continuation.yield(ServiceEvent(
+                service: deployment.service,
+                kind: .warning("deployment \(deployment.id) was interrupted when an earlier supervisor ended"),
+                elapsed: .zero))
+        }
         let events = continuation
-        return LoggedDeployments(log: log) { service, message in
+        let journal = LoggedDeployments(log: log) { service, message in
             events.yield(ServiceEvent(service: service, kind: .warning(message), elapsed: .zero))
         }
+        return (journal, interrupted)
     }
 
     /// A health check that cannot be planned (`health_path` without a port)

@@ -22,6 +22,10 @@ struct DeployProgressPrinter: Sendable {
 
     /// Throws `DeployFailed` after printing when a deploy failed.
     func finish(_ report: DeployReport) throws(DeployFailed) {
+        for entry in report.entries where entry.outcome == .previewing {
+            terminal.write(line: "  \(entry.service): the new version answers on \(entry.previewAddress ?? "?"); "
+                + "`slipway promote \(entry.service)` switches traffic to it, `slipway abort \(entry.service)` discards it")
+        }
         for entry in report.failed {
             terminal.write(line: TerminalStyle.red.apply("✘", enabled: terminal.colours) + " \(entry.service)  Deploy failed: \(entry.reason)")
             if let id = entry.deploymentID { terminal.write(line: "  deployment \(id); the previous version still serves") }

@@ -1,0 +1,72 @@
+import ArgumentParser
+import Foundation
+
+/// `slipway-bench rollback`: under wrk's keep-alive load, a new version goes
+/// live and is killed (SIGKILL) inside its monitor window, `--runs` times;
+/// the time from the kill to the old version answering a fresh request, and
+/// the requests that failed. Beside it, nginx in front of the same two
+/// versions with the old one as a `backup` upstream (nginx's own failover).
+struct RollbackBenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rollback",
+        abstract: "Crash-to-restore time and failed requests of automatic rollbacks under load, beside nginx's backup upstream."
+    )
+
+    @Option(help: "Crashes per side.")
+    var runs = 10
+
+    @Option(help: "wrk connections (keep-alive).")
+    var connections = 64
+
+    @Option(help: "The slipway binary, spawned as each instance's shim (default: the one next to slipway-bench).")
+    var slipway: String?
+
+    func validate() throws {
+        for tool in ["wrk", "nginx"] where ToolPath.find(tool) == nil {
+            throw ValidationError("\(tool) not found; install it with apt-get install -y nginx wrk")
+        }
+        guard runs > 0, connections > 0 else { throw ValidationError("--runs and --connections must be positive") }
+    }
+
+    func run() async throws {
+        let directory = NSTemporaryDirectory() + "slipway-rollback-bench-\(getpid())"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let server = BringUpBenchCommand.ownExecutable()
+        for side in ["slipway", "nginx"] {
+            try FileManager.default.createDirectory(atPath: directory + "/" + side, withIntermediateDirectories: true)
+        }
+        let slipwayResult = try await SlipwayRollbackBench(
+            directory: directory + "/slipway", server: server, slipway: slipway ?? SupervisorRSSBenchCommand.siblingSlipway(),
+            runs: runs, connections: connections
+        ).run()
+        let nginxResult = try NginxRollbackBench(
+            directory: directory + "/nginx", server: server, nginx: ToolPath.find("nginx")!, runs: runs, connections: connections
+        ).run()
+        print(RollbackBenchReport(runs: runs, results: [slipwayResult, nginxResult]).text)
+    }
+}
+
+struct RollbackBenchReport {
+    let runs: Int
+    let results: [DeployBenchResult]
+
+    var text: String {
+        var lines = [
+            "rollback: \(runs) crashes per side (SIGKILL of the new version while it serves), under \(results.first?.load ?? "wrk")",
+            "restore = kill -> first fresh request answered by the old version (detect + restore)",
+            "",
+            "side                        requests    failed  restore p50  restore p99",
+        ]
+        for result in results {
+            lines.append(
+                result.name.padding(toLength: 26, withPad: " ", startingAt: 0)
+                    + String(format: "%11d %9d %9.2f ms %9.2f ms", result.requests, result.failed,
+                             DeployBenchReport.milliseconds(DeployBenchReport.percentile(result.switches, 50)),
+                             DeployBenchReport.milliseconds(DeployBenchReport.percentile(result.switches, 99))))
+            for problem in result.problems { lines.append("    wrk: \(problem)") }
+        }
+        lines.append("goal: 0 failed requests")
+        return lines.joined(separator: "\n")
+    }
+}
