@@ -25,7 +25,7 @@ public enum ProjectError: Error, Equatable, CustomStringConvertible {
     /// `down()` was called already.
     case projectDown(String)
     /// `down()` stopped everything, yet a process of the project still ran at its deadline.
-    case processesLeft(project: String)
+    case processesLeft(project: String, after: Duration)
 
     public var description: String {
         switch self {
@@ -55,8 +55,8 @@ public enum ProjectError: Error, Equatable, CustomStringConvertible {
             }.joined(separator: "\n")
         case .projectDown(let project):
             "project \(project) is down"
-        case .processesLeft(let project):
-            "project \(project): processes still ran after down had stopped everything"
+        case .processesLeft(let project, let after):
+            "project \(project): a process still ran \(after) after down had stopped everything"
         }
     }
 

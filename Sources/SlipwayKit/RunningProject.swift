@@ -19,7 +19,8 @@ public actor RunningProject {
     private let ownsStateDirectory: Bool
     /// Drains the supervisor's progress events, which nothing here renders.
     private let events: Task<Void, Never>
-    private var isDown = false
+    /// Set by the first `down()`; every later call awaits it.
+    private var teardown: Task<Bool, Never>?
 
     private init(project: Project, source: ProjectSource, supervisor: Supervisor, state: StateDirectory, owned: Bool) {
         name = project.name
@@ -124,27 +125,37 @@ public actor RunningProject {
 
     /// `slipway down`: stops every service (dependents first), closes every
     /// published port, and returns once every process of the project is
-    /// gone; a temporary state directory is removed. Calling it again does
-    /// nothing. It runs to its end even in a cancelled task.
+    /// gone; a temporary state directory is removed. It runs to its end even
+    /// in a cancelled task. A later call waits for the same teardown.
     public func down() async throws(ProjectError) {
-        guard !isDown else { return }
-        isDown = true
+        let teardown = self.teardown ?? tearDown()
+        self.teardown = teardown
+        guard await teardown.value else { throw .processesLeft(project: name, after: Self.shutdownDeadline) }
+    }
+
+    /// How long `down` waits for the last process to end after the stop.
+    static let shutdownDeadline = Duration.seconds(60)
+
+    /// Unstructured, so a cancelled test does not cut the stop short;
+    /// true once nothing of the project runs any more.
+    private func tearDown() -> Task<Bool, Never> {
         let supervisor = supervisor
         let endpoint = ControlEndpoint(project: name, stateDirectory: StateDirectory(path: stateDirectory))
-        // Unstructured, so a cancelled test does not cut the stop short.
-        let gone = await Task {
+        let events = events
+        let owned = ownsStateDirectory ? stateDirectory : nil
+        return Task {
             let processes = ShutdownWait(endpoint: endpoint)
             _ = try? await supervisor.down(timeout: nil)
             await supervisor.stop()
-            return await processes.wait(timeout: .seconds(60))
-        }.value
-        await events.value
-        if ownsStateDirectory { try? FileManager.default.removeItem(atPath: stateDirectory) }
-        if !gone { throw .processesLeft(project: name) }
+            let gone = await processes.wait(timeout: Self.shutdownDeadline)
+            await events.value
+            if let owned { try? FileManager.default.removeItem(atPath: owned) }
+            return gone
+        }
     }
 
     private func checkUp() throws(ProjectError) {
-        if isDown { throw .projectDown(name) }
+        if teardown != nil { throw .projectDown(name) }
     }
 
     private func lastLines(of service: String) -> [String] {

@@ -50,6 +50,33 @@ struct RunningProjectTests {
         #expect(!FileManager.default.fileExists(atPath: run.state), "the temporary state directory is removed")
     }
 
+    @Test func aCancelledTestStillTakesItsProjectDown() async throws {
+        let directory = try ProjectDirectory(Self.stack)
+        defer { directory.remove() }
+        let options = ProjectOptions(
+            files: [directory.composeFile], projectName: ProjectDirectory.uniqueName("kit"), environment: directory.environment)
+        let (healthy, announce) = AsyncStream.makeStream(of: [Int32].self)
+        let test = Task {
+            defer { announce.finish() }
+            try await withProject(options) { project in
+                try await project.waitUntilHealthy(within: .seconds(120))
+                announce.yield(directory.markedProcesses())
+                try await Task.sleep(for: .seconds(3600))
+            }
+        }
+        var running: [Int32] = []
+        for await processes in healthy {
+            running = processes
+            break
+        }
+        test.cancel()
+        let outcome = await test.result
+
+        #expect(!running.isEmpty)
+        #expect(throws: CancellationError.self) { try outcome.get() }
+        #expect(directory.markedProcesses().isEmpty, "\(directory.markedProcesses())")
+    }
+
     @Test func addressesAreTheEphemeralPortsTheProxyBoundAndAMissingOneIsNamed() async throws {
         let directory = try ProjectDirectory(Self.stack)
         defer { directory.remove() }
