@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "SlipwayProxy", targets: ["SlipwayProxy"]),
         .library(name: "SlipwayRuntime", targets: ["SlipwayRuntime"]),
         .library(name: "SlipwayStore", targets: ["SlipwayStore"]),
+        .library(name: "SlipwayKit", targets: ["SlipwayKit"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -45,6 +46,8 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
+        // A project as a Swift test's fixture: the supervisor in the test process (docs/testing.md).
+        .target(name: "SlipwayKit", dependencies: ["ComposeKit", "SlipwayRuntime"]),
         .executableTarget(
             name: "slipway",
             dependencies: [
@@ -90,6 +93,7 @@ let package = Package(
         .testTarget(name: "SlipwayRuntimeTests", dependencies: ["SlipwayRuntime", "SlipwayStore", "ComposeKit", "SlipwayTestSupport"]),
         .testTarget(name: "SlipwayStoreTests", dependencies: ["SlipwayStore", "CSQLite"]),
         .testTarget(name: "SlipwayCLIRenderingTests", dependencies: ["SlipwayCLIRendering", "SlipwayRuntime"]),
+        .testTarget(name: "SlipwayKitTests", dependencies: ["SlipwayKit", "SlipwayRuntime", "SlipwayTestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["ComposeKit", "SlipwayStore", "SlipwayTestSupport"]),
     ],
     swiftLanguageModes: [.v6]

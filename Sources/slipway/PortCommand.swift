@@ -33,14 +33,11 @@ struct PortCommand: AsyncParsableCommand {
 
     func run() async throws {
         let snapshot = try await global.controlClient().status(services: [service])
-        let publisher = snapshot.instances.flatMap(\.publishers).first {
-            $0.targetPort == privatePort && $0.protocol == portProtocol.rawValue && $0.publishedPort != 0
-        }
-        guard let publisher else {
+        guard let publisher = snapshot.published(service: service, port: privatePort, protocol: portProtocol.rawValue) else {
             throw PortNotPublished(
                 message: "no port \(privatePort)/\(portProtocol.rawValue) is published for service \(service)")
         }
-        print(PublishedAddress.text(publisher))
+        print(publisher.address)
     }
 }
 

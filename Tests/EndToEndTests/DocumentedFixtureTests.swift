@@ -1,61 +1,52 @@
 import Foundation
 import Glibc
+import SlipwayTestSupport
 import Testing
 
-/// The pytest fixture of docs/testing.md, run as the page prints it against
-/// the page's compose file: with plain python3 always, with pytest when it
-/// is installed.
-@Suite("docs/testing.md fixture")
+/// The pytest fixture docs/testing.md prints, docs/examples/test_stack.py,
+/// run by pytest as a user would run it, against docs/examples/compose.yaml
+/// and this build's slipway.
+@Suite("docs/testing.md pytest fixture")
 struct DocumentedFixtureTests {
-    static let page = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("docs/testing.md").path
+    static let examples = DocumentedFile.repository + "/docs/examples"
 
-    static var pytestInstalled: Bool {
-        (try? run(["python3", "-c", "import pytest"], in: "/tmp", environment: [:]))?.status == 0
+    /// The first Python that imports pytest: the one on `PATH`, then Debian's
+    /// (`python3-pytest`, which .ci/run installs).
+    static let pythonWithPytest: String? = ["python3", "/usr/bin/python3"].first { python in
+        (try? run([python, "-c", "import pytest"], in: "/tmp", environment: [:]))?.status == 0
     }
 
-    @Test func theExampleRunsWithPlainPython() async throws {
-        try await withExample { stack, environment in
-            let result = try Self.run(["python3", "test_stack.py"], in: stack.directory, environment: environment)
-            #expect(result.status == 0, "\(result.output)")
-            #expect(result.output.contains("passed"), "\(result.output)")
+    @Test func thePageShowsTheFixtureAndItsComposeFileAsTheyAre() throws {
+        for (file, language) in [("docs/examples/test_stack.py", "python"), ("docs/examples/compose.yaml", "yaml")] {
+            let shown = try DocumentedFile.shown(file, language: language, on: "docs/testing.md")
+            #expect(shown == (try DocumentedFile.contents(file)), "docs/testing.md shows \(file) as it is")
         }
     }
 
-    @Test(.enabled(if: pytestInstalled, "pytest is not installed"))
-    func theExampleRunsAsAPytestFixture() async throws {
-        try await withExample { stack, environment in
-            let result = try Self.run(["python3", "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_stack.py"], in: stack.directory, environment: environment)
-            #expect(result.status == 0, "\(result.output)")
-            #expect(result.output.contains("1 passed"), "\(result.output)")
+    /// Afterwards no process of the run may be left: the fixture's `down` ended them.
+    @Test(.enabled(if: pythonWithPytest != nil, "pytest is not installed (Debian: python3-pytest)"))
+    func theFixtureRunsUnderPytest() async throws {
+        let python = try #require(Self.pythonWithPytest)
+        let stack = try TestStack(composeFile: Self.examples + "/compose.yaml")
+        let environment = [
+            "SLIPWAY": TestStack.slipwayBinary, "XDG_STATE_HOME": stack.directory + "/xdg", "SLIPWAY_E2E_RUN": stack.runID,
+            // Nothing written into the checkout: no __pycache__ (and no .pytest_cache, below).
+            "PYTHONDONTWRITEBYTECODE": "1",
+        ]
+        let result: (status: Int32, output: String)
+        do {
+            result = try Self.run(
+                [python, "-m", "pytest", "-q", "-p", "no:cacheprovider", Self.examples + "/test_stack.py"],
+                in: stack.directory, environment: environment)
+        } catch {
+            await stack.killLeftovers()
+            throw error
         }
-    }
-
-    /// The page's yaml and python blocks written next to each other, run
-    /// with this build's slipway and a state directory of the stack's own;
-    /// afterwards no process of the run may be left.
-    private func withExample(_ body: (TestStack, [String: String]) async throws -> Void) async throws {
-        let page = try String(contentsOfFile: Self.page, encoding: .utf8)
-        let compose = try #require(Self.block("yaml", after: "`compose.yaml`:", in: page), "docs/testing.md shows compose.yaml")
-        let script = try #require(Self.block("python", after: "`test_stack.py`:", in: page), "docs/testing.md shows test_stack.py")
-        try await withStack(compose) { stack in
-            try script.write(toFile: stack.directory + "/test_stack.py", atomically: true, encoding: .utf8)
-            let environment = [
-                "SLIPWAY": TestStack.slipwayBinary, "XDG_STATE_HOME": stack.directory + "/xdg",
-                "SLIPWAY_E2E_RUN": stack.runID,
-            ]
-            try await body(stack, environment)
-            #expect(stack.processes().isEmpty, "the fixture's down left nothing running")
-        }
-    }
-
-    /// The fenced block of `language` right after the line `title`.
-    static func block(_ language: String, after title: String, in page: String) -> String? {
-        guard let open = page.range(of: "\(title)\n\n```\(language)\n"),
-              let close = page.range(of: "\n```", range: open.upperBound..<page.endIndex)
-        else { return nil }
-        return String(page[open.upperBound..<close.lowerBound]) + "\n"
+        let left = stack.processes()
+        await stack.killLeftovers()
+        #expect(result.status == 0, "\(result.output)")
+        #expect(result.output.contains("1 passed"), "\(result.output)")
+        #expect(left.isEmpty, "the fixture's down left nothing running")
     }
 
     private static func run(_ arguments: [String], in directory: String, environment extra: [String: String]) throws -> (status: Int32, output: String) {

@@ -16,4 +16,11 @@ public struct PortPublisher: Sendable, Codable, Equatable {
         self.publishedPort = publishedPort
         self.protocol = `protocol`
     }
+
+    /// Where a client dials the port: `127.0.0.1:41234`, `[::1]:41234`, as
+    /// `docker compose port` prints it.
+    public var address: String {
+        let host = url.contains(":") ? "[\(url)]" : url
+        return "\(host):\(publishedPort)"
+    }
 }

@@ -20,4 +20,12 @@ public struct StatusSnapshot: Sendable, Codable, Equatable {
             (includeStopped || instance.state.isLive) && (services.isEmpty || services.contains(instance.service))
         }
     }
+
+    /// Where the service's container port is published (`slipway port`),
+    /// nil when it is only exposed or not a port of the service.
+    public func published(service: String, port: Int, protocol: String = "tcp") -> PortPublisher? {
+        instances.filter { $0.service == service }.flatMap(\.publishers).first {
+            $0.targetPort == port && $0.protocol == `protocol` && $0.publishedPort != 0
+        }
+    }
 }

@@ -26,7 +26,7 @@ struct UpReadyRecord: Encodable {
                 Name: instance.name, Service: instance.service, State: instance.state.rawValue,
                 Health: instance.health?.rawValue ?? "", ExitCode: instance.exitCode,
                 Addresses: Dictionary(
-                    published.map { (PublishedAddress.key($0), PublishedAddress.text($0)) }, uniquingKeysWith: { first, _ in first }))
+                    published.map { ("\($0.targetPort)/\($0.protocol)", $0.address) }, uniquingKeysWith: { first, _ in first }))
         }
     }
 
