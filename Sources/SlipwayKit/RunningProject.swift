@@ -123,6 +123,25 @@ public actor RunningProject {
         return report
     }
 
+    /// `slipway rollback SERVICE [--to ID]`: the service returns to an
+    /// earlier deployment (the last one before the serving version that went
+    /// live, or `deployment`) through the deploy path (docs/deploy.md).
+    /// Throws when it is refused or fails.
+    @discardableResult
+    public func rollback(
+        _ service: String, to deployment: Int64? = nil, progress: @escaping @Sendable (DeployProgress) -> Void = { _ in }
+    ) async throws(ProjectError) -> DeployReport {
+        try checkUp()
+        let report: DeployReport
+        do {
+            report = try await supervisor.rollback(RollbackRequest(service: service, to: deployment), progress: progress)
+        } catch {
+            throw .deployRefused("\(error)")
+        }
+        guard report.failed.isEmpty else { throw .deployFailed(report.failed) }
+        return report
+    }
+
     /// `slipway down`: stops every service (dependents first), closes every
     /// published port, and returns once every process of the project is
     /// gone; a temporary state directory is removed. It runs to its end even

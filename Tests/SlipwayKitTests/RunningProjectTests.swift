@@ -174,7 +174,7 @@ struct RunningProjectTests {
         #expect(directory.markedProcesses().isEmpty)
     }
 
-    @Test func aFailedDeployThrowsItsReasonAndTheOldVersionKeepsServing() async throws {
+    @Test func aFailedDeployThrowsItsReasonTheOldVersionKeepsServingAndARollbackReturnsToIt() async throws {
         let directory = try ProjectDirectory("""
             services:
               web:
@@ -204,6 +204,10 @@ struct RunningProjectTests {
             let deployed = try await project.deploy(["web"], environment: ["VERSION": "v2"])
             #expect(deployed.entries.map(\.outcome) == [.deployed])
             #expect(await body(at: address) == "v2")
+            let rolledBack = try await project.rollback("web")
+            #expect(rolledBack.entries.map(\.outcome) == [.deployed])
+            #expect(await body(at: address) == "v1")
+            await #expect(throws: ProjectError.self) { try await project.rollback("web", to: 999) }
         }
         #expect(directory.markedProcesses().isEmpty)
     }

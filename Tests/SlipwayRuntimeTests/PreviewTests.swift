@@ -1,6 +1,7 @@
 import ComposeKit
 import Foundation
 import SlipwayStore
+import SlipwayTestSupport
 import Testing
 @testable import SlipwayRuntime
 
