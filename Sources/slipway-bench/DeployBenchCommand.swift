@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import Glibc
 
 /// `slipway-bench deploy`: under wrk's keep-alive load through the proxy,
 /// deploys alternating two versions; failed requests and the time from the
@@ -15,36 +14,25 @@ struct DeployBenchCommand: AsyncParsableCommand {
     @Option(help: "Deploys per side, alternating two versions.")
     var deploys = 20
 
-    @Option(help: "wrk connections (keep-alive).")
-    var connections = 64
-
-    @Option(help: "The slipway binary, spawned as each instance's shim (default: the one next to slipway-bench).")
-    var slipway: String?
+    @OptionGroup var swap: SwapBenchOptions
 
     func validate() throws {
-        for tool in ["wrk", "nginx"] where ToolPath.find(tool) == nil {
-            throw ValidationError("\(tool) not found; install it with apt-get install -y nginx wrk")
-        }
-        guard deploys > 0, connections > 0 else { throw ValidationError("--deploys and --connections must be positive") }
+        guard deploys > 0 else { throw ValidationError("--deploys must be positive") }
     }
 
     func run() async throws {
-        let directory = NSTemporaryDirectory() + "slipway-deploy-bench-\(getpid())"
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let server = BringUpBenchCommand.ownExecutable()
-        for side in ["slipway", "nginx"] {
-            try FileManager.default.createDirectory(atPath: directory + "/" + side, withIntermediateDirectories: true)
+        try await swap.withWorkspace("deploy") { directory in
+            let server = BringUpBenchCommand.ownExecutable()
+            let slipwayResult = try await SlipwayDeployBench(
+                directory: directory + "/slipway", server: server, slipway: swap.slipwayExecutable,
+                deploys: deploys, connections: swap.connections
+            ).run()
+            let nginxResult = try NginxDeployBench(
+                directory: directory + "/nginx", server: server, nginx: ToolPath.find("nginx")!, deploys: deploys,
+                connections: swap.connections
+            ).run()
+            print(DeployBenchReport(deploys: deploys, results: [slipwayResult, nginxResult]).text)
         }
-        let slipwayResult = try await SlipwayDeployBench(
-            directory: directory + "/slipway", server: server, slipway: slipway ?? SupervisorRSSBenchCommand.siblingSlipway(),
-            deploys: deploys, connections: connections
-        ).run()
-        let nginxResult = try NginxDeployBench(
-            directory: directory + "/nginx", server: server, nginx: ToolPath.find("nginx")!, deploys: deploys,
-            connections: connections
-        ).run()
-        print(DeployBenchReport(deploys: deploys, results: [slipwayResult, nginxResult]).text)
     }
 }
 

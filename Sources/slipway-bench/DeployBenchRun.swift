@@ -40,28 +40,9 @@ struct SlipwayDeployBench {
     func run() async throws -> DeployBenchResult {
         let file = directory + "/compose.yaml"
         try compose("v0").write(toFile: file, atomically: true, encoding: .utf8)
-        let options = LoadOptions(files: [file], workingDirectory: directory)
-        let project = try ProjectLoader(options: options).load().project
-        let supervisor = Supervisor(configuration: SupervisorConfiguration(
-            project: project, stateDirectory: StateDirectory(path: directory + "/state"), shimExecutable: slipway,
-            terminal: nil, environment: ProcessInfo.processInfo.environment))
-        let drainEvents = Task { for await _ in supervisor.events {} }
-        defer { drainEvents.cancel() }
-        do {
-            try await supervisor.up()
-        } catch {
-            await supervisor.stop()
-            throw error
+        return try await BenchSupervisor.run(file: file, directory: directory, slipway: slipway) { supervisor, options in
+            try await swaps(supervisor, file: file, options: options)
         }
-        let result: DeployBenchResult
-        do {
-            result = try await swaps(supervisor, file: file, options: options)
-        } catch {
-            await supervisor.stop()
-            throw error
-        }
-        await supervisor.stop()
-        return result
     }
 
     private func swaps(_ supervisor: Supervisor, file: String, options: LoadOptions) async throws -> DeployBenchResult {

@@ -15,35 +15,25 @@ struct RollbackBenchCommand: AsyncParsableCommand {
     @Option(help: "Crashes per side.")
     var runs = 10
 
-    @Option(help: "wrk connections (keep-alive).")
-    var connections = 64
-
-    @Option(help: "The slipway binary, spawned as each instance's shim (default: the one next to slipway-bench).")
-    var slipway: String?
+    @OptionGroup var swap: SwapBenchOptions
 
     func validate() throws {
-        for tool in ["wrk", "nginx"] where ToolPath.find(tool) == nil {
-            throw ValidationError("\(tool) not found; install it with apt-get install -y nginx wrk")
-        }
-        guard runs > 0, connections > 0 else { throw ValidationError("--runs and --connections must be positive") }
+        guard runs > 0 else { throw ValidationError("--runs must be positive") }
     }
 
     func run() async throws {
-        let directory = NSTemporaryDirectory() + "slipway-rollback-bench-\(getpid())"
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let server = BringUpBenchCommand.ownExecutable()
-        for side in ["slipway", "nginx"] {
-            try FileManager.default.createDirectory(atPath: directory + "/" + side, withIntermediateDirectories: true)
+        try await swap.withWorkspace("rollback") { directory in
+            let server = BringUpBenchCommand.ownExecutable()
+            let slipwayResult = try await SlipwayRollbackBench(
+                directory: directory + "/slipway", server: server, slipway: swap.slipwayExecutable, runs: runs,
+                connections: swap.connections
+            ).run()
+            let nginxResult = try NginxRollbackBench(
+                directory: directory + "/nginx", server: server, nginx: ToolPath.find("nginx")!, runs: runs,
+                connections: swap.connections
+            ).run()
+            print(RollbackBenchReport(runs: runs, results: [slipwayResult, nginxResult]).text)
         }
-        let slipwayResult = try await SlipwayRollbackBench(
-            directory: directory + "/slipway", server: server, slipway: slipway ?? SupervisorRSSBenchCommand.siblingSlipway(),
-            runs: runs, connections: connections
-        ).run()
-        let nginxResult = try NginxRollbackBench(
-            directory: directory + "/nginx", server: server, nginx: ToolPath.find("nginx")!, runs: runs, connections: connections
-        ).run()
-        print(RollbackBenchReport(runs: runs, results: [slipwayResult, nginxResult]).text)
     }
 }
 

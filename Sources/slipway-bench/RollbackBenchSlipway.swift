@@ -28,20 +28,8 @@ struct SlipwayRollbackBench {
     func run() async throws -> DeployBenchResult {
         let file = directory + "/compose.yaml"
         try compose("v1").write(toFile: file, atomically: true, encoding: .utf8)
-        let options = LoadOptions(files: [file], workingDirectory: directory)
-        let supervisor = Supervisor(configuration: SupervisorConfiguration(
-            project: try ProjectLoader(options: options).load().project, stateDirectory: StateDirectory(path: directory + "/state"),
-            shimExecutable: slipway, terminal: nil, environment: ProcessInfo.processInfo.environment))
-        let drainEvents = Task { for await _ in supervisor.events {} }
-        defer { drainEvents.cancel() }
-        do {
-            try await supervisor.up()
-            let result = try await crashes(supervisor, file: file, options: options)
-            await supervisor.stop()
-            return result
-        } catch {
-            await supervisor.stop()
-            throw error
+        return try await BenchSupervisor.run(file: file, directory: directory, slipway: slipway) { supervisor, options in
+            try await crashes(supervisor, file: file, options: options)
         }
     }
 

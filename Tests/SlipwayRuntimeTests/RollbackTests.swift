@@ -40,6 +40,7 @@ struct RollbackTests {
         let restore = history.first.map { harness.events($0.id).map(\.detail) } ?? []
         let names = await harness.instances("web").map(\.name)
         let story = harness.story("web")
+        let (retried, _) = try await harness.deploy(["web"])
         await harness.finish()
 
         #expect(failure == nil)
@@ -53,6 +54,7 @@ struct RollbackTests {
         #expect(restore.contains { $0.contains("traffic back in") }, "\(restore)")
         #expect(after == "v1")
         #expect(names == ["deploytest-web-1"], "the warm previous instance serves again")
+        #expect(retried.entries.map(\.outcome) == [.deployed], "the files' version is not what runs after the rollback")
     }
 
     @Test func healthFailingInTheWindowRollsBackWithoutAFailedRequest() async throws {

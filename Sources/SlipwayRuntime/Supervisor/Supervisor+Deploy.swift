@@ -22,7 +22,8 @@ extension Supervisor {
         for name in names {
             var next = loaded.services[name]!
             for (key, value) in request.environment { next.environment[key] = value }
-            if let running = services[name], running == next, !request.force {
+            // The runner's own definition: an automatic rollback changes it without a request.
+            if let runner = runners[name], await runner.service == next, !request.force {
                 progress(DeployProgress(service: name, step: .upToDate, elapsedMilliseconds: 0))
                 entries.append(DeployReport.Entry(service: name, outcome: .upToDate))
             } else {
