@@ -1,4 +1,5 @@
 import Foundation
+import SlipwayTestSupport
 import Testing
 
 /// One finished run of the built `slipway` binary (it sits next to the test
@@ -22,19 +23,14 @@ struct ConfigRun {
         try Data().write(to: URL(fileURLWithPath: paths[0]))
         try Data().write(to: URL(fileURLWithPath: paths[1]))
 
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.binary)
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
         var inherited = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("COMPOSE_") }
         inherited.merge(environment) { $1 }
-        process.environment = inherited
-        process.standardOutput = FileHandle(forWritingAtPath: paths[0])
-        process.standardError = FileHandle(forWritingAtPath: paths[1])
-        process.standardInput = FileHandle(forReadingAtPath: paths[2])
-        try process.run()
-        try process.waitUntilExit(within: .seconds(90))
-        status = process.terminationStatus
+        let files = [open(paths[0], O_WRONLY | O_CLOEXEC), open(paths[1], O_WRONLY | O_CLOEXEC), open(paths[2], O_RDONLY | O_CLOEXEC)]
+        defer { files.filter { $0 >= 0 }.forEach { close($0) } }
+        let process = try ChildProcess(
+            Self.binary, arguments, environment: inherited, directory: directory, stdin: files[2], stdout: files[0],
+            stderr: files[1])
+        status = try process.waitUntilExit(within: .seconds(90))
         output = try String(contentsOfFile: paths[0], encoding: .utf8)
         errors = try String(contentsOfFile: paths[1], encoding: .utf8)
     }

@@ -1,4 +1,5 @@
 import Foundation
+import SlipwayTestSupport
 import Testing
 
 /// `slipway config` output validates against the official compose-spec JSON
@@ -65,17 +66,18 @@ struct ConfigSchemaTests {
     """
 
     private func validate(_ files: [String]) throws -> (status: Int32, report: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", ConfigSchema.validator, "--quiet"] + files
-        let report = FileManager.default.temporaryDirectory.appendingPathComponent("schema-\(UUID().uuidString).txt").path
-        try Data().write(to: URL(fileURLWithPath: report))
-        defer { try? FileManager.default.removeItem(atPath: report) }
-        process.standardOutput = FileHandle(forWritingAtPath: report)
-        process.standardError = process.standardOutput
-        try process.run()
-        try process.waitUntilExit(within: .seconds(90))
-        return (process.terminationStatus, try String(contentsOfFile: report, encoding: .utf8))
+        let report = try CapturedOutput()
+        let process: ChildProcess
+        do {
+            defer { report.childStarted() }
+            process = try ChildProcess(
+                "/usr/bin/env", ["python3", ConfigSchema.validator, "--quiet"] + files, stdout: report.writeEnd,
+                stderr: report.writeEnd)
+        }
+        let status = try process.waitUntilExit(within: .seconds(90))
+        let end = ContinuousClock.now + .seconds(5)
+        while !report.closed, ContinuousClock.now < end { usleep(5_000) }
+        return (status, report.text)
     }
 
     @Test(arguments: ["yaml", "json"])

@@ -1,4 +1,5 @@
 import Foundation
+import SlipwayTestSupport
 import Glibc
 import SlipwayStore
 import Synchronization
@@ -190,28 +191,31 @@ struct DeploymentsCommandTests {
     @Test func listingDoesNotWaitForAnotherProcessWriting() async throws {
         try await withStack(Self.compose) { stack in
             _ = try fill(stack)
-            let shell = Process()
-            shell.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-            shell.arguments = [stack.deploymentLogPath]
-            shell.environment = ["SLIPWAY_E2E_RUN": stack.runID, "PATH": "/usr/bin:/bin"]
-            let input = Pipe()
-            let output = OutputBuffer()
-            shell.standardInput = input
-            shell.standardOutput = output.pipe
-            shell.standardError = output.pipe
-            try shell.run()
-            defer { if shell.isRunning { shell.terminate() } }
-            input.fileHandleForWriting.write(Data("""
+            let input = try InputPipe()
+            let output = try CapturedOutput()
+            let shell: ChildProcess
+            do {
+                defer {
+                    input.childStarted()
+                    output.childStarted()
+                }
+                shell = try ChildProcess(
+                    "/usr/bin/sqlite3", [stack.deploymentLogPath],
+                    environment: ["SLIPWAY_E2E_RUN": stack.runID, "PATH": "/usr/bin:/bin"],
+                    stdin: input.readEnd, stdout: output.writeEnd, stderr: output.writeEnd)
+            }
+            defer { shell.signal(SIGTERM) }
+            input.write("""
                 BEGIN EXCLUSIVE;
                 UPDATE deployments SET status = 'failed' WHERE id = 3;
                 SELECT 'lock held';
 
-                """.utf8))
+                """)
             #expect(await eventually(within: .seconds(30)) { output.text.contains("lock held") }, "\(output.text)")
 
             let during = try await stack.run(["deployments", "--format", "json"])
-            input.fileHandleForWriting.write(Data("COMMIT;\n".utf8))
-            try input.fileHandleForWriting.close()
+            input.write("COMMIT;\n")
+            input.finish()
             #expect(await eventually(within: .seconds(30)) { !shell.isRunning })
             let after = try await stack.run(["deployments", "--format", "json"])
 

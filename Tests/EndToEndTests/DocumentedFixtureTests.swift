@@ -50,21 +50,15 @@ struct DocumentedFixtureTests {
     }
 
     private static func run(_ arguments: [String], in directory: String, environment extra: [String: String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        process.environment = ProcessInfo.processInfo.environment.merging(extra) { $1 }
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("slipway-doc-\(UUID().uuidString)").path
         FileManager.default.createFile(atPath: output, contents: nil)
         defer { try? FileManager.default.removeItem(atPath: output) }
-        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: output))
-        process.standardOutput = handle
-        process.standardError = handle
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        try process.waitUntilExit(within: .seconds(300))
-        try handle.close()
-        return (process.terminationStatus, (try? String(contentsOfFile: output, encoding: .utf8)) ?? "")
+        let file = open(output, O_WRONLY | O_CLOEXEC)
+        defer { if file >= 0 { close(file) } }
+        let process = try ChildProcess(
+            "/usr/bin/env", arguments, environment: ProcessInfo.processInfo.environment.merging(extra) { $1 },
+            directory: directory, stdout: file, stderr: file)
+        let status = try process.waitUntilExit(within: .seconds(300))
+        return (status, (try? String(contentsOfFile: output, encoding: .utf8)) ?? "")
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import SlipwayTestSupport
 import FoundationNetworking
 import Glibc
 import Testing
@@ -266,19 +267,17 @@ struct ClientRun {
 
     @discardableResult
     init(_ program: String, _ arguments: [String], environment: [String: String] = [:], within deadline: Duration = .seconds(60)) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: program)
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let buffer = OutputBuffer()
-        process.standardOutput = buffer.pipe
-        process.standardError = buffer.pipe
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        try process.waitUntilExit(within: deadline)
+        let buffer = try CapturedOutput()
+        let process: ChildProcess
+        do {
+            defer { buffer.childStarted() }
+            process = try ChildProcess(
+                program, arguments, environment: ProcessInfo.processInfo.environment.merging(environment) { $1 },
+                stdout: buffer.writeEnd, stderr: buffer.writeEnd)
+        }
+        status = try process.waitUntilExit(within: deadline)
         let end = ContinuousClock.now + .seconds(2)
         while !buffer.closed, ContinuousClock.now < end { usleep(5_000) }
-        status = process.terminationStatus
         output = buffer.text
     }
 }

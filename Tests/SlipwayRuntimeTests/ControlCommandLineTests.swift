@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import SlipwayTestSupport
 import Synchronization
 import Testing
 
@@ -8,45 +9,40 @@ import Testing
 /// The built `slipway` binary run as a child process, its output collected
 /// as it arrives; waiting never blocks a thread of the test's task pool.
 final class SlipwayRun: Sendable {
-    private let process: Process
-    private let output = CollectedOutput()
+    private let process: ChildProcess
+    private let out: CapturedOutput
+    private let err: CapturedOutput
 
     /// `launcher` runs the binary through another program first (`setpriv` to run as another user).
     init(_ arguments: [String], home: String, environment: [String: String] = [:], launcher: [String] = []) throws {
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: launcher.first ?? BuiltBinary.slipway)
-        process.arguments = launcher.isEmpty ? arguments : Array(launcher.dropFirst()) + [BuiltBinary.slipway] + arguments
-        process.environment = ["PATH": "/usr/bin:/bin", "HOME": home].merging(environment) { $1 }
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        out.fileHandleForReading.readabilityHandler = { [output] handle in output.append(handle.availableData, error: false) }
-        err.fileHandleForReading.readabilityHandler = { [output] handle in output.append(handle.availableData, error: true) }
-        try process.run()
+        let out = try CapturedOutput()
+        let err = try CapturedOutput()
+        defer {
+            out.childStarted()
+            err.childStarted()
+        }
+        self.out = out
+        self.err = err
+        process = try ChildProcess(
+            launcher.first ?? BuiltBinary.slipway,
+            launcher.isEmpty ? arguments : Array(launcher.dropFirst()) + [BuiltBinary.slipway] + arguments,
+            environment: ["PATH": "/usr/bin:/bin", "HOME": home].merging(environment) { $1 },
+            stdout: out.writeEnd, stderr: err.writeEnd)
     }
 
-    var stdout: String { output.text(error: false) }
-    var stderr: String { output.text(error: true) }
+    var stdout: String { out.text }
+    var stderr: String { err.text }
 
     /// The exit status once the process ends and its pipes are drained; nil
     /// (after killing it) when it is still running at the deadline.
     func exitCode(within deadline: Duration = .seconds(60)) async -> Int32? {
         let ended = await eventually(within: deadline) { !self.process.isRunning }
         guard ended else {
-            process.terminate()
+            process.signal(SIGTERM)
             return nil
         }
-        _ = await eventually(within: .seconds(5)) { self.pipesDrained }
+        _ = await eventually(within: .seconds(5)) { self.out.closed && self.err.closed }
         return process.terminationStatus
-    }
-
-    private var pipesDrained: Bool {
-        [process.standardOutput, process.standardError].allSatisfy { pipe in
-            guard let pipe = pipe as? Pipe else { return true }
-            var pending: CInt = 0
-            return ioctl(pipe.fileHandleForReading.fileDescriptor, UInt(FIONREAD), &pending) == 0 && pending == 0
-        }
     }
 
     static func run(
@@ -55,19 +51,6 @@ final class SlipwayRun: Sendable {
         let run = try SlipwayRun(arguments, home: home, environment: environment, launcher: launcher)
         let code = await run.exitCode()
         return (code, run.stdout, run.stderr)
-    }
-}
-
-/// What a child process wrote, appended from the pipes' reading threads.
-final class CollectedOutput: Sendable {
-    private let bytes = Mutex<(stdout: Data, stderr: Data)>((Data(), Data()))
-
-    func append(_ data: Data, error: Bool) {
-        bytes.withLock { error ? $0.stderr.append(data) : $0.stdout.append(data) }
-    }
-
-    func text(error: Bool) -> String {
-        bytes.withLock { String(decoding: error ? $0.stderr : $0.stdout, as: UTF8.self) }
     }
 }
 

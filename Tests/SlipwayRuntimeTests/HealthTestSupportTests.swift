@@ -1,4 +1,5 @@
 import Foundation
+import SlipwayTestSupport
 import Glibc
 import Synchronization
 import Testing
@@ -29,12 +30,8 @@ final class HealthTestDirectory {
         }
         let source = file(name + ".source")
         try text.write(toFile: source, atomically: true, encoding: .utf8)
-        let copy = Process()
-        copy.executableURL = URL(fileURLWithPath: "/bin/sh")
-        copy.arguments = ["-c", #"cp "$1" "$2" && chmod 755 "$2""#, "sh", source, file(name)]
-        try copy.run()
-        copy.waitUntilExit()
-        guard copy.terminationStatus == 0 else { throw POSIXError(.EIO) }
+        let copy = try ChildProcess("/bin/sh", ["-c", #"cp "$1" "$2" && chmod 755 "$2""#, "sh", source, file(name)])
+        guard try copy.waitUntilExit(within: .seconds(60)) == 0 else { throw POSIXError(.EIO) }
     }
 
     func read(_ name: String) -> String? {

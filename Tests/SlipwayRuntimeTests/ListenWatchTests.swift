@@ -1,4 +1,5 @@
 import Foundation
+import SlipwayTestSupport
 import Glibc
 import Synchronization
 import Testing
@@ -103,24 +104,20 @@ struct ListenWatchTests {
         let directory = try HealthTestDirectory()
         let given = try CannedHTTPServer(status: 200, listenImmediately: false)
         defer { given.stop() }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", """
+        let process = try ChildProcess("/bin/sh", ["-c", """
             exec python3 -c "import socket, time
             s = socket.socket(); s.bind(('127.0.0.1', 0)); s.listen()
             open('port.tmp', 'w').write(str(s.getsockname()[1]))
             __import__('os').rename('port.tmp', 'port')
             time.sleep(120)"
-            """]
-        process.currentDirectoryURL = URL(fileURLWithPath: directory.path)
-        try process.run()
+            """], directory: directory.path)
         defer {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
+            process.signal(SIGKILL)
+            _ = try? process.waitUntilExit(within: .seconds(30))
         }
         let watch = ListenWatch()
         let log = EventLog()
-        let registration = watch.watch(ports: [given.port], processTree: process.processIdentifier) { log.append($0) }
+        let registration = watch.watch(ports: [given.port], processTree: process.pid) { log.append($0) }
         defer { watch.cancel(registration) }
 
         #expect(await HealthTesting.eventually(within: .seconds(30)) { FileManager.default.fileExists(atPath: directory.file("port")) })

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import SlipwayTestSupport
 import Synchronization
 
 /// The built `slipway` binary running on a stack in a temporary directory,
@@ -10,9 +11,9 @@ import Synchronization
 /// and kill each one, grandchildren included, even when a test fails.
 final class SlipwayProcess: Sendable {
     let stack: TestStack
-    private let process: Process
-    private let stdout = OutputBuffer()
-    private let stderr = OutputBuffer()
+    private let process: ChildProcess
+    private let stdout: CapturedOutput
+    private let stderr: CapturedOutput
 
     /// `stateDirectory: false` leaves the state directory to `-p` and the
     /// environment (`XDG_STATE_HOME`), as a user who names projects would.
@@ -21,33 +22,32 @@ final class SlipwayProcess: Sendable {
         stateDirectory: Bool = true
     ) throws {
         self.stack = stack
-        let process = Process()
         let state = stateDirectory ? ["--state-dir", stack.stateDirectory] : []
         let slipway = [TestStack.slipwayBinary] + ["-f", stack.composeFile] + state + arguments
-        if terminal {
-            // `script` gives slipway a pseudo-terminal, so colour decisions are tested for real.
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
-            process.arguments = ["-qefc", slipway.map(Self.quoted).joined(separator: " "), "/dev/null"]
-        } else {
-            process.executableURL = URL(fileURLWithPath: slipway[0])
-            process.arguments = Array(slipway.dropFirst())
-        }
         var environment = ProcessInfo.processInfo.environment
         environment["SLIPWAY_E2E_RUN"] = stack.runID
         environment["NO_COLOR"] = nil
         environment.merge(extra) { $1 }
-        process.environment = environment
-        process.currentDirectoryURL = URL(fileURLWithPath: stack.directory)
-        process.standardOutput = stdout.pipe
-        process.standardError = stderr.pipe
-        process.standardInput = FileHandle.nullDevice
-        self.process = process
-        try process.run()
+        let stdout = try CapturedOutput()
+        let stderr = try CapturedOutput()
+        defer {
+            stdout.childStarted()
+            stderr.childStarted()
+        }
+        // `script` gives slipway a pseudo-terminal, so colour decisions are tested for real.
+        let (executable, argv) = terminal
+            ? ("/usr/bin/script", ["-qefc", slipway.map(Self.quoted).joined(separator: " "), "/dev/null"])
+            : (slipway[0], Array(slipway.dropFirst()))
+        process = try ChildProcess(
+            executable, argv, environment: environment, directory: stack.directory, stdout: stdout.writeEnd,
+            stderr: stderr.writeEnd)
+        self.stdout = stdout
+        self.stderr = stderr
     }
 
     var output: String { stdout.text }
     var errors: String { stderr.text }
-    var pid: Int32 { process.processIdentifier }
+    var pid: Int32 { process.pid }
 
     /// The states progress lines gave `service` so far (`Started`, `Healthy`, …).
     func states(of service: String) -> [String] {
@@ -64,7 +64,7 @@ final class SlipwayProcess: Sendable {
     }
 
     func signal(_ number: Int32) {
-        kill(process.processIdentifier, number)
+        process.signal(number)
     }
 
     /// The exit status, or nil if it is still running at the deadline.
@@ -74,10 +74,9 @@ final class SlipwayProcess: Sendable {
     }
 
     /// The exit status once the process ended, nil if it did not by the
-    /// deadline. Its outputs are read to their end first, unless another
-    /// process of a concurrent test inherited the pipe (Foundation's `Process`
-    /// leaves descriptors open in the children it spawns); then what arrived
-    /// within two seconds has to do.
+    /// deadline. Its outputs are read to their end first, unless a process it
+    /// left running (a detached supervisor) still holds the pipe; then what
+    /// arrived within two seconds has to do.
     func finish(within deadline: Duration = .seconds(60)) async -> Int32? {
         guard let status = await waitForExit(within: deadline) else { return nil }
         _ = await eventually(within: .seconds(2)) { self.stdout.closed && self.stderr.closed }
@@ -94,45 +93,6 @@ final class SlipwayProcess: Sendable {
     private static func quoted(_ word: String) -> String {
         "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
-}
-
-/// Collects a pipe's bytes as they arrive.
-final class OutputBuffer: Sendable {
-    let pipe = Pipe()
-    private let bytes = ByteStore()
-
-    init() {
-        let bytes = self.bytes
-        pipe.fileHandleForReading.readabilityHandler = { handle in
-            let data = handle.availableData
-            if data.isEmpty {
-                handle.readabilityHandler = nil
-                bytes.close()
-            } else {
-                bytes.append(data)
-            }
-        }
-    }
-
-    var text: String { bytes.text }
-    var closed: Bool { bytes.closed }
-}
-
-final class ByteStore: Sendable {
-    private let bytes = Mutex<[UInt8]>([])
-    private let ended = Mutex(false)
-
-    func close() {
-        ended.withLock { $0 = true }
-    }
-
-    var closed: Bool { ended.withLock { $0 } }
-
-    func append(_ data: Data) {
-        bytes.withLock { $0.append(contentsOf: data) }
-    }
-
-    var text: String { bytes.withLock { String(decoding: $0, as: UTF8.self) } }
 }
 
 /// Polls `condition` until it holds or `deadline` passes.
