@@ -28,7 +28,6 @@ let package = Package(
             dependencies: [
                 "CProxyLoop",
                 .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
