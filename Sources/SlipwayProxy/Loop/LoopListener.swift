@@ -74,8 +74,12 @@ struct ListenerShard {
     var traffic: ContiguousArray<InstanceStats> = []
     private var trafficIndex: [InstanceID: Int] = [:]
 
+    /// Read on every HTTP request, so kept here rather than asked of `listener`.
+    let logsAccess: Bool
+
     init(listener: LoopListener) {
         self.listener = listener
+        logsAccess = listener.accessLog != nil
     }
 
     /// Routes new connections to `next` unless a later switch (a higher `version`) already did.

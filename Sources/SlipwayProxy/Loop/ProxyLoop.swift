@@ -205,6 +205,12 @@ final class ProxyLoop: @unchecked Sendable {
         shards[index] = nil
     }
 
+    /// Reads or changes a shard in place: reading `shards[index]!` would copy the whole shard,
+    /// retaining each of its arrays and references, on every request.
+    func withShard<Result>(_ index: Int, _ body: (inout ListenerShard) -> Result) -> Result {
+        body(&shards[index]!)
+    }
+
     func snapshot(of listener: LoopListener) -> ListenerShardSnapshot? {
         guard let index = shardIndex(of: listener), let shard = shards[index] else { return nil }
         return ListenerShardSnapshot(

@@ -21,12 +21,14 @@ struct LoopHTTPHost: HTTPConnectionHost {
     }
 
     var now: UInt64 { loop.now }
-    var serviceName: String { loop.shards[shard]!.listener.config.serviceName }
-    var logsAccess: Bool { loop.shards[shard]!.listener.accessLog != nil }
+    var serviceName: String { loop.withShard(shard) { $0.listener.config.serviceName } }
+    var logsAccess: Bool { loop.withShard(shard) { $0.logsAccess } }
 
     func route() -> HTTPRoute? {
-        guard let routed = loop.shards[shard]!.upstream, let traffic = loop.shards[shard]!.currentTraffic else { return nil }
-        return HTTPRoute(upstream: routed.upstream, address: routed.address, traffic: traffic)
+        loop.withShard(shard) { shard in
+            guard let routed = shard.upstream, let traffic = shard.currentTraffic else { return nil }
+            return HTTPRoute(upstream: routed.upstream, address: routed.address, traffic: traffic)
+        }
     }
 
     mutating func takePooledLink(for route: HTTPRoute) -> UpstreamLink? {
@@ -58,7 +60,7 @@ struct LoopHTTPHost: HTTPConnectionHost {
     }
 
     mutating func log(_ entry: AccessLogEntry) {
-        loop.shards[shard]!.listener.accessLog?.record(entry)
+        loop.withShard(shard) { $0.listener.accessLog }?.record(entry)
     }
 
     mutating func quickAck(_ fd: Int32) {

@@ -8,11 +8,11 @@ import CProxyLoop
 extension ProxyLoop {
     /// Takes ownership of the accepted `clientFD`: it ends up in a slot.
     func admitHTTP(_ clientFD: Int32, onShard index: Int) {
-        let listener = shards[index]!.listener
+        let limits = withShard(index) { $0.listener.config.limits }
         LoopSocket.setNoDelay(clientFD)
         let slot = freeHTTPSlots.popLast() ?? appendHTTPSlot()
         httpSlots[slot].connection = HTTPConnection(
-            clientFD: clientFD, clientAddress: LoopSocket.peerAddress(of: clientFD), limits: listener.config.limits, now: now
+            clientFD: clientFD, clientAddress: LoopSocket.peerAddress(of: clientFD), limits: limits, now: now
         )
         httpSlots[slot].shard = index
         let events = c_proxy_loop_epollin | c_proxy_loop_epollout | c_proxy_loop_epollrdhup | c_proxy_loop_epollet
@@ -142,7 +142,11 @@ extension ProxyLoop {
 
     /// The most recently parked idle connection of the shard, if the shard still routes to `upstream`.
     func takePooledLink(shard: Int, to upstream: Upstream, owner: Int) -> UpstreamLink? {
-        guard shards[shard]!.upstream?.upstream == upstream, let index = shards[shard]!.idleLinks.popLast() else { return nil }
+        let taken = withShard(shard) { shard -> Int? in
+            guard shard.upstream?.upstream == upstream else { return nil }
+            return shard.idleLinks.popLast()
+        }
+        guard let index = taken else { return nil }
         links[index].pooledIn = nil
         links[index].owner = owner
         return UpstreamLink(index: index, endpoint: links[index].endpoint, connecting: false)
@@ -154,13 +158,17 @@ extension ProxyLoop {
         let index = link.index
         links[index].owner = nil
         let idle = !link.endpoint.readable && !link.endpoint.inputEnded && !link.endpoint.peerHungUp
-        if let upstream, idle, shards[shard]!.upstream?.upstream == upstream, shards[shard]!.idleLinks.count < Self.pooledLinks {
-            links[index].endpoint = link.endpoint
-            links[index].pooledIn = shard
-            shards[shard]!.idleLinks.append(index)
+        let parked = idle && upstream != nil && withShard(shard) { shard in
+            guard shard.upstream?.upstream == upstream, shard.idleLinks.count < Self.pooledLinks else { return false }
+            shard.idleLinks.append(index)
+            return true
+        }
+        guard parked else {
+            closeLink(index)
             return
         }
-        closeLink(index)
+        links[index].endpoint = link.endpoint
+        links[index].pooledIn = shard
     }
 
     func closeLink(_ index: Int) {
