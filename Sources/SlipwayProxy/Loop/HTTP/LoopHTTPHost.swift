@@ -14,13 +14,15 @@ struct LoopHTTPHost: HTTPConnectionHost {
     let slot: Int
     private var io = SystemRelayIO()
 
+    /// The loop's clock for this wake-up, read once per host rather than once per use.
+    let now: UInt64
+
     init(loop: ProxyLoop, shard: Int, slot: Int) {
         self.loop = loop
         self.shard = shard
         self.slot = slot
+        now = loop.now
     }
-
-    var now: UInt64 { loop.now }
     var serviceName: String { loop.withShard(shard) { $0.listener.config.serviceName } }
     var logsAccess: Bool { loop.withShard(shard) { $0.logsAccess } }
 
