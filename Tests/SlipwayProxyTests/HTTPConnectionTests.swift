@@ -260,6 +260,25 @@ struct HTTPConnectionTests {
         #expect(bench.host.parked == [fresh])
     }
 
+    @Test("a drain that timed out closes the instance's connection: 502, counted as drainClosed, never retried")
+    func drainClose() {
+        var bench = HTTPConnectionBench()
+        var pooled = RelayEndpoint(fd: 50)
+        pooled.writable = true
+        bench.host.pool = [UpstreamLink(index: 50, endpoint: pooled, connecting: false)]
+        bench.host.arrive(client, .bytes(get))
+        bench.client([.readable, .writable])
+        #expect(bench.connection.instance == "blue")
+        bench.connection.closeForDrain(scratch: &bench.scratch, host: &bench.host)
+        #expect(bench.host.take(client).hasPrefix("HTTP/1.1 502 Bad Gateway\r\n"))
+        #expect(bench.host.closed == [50])
+        #expect(bench.host.opened.isEmpty)
+        #expect(bench.host.traffic[0].errors[.drainClosed] == 1)
+        #expect(bench.host.traffic[0].active == 0)
+        #expect(bench.connection.instance == nil)
+        #expect(!bench.connection.isClosed)
+    }
+
     @Test("a refused request is answered and the connection closes once the answer is written")
     func refusal() {
         var bench = HTTPConnectionBench()

@@ -423,7 +423,7 @@ struct HTTPConnection {
         if var abandoned = exchange, !abandoned.requestEnded, !abandoned.responseStarted, queued.isEmpty {
             exchange = nil
             dropLink(park: false, host: &host)
-            abandoned.status = Int(response.status.code)
+            abandoned.status = response.status.code
             finish(abandoned, error: nil, host: &host)
         }
         guard exchange == nil, queued.isEmpty else {
@@ -688,7 +688,7 @@ struct HTTPConnection {
         exchange = nil
         host.updateTraffic(failed.route.traffic) { $0.errors[kind, default: 0] += 1 }
         let response = LocalResponse.upstreamFailed(service: host.serviceName, kind: kind)
-        failed.status = Int(response.status.code)
+        failed.status = response.status.code
         if !failed.requestEnded { discardingRequest = true }
         finish(failed, error: kind, host: &host)
         respond(response, keepAlive: failed.clientKeepAlive && failed.requestEnded && !isLastResponse)
