@@ -29,22 +29,3 @@ protocol HTTPConnectionHost: RelayIO {
     /// Asks for an immediate ACK on `fd` (`TCP_QUICKACK`, see docs/proxy.md).
     mutating func quickAck(_ fd: Int32)
 }
-
-/// Where a request goes: the instance, its resolved address, and its entry in the listener's
-/// per-instance counters.
-struct HTTPRoute {
-    let upstream: Upstream
-    let address: SocketAddressBytes?
-    let traffic: Int
-}
-
-/// One connection to an instance as an `HTTPConnection` holds it while it serves an exchange.
-///
-/// Its descriptor is owned by the loop's `UpstreamLinkSlot` number `index`: the connection only
-/// uses it, and hands the link back (`HTTPConnectionHost.release`) to be pooled or closed.
-struct UpstreamLink {
-    let index: Int
-    var endpoint: RelayEndpoint
-    /// The non-blocking connect has not reported its outcome yet.
-    var connecting: Bool
-}
