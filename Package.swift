@@ -29,8 +29,6 @@ let package = Package(
             dependencies: [
                 "CProxyLoop",
                 .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
         // The system libsqlite3 (Debian: libsqlite3-dev), rather than a package that bundles its own.
@@ -85,7 +83,6 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "NIOEmbedded", package: "swift-nio"),
             ]
         ),
         // Helpers more than one test target needs; a plain target, since test targets cannot depend on each other.

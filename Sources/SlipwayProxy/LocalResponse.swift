@@ -1,10 +1,20 @@
 import NIOCore
-import NIOHTTP1
 
 /// A response the proxy writes itself (502, 504, and the 4xx/501 refusing a request), with a
 /// short plain-text body naming the service or the reason.
 struct LocalResponse {
-    var status: HTTPResponseStatus
+    struct Status {
+        var code: Int
+        var reasonPhrase: String
+
+        static let badRequest = Status(code: 400, reasonPhrase: "Bad Request")
+        static let requestHeaderFieldsTooLarge = Status(code: 431, reasonPhrase: "Request Header Fields Too Large")
+        static let notImplemented = Status(code: 501, reasonPhrase: "Not Implemented")
+        static let badGateway = Status(code: 502, reasonPhrase: "Bad Gateway")
+        static let gatewayTimeout = Status(code: 504, reasonPhrase: "Gateway Timeout")
+    }
+
+    var status: Status
     var message: String
 
     static func noInstance(service: String) -> LocalResponse {
@@ -13,7 +23,7 @@ struct LocalResponse {
 
     /// The answer to a request the proxy will not forward; the connection closes after it.
     static func refusal(_ error: ClientRequestError) -> LocalResponse {
-        let status: HTTPResponseStatus = switch error.kind {
+        let status: Status = switch error.kind {
         case .headTooLarge: .requestHeaderFieldsTooLarge
         case .unsupportedTransferCoding: .notImplemented
         case .malformedHead, .bareLineFeed, .invalidHost, .malformedChunkedBody: .badRequest

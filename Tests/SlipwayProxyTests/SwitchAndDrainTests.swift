@@ -19,6 +19,7 @@ struct SwitchAndDrainTests {
                 }
                 for round in 1...40 {
                     let next = round.isMultiple(of: 2) ? ("blue", blue) : ("green", green)
+                    load.announceSwitch()
                     try await fixture.proxy.setUpstream(next.1.upstream(next.0), for: listener.key)
                     load.publishSwitch(to: next.0)
                     let seen = load.responses

@@ -3,8 +3,18 @@
 #ifndef C_PROXY_LOOP_H
 #define C_PROXY_LOOP_H
 
+#include <stdint.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+
+// epoll's event bits as plain constants: glibc declares them as members of an enum that Swift
+// brings into scope only where some other module (SwiftNIO's, once) happens to import it.
+static const uint32_t c_proxy_loop_epollin = EPOLLIN;
+static const uint32_t c_proxy_loop_epollout = EPOLLOUT;
+static const uint32_t c_proxy_loop_epollrdhup = EPOLLRDHUP;
+static const uint32_t c_proxy_loop_epollerr = EPOLLERR;
+static const uint32_t c_proxy_loop_epollhup = EPOLLHUP;
+static const uint32_t c_proxy_loop_epollet = EPOLLET;
 
 // accept4(2) with no peer address wanted; declared by glibc only under _GNU_SOURCE, which this
 // header must not define (it would change the system headers Swift's Glibc module shares).

@@ -12,13 +12,16 @@ final class LoopListener: Sendable {
     let config: ListenerConfig
     let fd: Int32
     let boundPort: Int
+    /// Where HTTP-mode exchanges are logged, if anywhere.
+    let accessLog: AccessLogSink?
     /// Client connections open on all loops; the only state loops share, so the connection limit
     /// holds for the listener as a whole.
     let openConnections = Atomic<Int>(0)
 
-    init(config: ListenerConfig) throws(ProxyError) {
+    init(config: ListenerConfig, accessLog: AccessLogSink?) throws(ProxyError) {
         let (fd, port) = try LoopSocket.listen(host: config.host, port: config.port)
         self.config = config
+        self.accessLog = accessLog
         self.fd = fd
         self.boundPort = port
     }
@@ -64,11 +67,19 @@ struct ListenerShard {
     private var routeVersion = 0
     var rejectedConnections = 0
     var noUpstream = 0
+    var refusedRequests: [RequestRefusalKind: Int] = [:]
+    /// HTTP mode: idle keep-alive connections to `upstream`, as `UpstreamLinkSlot` indices,
+    /// reused most-recently-parked first.
+    var idleLinks: [Int] = []
     var traffic: ContiguousArray<InstanceStats> = []
     private var trafficIndex: [InstanceID: Int] = [:]
 
+    /// Read on every HTTP request, so kept here rather than asked of `listener`.
+    let logsAccess: Bool
+
     init(listener: LoopListener) {
         self.listener = listener
+        logsAccess = listener.accessLog != nil
     }
 
     /// Routes new connections to `next` unless a later switch (a higher `version`) already did.
@@ -95,5 +106,6 @@ struct ListenerShard {
 struct ListenerShardSnapshot: Sendable {
     var rejectedConnections: Int
     var noUpstream: Int
+    var refusedRequests: [RequestRefusalKind: Int]
     var instances: [InstanceStats]
 }

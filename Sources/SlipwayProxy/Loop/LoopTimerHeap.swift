@@ -9,6 +9,8 @@ struct LoopTimerHeap {
         var deadline: UInt64
         var slot: Int
         var generation: UInt32
+        /// `slot` is an `HTTPSlot`, not a `RelaySlot`.
+        var isHTTP = false
     }
 
     private var entries: ContiguousArray<Entry> = []

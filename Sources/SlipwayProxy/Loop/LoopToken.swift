@@ -7,6 +7,10 @@ struct LoopToken: Equatable {
         case listener = 1
         case client = 2
         case upstream = 3
+        /// An HTTP-mode client connection (`HTTPSlot`).
+        case httpClient = 4
+        /// A connection to an instance in HTTP mode (`UpstreamLinkSlot`), pooled or serving one client.
+        case httpUpstream = 5
     }
 
     let raw: UInt64
@@ -16,10 +20,10 @@ struct LoopToken: Equatable {
     }
 
     init(kind: Kind, index: Int, generation: UInt32) {
-        raw = UInt64(generation) << 32 | UInt64(truncatingIfNeeded: index & 0x3FFF_FFFF) << 2 | kind.rawValue
+        raw = UInt64(generation) << 32 | UInt64(truncatingIfNeeded: index & 0x1FFF_FFFF) << 3 | kind.rawValue
     }
 
-    var kind: Kind { Kind(rawValue: raw & 3)! }
-    var index: Int { Int((raw >> 2) & 0x3FFF_FFFF) }
+    var kind: Kind { Kind(rawValue: raw & 7)! }
+    var index: Int { Int((raw >> 3) & 0x1FFF_FFFF) }
     var generation: UInt32 { UInt32(truncatingIfNeeded: raw >> 32) }
 }

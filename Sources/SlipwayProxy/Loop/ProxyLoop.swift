@@ -2,14 +2,16 @@
 import Glibc
 #endif
 import CProxyLoop
+import NIOCore
 import Synchronization
 
 /// One thread of the proxy's data path: an epoll set, the listeners it accepts on, the
 /// connections it accepted (each lives here until it closes, so its state takes no lock), and
 /// one timer heap for all their deadlines.
 ///
-/// Owns `epollFD` and `wakeFD` (closed in `deinit`), every `RelaySlot`'s buffers, and the
-/// descriptors of every connection in a slot. Other threads reach a loop only through `submit`.
+/// Owns `epollFD` and `wakeFD` (closed in `deinit`), every `RelaySlot`'s buffers, the
+/// descriptors of every connection in a slot (`RelaySlot`, `HTTPSlot`, `UpstreamLinkSlot`) and
+/// the scratch buffer HTTP reads go into. Other threads reach a loop only through `submit`.
 final class ProxyLoop: @unchecked Sendable {
     // Sendable: `inbox` is behind a Mutex and `epollFD`/`wakeFD` never change; everything else is
     // read and written only on the loop's own thread, in `run()` and in the tasks it takes from
@@ -25,12 +27,21 @@ final class ProxyLoop: @unchecked Sendable {
     private var onStopped: (@Sendable () -> Void)?
     private var ended = false
     /// The clock as read at the start of this wake-up.
-    private var now: UInt64 = 0
-    private var timers = LoopTimerHeap()
+    private(set) var now: UInt64 = 0
+    var timers = LoopTimerHeap()
     private var slots: ContiguousArray<RelaySlot> = []
     private var freeSlots: [Int] = []
-    private var shards: ContiguousArray<ListenerShard?> = []
-    private var drains: [DrainWait] = []
+    var shards: ContiguousArray<ListenerShard?> = []
+    private(set) var drains: [DrainWait] = []
+    var httpSlots: ContiguousArray<HTTPSlot> = []
+    var freeHTTPSlots: [Int] = []
+    var links: ContiguousArray<UpstreamLinkSlot> = []
+    var freeLinks: [Int] = []
+    /// Where every HTTP read goes, lent to one connection at a time; a connection that keeps
+    /// some of its bytes (a pipelined request) keeps them in storage of their own.
+    var scratch = ByteBufferAllocator().buffer(capacity: HTTPConnection.readSize)
+    /// Idle connections to instances kept per listener shard.
+    static let pooledLinks = 512
     /// Empty pipes kept for the next bulk transfer; owned by the loop, closed in `deinit`.
     private var pipes: [RelayPipe] = []
     private static let pooledPipes = 64
@@ -42,7 +53,7 @@ final class ProxyLoop: @unchecked Sendable {
         var closed = false
     }
 
-    private struct DrainWait {
+    struct DrainWait {
         let instance: InstanceID
         let deadline: UInt64
         let settle: @Sendable (Int?) -> Void
@@ -57,7 +68,7 @@ final class ProxyLoop: @unchecked Sendable {
             Glibc.close(epollFD)
             throw ProxyLoopError(call: "eventfd", errno: error)
         }
-        watch(wakeFD, token: LoopToken(kind: .wake, index: 0, generation: 0), events: EPOLLIN.rawValue)
+        watch(wakeFD, token: LoopToken(kind: .wake, index: 0, generation: 0), events: c_proxy_loop_epollin)
     }
 
     deinit {
@@ -129,6 +140,8 @@ final class ProxyLoop: @unchecked Sendable {
             fireTimers()
         }
         for index in slots.indices where slots[index].relay != nil { release(index, error: nil) }
+        for index in httpSlots.indices where httpSlots[index].connection != nil { releaseHTTP(index) }
+        for index in links.indices where links[index].fd >= 0 { closeLink(index) }
         ended = true
         inbox.withLock { inbox in
             inbox.closed = true
@@ -143,6 +156,8 @@ final class ProxyLoop: @unchecked Sendable {
         case .wake: runInbox()
         case .listener: accept(onShard: token.index)
         case .client, .upstream: relayEvent(token, readiness: Readiness(epollEvents: events))
+        case .httpClient: httpClientEvent(token, readiness: Readiness(epollEvents: events))
+        case .httpUpstream: httpUpstreamEvent(token, readiness: Readiness(epollEvents: events))
         }
     }
 
@@ -164,12 +179,16 @@ final class ProxyLoop: @unchecked Sendable {
         shards[index] = ListenerShard(listener: listener)
         // Level-triggered and exclusive: a pending connection wakes one loop, not all of them.
         let exclusive: UInt32 = 1 << 28
-        watch(listener.fd, token: LoopToken(kind: .listener, index: index, generation: 0), events: EPOLLIN.rawValue | exclusive)
+        watch(listener.fd, token: LoopToken(kind: .listener, index: index, generation: 0), events: c_proxy_loop_epollin | exclusive)
     }
 
     func route(_ listener: LoopListener, to upstream: RoutedUpstream?, version: Int) {
         guard let index = shardIndex(of: listener) else { return }
+        let previous = shards[index]!.upstream?.upstream
         shards[index]!.route(to: upstream, version: version)
+        // Pooled connections are to the upstream routed to; an instance given a new address
+        // (restarted on another port) must not get requests on connections to its old one.
+        if shards[index]!.upstream?.upstream != previous { closeIdleLinks(ofShard: index) }
     }
 
     /// Stops accepting on `listener` and closes the connections it accepted on this loop.
@@ -179,7 +198,17 @@ final class ProxyLoop: @unchecked Sendable {
         for slot in slots.indices where slots[slot].relay != nil && slots[slot].shard == index {
             release(slot, error: nil)
         }
+        for slot in httpSlots.indices where httpSlots[slot].connection != nil && httpSlots[slot].shard == index {
+            releaseHTTP(slot)
+        }
+        closeIdleLinks(ofShard: index)
         shards[index] = nil
+    }
+
+    /// Reads or changes a shard in place: reading `shards[index]!` would copy the whole shard,
+    /// retaining each of its arrays and references, on every request.
+    func withShard<Result>(_ index: Int, _ body: (inout ListenerShard) -> Result) -> Result {
+        body(&shards[index]!)
     }
 
     func snapshot(of listener: LoopListener) -> ListenerShardSnapshot? {
@@ -187,6 +216,7 @@ final class ProxyLoop: @unchecked Sendable {
         return ListenerShardSnapshot(
             rejectedConnections: shard.rejectedConnections,
             noUpstream: shard.noUpstream,
+            refusedRequests: shard.refusedRequests,
             instances: Array(shard.traffic)
         )
     }
@@ -214,6 +244,10 @@ final class ProxyLoop: @unchecked Sendable {
         guard listener.admit() else {
             shards[index]!.rejectedConnections += 1
             Glibc.close(clientFD)
+            return
+        }
+        if listener.config.mode == .http {
+            admitHTTP(clientFD, onShard: index)
             return
         }
         guard let routed = shards[index]!.upstream, let traffic = shards[index]!.currentTraffic else {
@@ -245,7 +279,7 @@ final class ProxyLoop: @unchecked Sendable {
         slots[slot].connectTimeout = LoopClock.nanoseconds(listener.config.limits.connectTimeout)
         slots[slot].idleTimeout = LoopClock.nanoseconds(listener.config.limits.idleTimeout)
         let generation = slots[slot].generation
-        let events = EPOLLIN.rawValue | EPOLLOUT.rawValue | EPOLLRDHUP.rawValue | EPOLLET.rawValue
+        let events = c_proxy_loop_epollin | c_proxy_loop_epollout | c_proxy_loop_epollrdhup | c_proxy_loop_epollet
         watch(clientFD, token: LoopToken(kind: .client, index: slot, generation: generation), events: events)
         watch(upstreamFD, token: LoopToken(kind: .upstream, index: slot, generation: generation), events: events)
         arm(slot)
@@ -334,6 +368,10 @@ final class ProxyLoop: @unchecked Sendable {
 
     private func fireTimers() {
         while let entry = timers.popDue(now: now) {
+            if entry.isHTTP {
+                fireHTTPTimer(entry)
+                continue
+            }
             let slot = entry.slot
             guard slots[slot].generation == entry.generation, slots[slot].relay != nil,
                 slots[slot].armedDeadline == entry.deadline
@@ -356,7 +394,7 @@ final class ProxyLoop: @unchecked Sendable {
         return Int32(clamping: (earliest - now + 999_999) / 1_000_000)
     }
 
-    private func watch(_ fd: Int32, token: LoopToken, events: UInt32) {
+    func watch(_ fd: Int32, token: LoopToken, events: UInt32) {
         var event = epoll_event()
         event.events = events
         event.data.u64 = token.raw
@@ -384,7 +422,7 @@ final class ProxyLoop: @unchecked Sendable {
         return active
     }
 
-    private func settleIdleDrains() {
+    func settleIdleDrains() {
         var index = drains.startIndex
         while index < drains.endIndex {
             if activeConnections(of: drains[index].instance) == 0 {
@@ -403,9 +441,11 @@ final class ProxyLoop: @unchecked Sendable {
             let carrying = slots.indices.filter { slot in
                 slots[slot].relay != nil && shards[slots[slot].shard]!.traffic[slots[slot].traffic].instance == drain.instance
             }
+            let carryingHTTP = httpSlots(carrying: drain.instance)
             // Settled before closing: closing ends the traffic, which would settle it as drained.
-            drain.settle(carrying.count)
+            drain.settle(carrying.count + carryingHTTP.count)
             for slot in carrying { release(slot, error: nil) }
+            for slot in carryingHTTP { closeHTTPForDrain(slot) }
         }
     }
 }

@@ -21,10 +21,10 @@ struct Readiness: OptionSet {
 
     init(epollEvents events: UInt32) {
         var readiness: Readiness = []
-        if events & EPOLLIN.rawValue != 0 { readiness.insert(.readable) }
-        if events & EPOLLOUT.rawValue != 0 { readiness.insert(.writable) }
-        if events & EPOLLRDHUP.rawValue != 0 { readiness.insert([.peerHungUp, .readable]) }
-        if events & (EPOLLERR.rawValue | EPOLLHUP.rawValue) != 0 { readiness.insert([.failed, .readable, .writable]) }
+        if events & c_proxy_loop_epollin != 0 { readiness.insert(.readable) }
+        if events & c_proxy_loop_epollout != 0 { readiness.insert(.writable) }
+        if events & c_proxy_loop_epollrdhup != 0 { readiness.insert([.peerHungUp, .readable]) }
+        if events & (c_proxy_loop_epollerr | c_proxy_loop_epollhup) != 0 { readiness.insert([.failed, .readable, .writable]) }
         self = readiness
     }
 }

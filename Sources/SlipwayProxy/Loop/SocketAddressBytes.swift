@@ -42,6 +42,30 @@ enum LoopSocket {
         _ = setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &on, socklen_t(MemoryLayout<Int32>.size))
     }
 
+    /// The peer's IP address as text (`127.0.0.1`, `::1`), for `X-Forwarded-For` and the access log.
+    static func peerAddress(of fd: Int32) -> String? {
+        var storage = sockaddr_storage()
+        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        let result = withUnsafeMutableBytes(of: &storage) { bytes in
+            getpeername(fd, bytes.baseAddress!.assumingMemoryBound(to: sockaddr.self), &length)
+        }
+        guard result == 0 else { return nil }
+        var text = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
+        let converted = withUnsafeBytes(of: storage) { bytes -> Bool in
+            switch Int32(storage.ss_family) {
+            case AF_INET:
+                var address = bytes.load(as: sockaddr_in.self).sin_addr
+                return inet_ntop(AF_INET, &address, &text, socklen_t(text.count)) != nil
+            case AF_INET6:
+                var address = bytes.load(as: sockaddr_in6.self).sin6_addr
+                return inet_ntop(AF_INET6, &address, &text, socklen_t(text.count)) != nil
+            default:
+                return false
+            }
+        }
+        return converted ? String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self) : nil
+    }
+
     /// A non-blocking socket with a connect to `address` started: the fd, or the errno of a
     /// failure known at once.
     static func startConnect(to address: SocketAddressBytes) -> Result<Int32, ConnectFailure> {

@@ -3,13 +3,15 @@ import Synchronization
 
 /// Keep-alive clients requesting `/name` in a loop while a test switches the upstream.
 ///
-/// The test publishes each switch (after `setUpstream` returned) with the name the instance
-/// answers with; a request sent after a publication must be answered by that instance unless
-/// another switch was published before its response arrived.
+/// The test announces each switch before `setUpstream` and publishes it, with the name the
+/// instance answers with, after `setUpstream` returned; a request sent after a publication must be
+/// answered by that instance unless another switch was announced before its response arrived
+/// (from then on the proxy may rightly route it to the next instance).
 final class SwitchLoad: Sendable {
     private struct State {
         var generation = 0
-        var expected: String
+        /// Nil while a switch is under way.
+        var expected: String?
         var responses = 0
         var failures: [String] = []
         var misrouted: [String] = []
@@ -25,6 +27,13 @@ final class SwitchLoad: Sendable {
     var responses: Int { state.withLock { $0.responses } }
     var failures: [String] { state.withLock { $0.failures } }
     var misrouted: [String] { state.withLock { $0.misrouted } }
+
+    func announceSwitch() {
+        state.withLock {
+            $0.generation += 1
+            $0.expected = nil
+        }
+    }
 
     func publishSwitch(to expected: String) {
         state.withLock {
@@ -54,12 +63,12 @@ final class SwitchLoad: Sendable {
         return completed
     }
 
-    private func record(_ response: HTTPTestClient.Response, sentAt generation: Int, expected: String) {
+    private func record(_ response: HTTPTestClient.Response, sentAt generation: Int, expected: String?) {
         state.withLock {
             $0.responses += 1
             if response.status != .ok {
                 $0.failures.append("status \(response.status.code): \(response.body)")
-            } else if response.body != expected && $0.generation == generation {
+            } else if let expected, response.body != expected && $0.generation == generation {
                 $0.misrouted.append("generation \(generation): expected \(expected), got \(response.body)")
             }
         }

@@ -1,0 +1,92 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The `HTTPConnectionHost` of an HTTP connection living on a `ProxyLoop`: system calls, the
+/// listener shard's route, pool and counters.
+struct LoopHTTPHost: HTTPConnectionHost {
+    // unowned(unsafe): a host is made by the loop, on the loop's thread, for one call into a
+    // connection and dropped when it returns, so the loop outlives it; this keeps reference
+    // counting off the per-event path.
+    unowned(unsafe) let loop: ProxyLoop
+    /// The listener shard and the `HTTPSlot` of the connection being served.
+    let shard: Int
+    let slot: Int
+    private var io = SystemRelayIO()
+
+    /// The loop's clock for this wake-up, read once per host rather than once per use.
+    let now: UInt64
+
+    init(loop: ProxyLoop, shard: Int, slot: Int) {
+        self.loop = loop
+        self.shard = shard
+        self.slot = slot
+        now = loop.now
+    }
+    var serviceName: String { loop.withShard(shard) { $0.listener.config.serviceName } }
+    var logsAccess: Bool { loop.withShard(shard) { $0.logsAccess } }
+
+    func route() -> HTTPRoute? {
+        loop.withShard(shard) { shard in
+            guard let routed = shard.upstream, let traffic = shard.currentTraffic else { return nil }
+            return HTTPRoute(upstream: routed.upstream, address: routed.address, traffic: traffic)
+        }
+    }
+
+    mutating func takePooledLink(for route: HTTPRoute) -> UpstreamLink? {
+        loop.takePooledLink(shard: shard, to: route.upstream, owner: slot)
+    }
+
+    mutating func connect(to route: HTTPRoute) -> UpstreamLink? {
+        loop.openLink(to: route.address, owner: slot)
+    }
+
+    mutating func release(_ link: UpstreamLink, parkingFor upstream: Upstream?) {
+        loop.releaseLink(link, shard: shard, parkingFor: upstream)
+    }
+
+    mutating func updateTraffic(_ index: Int, _ body: (inout InstanceStats) -> Void) {
+        body(&loop.shards[shard]!.traffic[index])
+    }
+
+    mutating func countNoUpstream() {
+        loop.shards[shard]!.noUpstream += 1
+    }
+
+    mutating func countRefusal(_ kind: RequestRefusalKind) {
+        loop.shards[shard]!.refusedRequests[kind, default: 0] += 1
+    }
+
+    mutating func exchangeEnded() {
+        if !loop.drains.isEmpty { loop.settleIdleDrains() }
+    }
+
+    mutating func log(_ entry: AccessLogEntry) {
+        loop.withShard(shard) { $0.listener.accessLog }?.record(entry)
+    }
+
+    mutating func quickAck(_ fd: Int32) {
+        var on: Int32 = 1
+        _ = setsockopt(fd, Int32(IPPROTO_TCP), TCP_QUICKACK, &on, socklen_t(MemoryLayout<Int32>.size))
+    }
+
+    mutating func read(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer) -> IOResult {
+        io.read(fd, into: buffer)
+    }
+
+    mutating func write(_ fd: Int32, from buffer: UnsafeRawBufferPointer) -> IOResult {
+        io.write(fd, from: buffer)
+    }
+
+    mutating func shutdownOutput(_ fd: Int32) {
+        io.shutdownOutput(fd)
+    }
+
+    mutating func splice(from source: Int32, to sink: Int32, count: Int) -> IOResult {
+        io.splice(from: source, to: sink, count: count)
+    }
+
+    mutating func connectError(_ fd: Int32) -> Int32 {
+        io.connectError(fd)
+    }
+}
