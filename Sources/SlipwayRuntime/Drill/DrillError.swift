@@ -8,6 +8,8 @@ public enum DrillError: Error, Equatable, CustomStringConvertible {
     case noPublishedPort(service: String)
     /// The log has no deployment of the service serving now.
     case noServingDeployment(service: String)
+    /// The serving deployment's snapshot cannot be read back as a definition.
+    case unreadableSnapshot(deployment: Int64, reason: String)
     case control(ControlClientError)
     case log(DeploymentLogError)
 
@@ -19,6 +21,8 @@ public enum DrillError: Error, Equatable, CustomStringConvertible {
             "\(service) has no running instance with a published port; a drill sends its load through one"
         case .noServingDeployment(let service):
             "the deployment log has no deployment of \(service) serving now; bring the project up with `slipway up -d`"
+        case .unreadableSnapshot(let deployment, let reason):
+            "the snapshot of deployment \(deployment) cannot be read back: \(reason)"
         case .control(let error): "\(error)"
         case .log(let error): error.description
         }

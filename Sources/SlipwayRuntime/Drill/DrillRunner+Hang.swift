@@ -61,7 +61,7 @@ extension DrillRunner {
         var expectations = [DrillExpectation(
             name: "detected as unhealthy", passed: seen,
             detail: seen
-                ? "after \(milliseconds(since: fault, to: detected ?? fault)) ms"
+                ? "after \(DrillTimeline.milliseconds(from: fault, to: detected ?? fault)) ms"
                 : "still not unhealthy after \(ProgressLine.format(budget))")]
         guard let policy else {
             expectations.append(DrillExpectation(

@@ -66,9 +66,9 @@ public struct DrillRunner: Sendable {
         let fault = outcome.fault ?? timeline.began
         let report = DrillReport(
             scenario: scenario, service: target.service, requestsPerSecond: load.rate, requestsSent: figures.sent,
-            requestsFailed: figures.failed, timeToDetectMs: outcome.detected.map { milliseconds(since: fault, to: $0) },
-            timeToRestoreMs: outcome.restored.map { milliseconds(since: fault, to: $0) },
-            activeDeployment: (try? Self.serving(target.service, in: log))??.id, startedAt: timeline.began,
+            requestsFailed: figures.failed, timeToDetectMs: outcome.detected.map { DrillTimeline.milliseconds(from: fault, to: $0) },
+            timeToRestoreMs: outcome.restored.map { DrillTimeline.milliseconds(from: fault, to: $0) },
+            activeDeployment: try Self.serving(target.service, in: log)?.id, startedAt: timeline.began,
             finishedAt: Date(), expectations: expectations, timeline: timeline.all)
         return try store(report, in: log)
     }
@@ -215,7 +215,7 @@ public struct DrillRunner: Sendable {
         do {
             definition = try SnapshotDefinition.service(instance.service, project: snapshot.project, snapshot: serving.snapshot)
         } catch {
-            throw .noServingDeployment(service: instance.service)
+            throw .unreadableSnapshot(deployment: serving.id, reason: error.description)
         }
         // A proxy listening on every address is reached on loopback.
         let host = ["0.0.0.0", "", "::"].contains(publisher.url) ? "127.0.0.1" : publisher.url

@@ -12,7 +12,7 @@ final class DrillTimeline: Sendable {
     }
 
     func note(_ event: String, at date: Date = Date()) {
-        let entry = DrillTimelineEntry(offsetMilliseconds: milliseconds(since: began, to: date), event: event)
+        let entry = DrillTimelineEntry(offsetMilliseconds: Self.milliseconds(from: began, to: date), event: event)
         entries.withLock { entries in
             // Events noted after the fact (read from the log) go where their time says.
             let index = entries.lastIndex { $0.offsetMilliseconds <= entry.offsetMilliseconds }.map { $0 + 1 } ?? 0
@@ -21,9 +21,9 @@ final class DrillTimeline: Sendable {
     }
 
     var all: [DrillTimelineEntry] { entries.withLock { $0 } }
-}
 
-/// Whole milliseconds from `start` to `end`, never negative (the log keeps milliseconds, the clock more).
-func milliseconds(since start: Date, to end: Date) -> Int {
-    max(0, Int((end.timeIntervalSince(start) * 1000).rounded()))
+    /// Whole milliseconds from `start` to `end`, never negative (the log keeps milliseconds, the clock more).
+    static func milliseconds(from start: Date, to end: Date) -> Int {
+        max(0, Int((end.timeIntervalSince(start) * 1000).rounded()))
+    }
 }
