@@ -220,7 +220,7 @@ public final class DeploymentLog: Sendable {
     // MARK: Parts
 
     /// Read under the connection's lock, so events recorded from several tasks get times in their id order.
-    private func now() -> Date {
+    func now() -> Date {
         StoredTimestamp.rounded(clock())
     }
 
@@ -292,7 +292,7 @@ public final class DeploymentLog: Sendable {
 
     /// Runs `body` alone on the connection and gives every failure its
     /// typed, user-facing form.
-    private func access<Result: Sendable>(
+    func access<Result: Sendable>(
         _ operation: String, _ body: (SQLiteConnection) throws -> Result
     ) throws(DeploymentLogError) -> Result {
         let outcome: Swift.Result<Result, DeploymentLogError> = connection.withLock { database in

@@ -38,6 +38,19 @@ enum SchemaMigrations {
         CREATE INDEX deployment_events_by_deployment ON deployment_events (deployment_id, id);
         CREATE INDEX deployments_by_service_status ON deployments (service, status);
         """,
+        // 3: `slipway drill` runs, each with its report.
+        """
+        CREATE TABLE drills (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            scenario TEXT NOT NULL,
+            service TEXT NOT NULL,
+            passed INTEGER NOT NULL,
+            started_at TEXT NOT NULL,
+            finished_at TEXT NOT NULL,
+            report TEXT NOT NULL
+        );
+        CREATE INDEX drills_by_service ON drills (service, id);
+        """,
     ]
 
     /// The version a file has once every step is applied.

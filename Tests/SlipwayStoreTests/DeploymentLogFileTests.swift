@@ -63,6 +63,34 @@ struct DeploymentLogFileTests {
         #expect(try raw.value("SELECT name FROM sqlite_schema WHERE name = 'deployment_events_by_deployment'") != nil)
     }
 
+    @Test func aVersionTwoFileGainsTheDrillsTableKeepingItsRows() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        do {
+            let raw = try RawDatabase(path: directory.logPath)
+            try raw.execute(Self.versionOneSchema + Self.versionTwoStep)
+            try raw.execute(
+                """
+                INSERT INTO deployments (service, sequence, status, source, snapshot, snapshot_hash, created_at)
+                VALUES ('web', 1, 'active', 'up', '{}', 'h1', '2026-01-02T03:04:05.006Z');
+                PRAGMA user_version = 2;
+                """)
+        }
+        let log = try DeploymentLog(path: directory.logPath)
+        #expect(try log.fileSchemaVersion() == 3)
+        #expect(try log.deployment(id: 1)?.status == .active)
+        #expect(try log.drills().isEmpty)
+        let began = Date(timeIntervalSince1970: 1_767_323_045.006)
+        let stored = try log.recordDrill(
+            scenario: "hang", service: "web", passed: false, startedAt: began, finishedAt: began + 2.5, report: { #"{"ID":\#($0)}"# })
+        let read = try log.drills(service: "web")
+        #expect(read == [stored])
+        #expect(read.first?.finishedAt == Date(timeIntervalSince1970: 1_767_323_047.506))
+        #expect(try log.drills(service: "db").isEmpty)
+        let raw = try RawDatabase(path: directory.logPath)
+        #expect(try raw.value("SELECT report FROM drills WHERE id = \(stored.id)") == #"{"ID":\#(stored.id)}"#)
+    }
+
     @Test func aFileFromANewerSlipwayIsRefusedUntouched() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
@@ -175,6 +203,13 @@ struct DeploymentLogFileTests {
             }
         }
     }
+
+    /// Step 2 of the migrations as it was released.
+    static let versionTwoStep = """
+        CREATE INDEX deployment_events_by_deployment ON deployment_events (deployment_id, id);
+        CREATE INDEX deployments_by_service_status ON deployments (service, status);
+
+        """
 
     /// The schema as step 1 of the migrations left it, written out here so
     /// the test does not depend on the code it checks.

@@ -46,13 +46,23 @@ public struct DeployRequest: Sendable, Codable, Equatable {
     public var removeOrphans: Bool
     /// `--preview`: stop before the switch, the new instance on a preview port.
     public var preview: Bool
+    /// Deploy the definition each named service runs now, not the files'
+    /// (`slipway drill` redeploys what serves, whatever the files say since).
+    public var redeploysRunning: Bool
+    /// Slipway makes the new instance's health fail, with this reason, so
+    /// the deploy is refused before the switch as for any unhealthy version
+    /// (`slipway drill bad-release`: a bad release of any service, without its cooperation).
+    public var forcedHealthFailure: String?
     public var project: ProjectSource
 
     public init(
         services: [String], force: Bool = false, noWait: Bool = false, environment: [String: String] = [:],
-        source: DeploymentSource = .deploy, removeOrphans: Bool = false, preview: Bool = false, project: ProjectSource
+        source: DeploymentSource = .deploy, removeOrphans: Bool = false, preview: Bool = false,
+        redeploysRunning: Bool = false, forcedHealthFailure: String? = nil, project: ProjectSource
     ) {
         self.preview = preview
+        self.redeploysRunning = redeploysRunning
+        self.forcedHealthFailure = forcedHealthFailure
         self.services = services
         self.force = force
         self.noWait = noWait
@@ -60,5 +70,24 @@ public struct DeployRequest: Sendable, Codable, Equatable {
         self.source = source
         self.removeOrphans = removeOrphans
         self.project = project
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case services, force, noWait, environment, source, removeOrphans, preview, redeploysRunning, forcedHealthFailure, project
+    }
+
+    /// The drill's two fields may be absent: a request from a client that predates them deploys as before.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        services = try container.decode([String].self, forKey: .services)
+        force = try container.decode(Bool.self, forKey: .force)
+        noWait = try container.decode(Bool.self, forKey: .noWait)
+        environment = try container.decode([String: String].self, forKey: .environment)
+        source = try container.decode(DeploymentSource.self, forKey: .source)
+        removeOrphans = try container.decode(Bool.self, forKey: .removeOrphans)
+        preview = try container.decode(Bool.self, forKey: .preview)
+        redeploysRunning = try container.decodeIfPresent(Bool.self, forKey: .redeploysRunning) ?? false
+        forcedHealthFailure = try container.decodeIfPresent(String.self, forKey: .forcedHealthFailure)
+        project = try container.decode(ProjectSource.self, forKey: .project)
     }
 }

@@ -6,6 +6,8 @@ struct DeploymentRun: Sendable {
     let service: String
     let id: Int64?
     let source: DeploymentSource
+    /// Set by a drill's bad release: the new instance is never ready, for this reason.
+    var forcedHealthFailure: String?
     private(set) var machine = DeploymentMachine()
     private let journal: (any DeploymentJournal)?
     private var progress: @Sendable (DeployProgress) -> Void

@@ -197,15 +197,16 @@ actor ServiceRunner {
     /// changes nothing: the new instance is stopped and the old one never
     /// stopped serving.
     func deploy(
-        _ next: Service, source: DeploymentSource, preview wanted: Bool = false,
+        _ next: Service, source: DeploymentSource, preview wanted: Bool = false, forcedHealthFailure: String? = nil,
         progress: @escaping @Sendable (DeployProgress) -> Void
     ) async -> DeployReport.Entry {
         await exclusively {
             await finishMonitorEarly()
             await discardPreview(because: "a newer deploy replaced it")
-            let run = DeploymentRun(
+            var run = DeploymentRun(
                 snapshot: DeploymentSnapshot(next), source: source, previous: deployment?.id, journal: context.journal,
                 progress: progress)
+            run.forcedHealthFailure = forcedHealthFailure
             if wanted { return await beginPreview(of: next, run: run) }
             return await replace(with: next, plan: DeployPlan(service: next), run: run)
         }
@@ -449,6 +450,10 @@ actor ServiceRunner {
                 return await fail(&run, reason: "its release command \(failure)", green: green, lastLines: outcome.output)
             }
             run.step(.released, instance: green.id, outcome.summary)
+        }
+        if let forced = run.forcedHealthFailure {
+            run.note(.health, forced)
+            return await fail(&run, reason: "the new instance is unhealthy: \(forced)", green: green)
         }
         let readiness = await green.waitReady(within: plan.readyBudget)
         if halted { return await fail(&run, reason: "the service was stopped during the deploy", green: green) }

@@ -20,7 +20,8 @@ extension Supervisor {
         var entries: [DeployReport.Entry] = []
         var changed: [Service] = []
         for name in names {
-            var next = loaded.services[name]!
+            if request.redeploysRunning, services[name] == nil { throw ControlFailure.noSuchService(name) }
+            var next = request.redeploysRunning ? services[name]! : loaded.services[name]!
             for (key, value) in request.environment { next.environment[key] = value }
             // The runner's own definition: an automatic rollback changes it without a request.
             if let runner = runners[name], await runner.service == next, !request.force {
@@ -33,11 +34,17 @@ extension Supervisor {
         if request.source == .up { entries += await orphans(of: loaded, remove: request.removeOrphans, progress: progress) }
         let ordered = dependencyOrder(changed.map(\.name), among: changed)
         if request.noWait {
-            Task { _ = await self.deploy(ordered, source: request.source, preview: request.preview, progress: { _ in }) }
+            Task {
+                _ = await self.deploy(
+                    ordered, source: request.source, preview: request.preview, forcedHealthFailure: request.forcedHealthFailure,
+                    progress: { _ in })
+            }
             return DeployReport(entries: entries + ordered.map { DeployReport.Entry(service: $0.name, outcome: .begun) })
         }
         return DeployReport(
-            entries: entries + (await deploy(ordered, source: request.source, preview: request.preview, progress: progress)))
+            entries: entries + (await deploy(
+                ordered, source: request.source, preview: request.preview, forcedHealthFailure: request.forcedHealthFailure,
+                progress: progress)))
     }
 
     /// `slipway promote SERVICE`: the deploy waiting in preview switches.
@@ -55,13 +62,15 @@ extension Supervisor {
     }
 
     private func deploy(
-        _ services: [Service], source: DeploymentSource, preview: Bool, progress: @escaping @Sendable (DeployProgress) -> Void
+        _ services: [Service], source: DeploymentSource, preview: Bool, forcedHealthFailure: String?,
+        progress: @escaping @Sendable (DeployProgress) -> Void
     ) async -> [DeployReport.Entry] {
         var entries: [DeployReport.Entry] = []
         for service in services {
             guard !stopping else { break }
             if let runner = runners[service.name] {
-                let entry = await runner.deploy(service, source: source, preview: preview, progress: progress)
+                let entry = await runner.deploy(
+                    service, source: source, preview: preview, forcedHealthFailure: forcedHealthFailure, progress: progress)
                 if entry.outcome == .deployed { self.services[service.name] = service }
                 entries.append(entry)
             } else {

@@ -53,11 +53,12 @@ final class DeployHarness: Sendable {
     /// Deploys as `slipway deploy` would; the steps it reported come back with the report.
     func deploy(
         _ services: [String] = [], force: Bool = false, source: DeploymentSource = .deploy, removeOrphans: Bool = false,
-        preview: Bool = false
+        preview: Bool = false, redeploysRunning: Bool = false, forcedHealthFailure: String? = nil
     ) async throws -> (DeployReport, [DeployProgress]) {
         let steps = Mutex<[DeployProgress]>([])
         let request = DeployRequest(
             services: services, force: force, source: source, removeOrphans: removeOrphans, preview: preview,
+            redeploysRunning: redeploysRunning, forcedHealthFailure: forcedHealthFailure,
             project: ProjectSource(options: Self.options(directory.path)))
         let supervisor = self.supervisor
         guard let report = await within(.seconds(120), {
