@@ -50,6 +50,7 @@ struct RollbackTests {
         #expect(settled, "\(history.map(\.status))")
         #expect(history.map(\.source) == [.autoRollback, .deploy, .up])
         #expect(history.first?.rollbackOfID == history.dropFirst().first?.id)
+        #expect(history.first?.switchedAt != nil, "the restore onto the warm instance is stamped as a switch")
         #expect(history.dropFirst().first?.reason?.contains("exited") == true, "\(history.dropFirst().first?.reason ?? "")")
         #expect(restore.contains { $0.contains("traffic back in") }, "\(restore)")
         #expect(after == "v1")

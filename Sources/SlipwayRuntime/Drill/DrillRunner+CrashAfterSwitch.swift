@@ -33,7 +33,7 @@ extension DrillRunner {
         let rolledBack = try await until(budget) { () throws(DrillError) -> Bool in
             let history = try deployments(target.service, in: log)
             restore = history.first { $0.source == .autoRollback && $0.rollbackOfID == id }
-            restored = restore.flatMap { Self.liveSince($0, in: log) }
+            restored = restore?.switchedAt
             return restored != nil && history.first { $0.id == id }?.status == .rolledBack
         }
         let detected = events(of: id, in: log).first { $0.detail.hasPrefix("after the switch") }?.at ?? restore?.createdAt

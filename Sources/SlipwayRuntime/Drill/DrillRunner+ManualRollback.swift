@@ -28,7 +28,7 @@ extension DrillRunner {
         let restore = try answer?.deploymentID.flatMap { rid throws(DrillError) in
             try deployments(target.service, in: log).first { $0.id == rid }
         }
-        let restored = restore.flatMap { Self.liveSince($0, in: log) }
+        let restored = restore?.switchedAt
         let rolledBack = answer?.outcome == .deployed && restore?.source == .rollback && restore?.rollbackOfID == id
             && restored != nil
         expectations.append(DrillExpectation(

@@ -80,7 +80,7 @@ public struct DrillRunner: Sendable {
     static func serving(_ service: String, in log: DeploymentLog) throws(DrillError) -> Deployment? {
         do {
             let history = try log.deployments(service: service)
-            return history.first { $0.status == .active || ($0.status == .switching && liveSince($0, in: log) != nil) }
+            return history.first { $0.status == .active || ($0.status == .switching && $0.switchedAt != nil) }
         } catch {
             throw .log(error)
         }
@@ -96,14 +96,6 @@ public struct DrillRunner: Sendable {
 
     func events(of id: Int64, in log: DeploymentLog) -> [DeploymentEvent] {
         (try? log.events(of: id)) ?? []
-    }
-
-    /// When `deployment` took the traffic: its `switched_at`, or, for a
-    /// restore onto the warm previous instance (which the proxy routed to the
-    /// moment the crashed one exited, with no switch of its own to stamp), its move to `switching`.
-    static func liveSince(_ deployment: Deployment, in log: DeploymentLog) -> Date? {
-        deployment.switchedAt
-            ?? ((try? log.events(of: deployment.id)) ?? []).first { $0.kind == .status && $0.detail.hasSuffix("-> switching") }?.at
     }
 
     /// The running definition redeployed with `--force`, its steps on the timeline.

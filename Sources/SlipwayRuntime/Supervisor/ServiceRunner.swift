@@ -426,6 +426,14 @@ actor ServiceRunner {
         if let failure = await prepare(green, plan: plan, run: &run) { return failure }
         run.handle(.healthy)
         run.step(.healthy, instance: green.id)
+        // A fresh instance was routed at its launch; a warm one taken back
+        // (a rollback) is routed here. Either way the log stamps the switch.
+        if serving === green {
+            let switchBegan = ContinuousClock.now
+            await route(to: green, ports: await green.privatePorts)
+            let switchTime = ContinuousClock.now - switchBegan
+            run.step(.switched, instance: green.id, "traffic moved in \(Self.milliseconds(switchTime)) ms", measured: switchTime)
+        }
         run.handle(.switched)
         return nil
     }
