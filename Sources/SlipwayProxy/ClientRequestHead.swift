@@ -26,6 +26,17 @@ struct ClientRequestHead {
 
     var method: String { raw.getString(at: raw.readerIndex, length: methodLength) ?? "" }
     var target: String { raw.getString(at: raw.readerIndex + methodLength + 1, length: targetLength) ?? "" }
+    /// RFC 9110 §9.2.2: sending it twice has the effect of sending it once, so a request the
+    /// instance may have received before failing can go to another one.
+    var isIdempotent: Bool {
+        raw.withUnsafeReadableBytes { bytes in
+            let method = bytes.prefix(methodLength)
+            return Self.idempotentMethods.contains { $0.elementsEqual(method) }
+        }
+    }
+
+    private static let idempotentMethods: [[UInt8]] = ["GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE"].map { Array($0.utf8) }
+
     /// HTTP/1.1 clients take chunked bodies; HTTP/1.0 clients get them de-chunked and close-delimited.
     var supportsChunking: Bool { minorVersion >= 1 }
 }

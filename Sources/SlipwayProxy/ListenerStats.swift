@@ -6,6 +6,10 @@ public struct ListenerStats: Sendable, Hashable {
     public var mode: ProxyMode
     /// The instance new traffic goes to, if any.
     public var upstream: Upstream?
+    /// Where traffic the upstream refuses goes, if anywhere (`ReverseProxy.setUpstream(_:fallback:for:)`).
+    public var fallback: Upstream?
+    /// Connections (TCP) or requests (HTTP) the upstream failed and the fallback carried.
+    public var fellBack: Int = 0
     public var openConnections: Int = 0
     /// Connections closed on accept because the connection limit was reached.
     public var rejectedConnections: Int = 0

@@ -46,16 +46,26 @@ public actor ReverseProxy {
     /// Routes new TCP connections or new HTTP requests of the listener to `upstream` (nil: none,
     /// so clients get a 502 or a closed connection). Returns the upstream it replaces.
     /// Traffic already in flight keeps going to the previous instance; `drain` waits for it.
+    ///
+    /// `fallback` (the previous version kept warm after a deploy) takes what `upstream` fails
+    /// before it could have acted on it, as nginx's `backup` server with `proxy_next_upstream`:
+    /// a connection or request whose connect is refused, and an idempotent request without a
+    /// body whose connection ends before any response byte. Each switch names its own fallback;
+    /// nil (the default) clears it, so none outlives the instance it names.
     @discardableResult
-    public func setUpstream(_ upstream: Upstream?, for key: ListenerKey) async throws -> Upstream? {
+    public func setUpstream(_ upstream: Upstream?, fallback: Upstream? = nil, for key: ListenerKey) async throws -> Upstream? {
         guard var entry = listeners[key], let loopGroup else { throw ProxyError.unknownListener(key) }
         // Decided before the first suspension; the version makes every loop keep the latest
         // of two switches that overlap, whatever order their messages reach it in.
         let previous = entry.upstream
         entry.upstream = upstream
+        entry.fallback = fallback
         entry.routeVersion += 1
         listeners[key] = entry
-        await loopGroup.route(entry.listener, to: upstream.map(RoutedUpstream.init), version: entry.routeVersion)
+        await loopGroup.route(
+            entry.listener, to: upstream.map(RoutedUpstream.init), fallback: fallback.map(RoutedUpstream.init),
+            version: entry.routeVersion
+        )
         return previous
     }
 
@@ -130,11 +140,13 @@ public actor ReverseProxy {
         let snapshots = await loopGroup.snapshots(of: entry.listener)
         var stats = ListenerStats(key: entry.public.key, boundPort: entry.public.boundPort, mode: entry.public.mode)
         stats.upstream = entry.upstream
+        stats.fallback = entry.fallback
         stats.openConnections = entry.listener.openConnections.load(ordering: .relaxed)
         var byInstance: [InstanceID: InstanceStats] = [:]
         for snapshot in snapshots {
             stats.rejectedConnections += snapshot.rejectedConnections
             stats.noUpstream += snapshot.noUpstream
+            stats.fellBack += snapshot.fellBack
             stats.refusedRequests.merge(snapshot.refusedRequests, uniquingKeysWith: +)
             for instance in snapshot.instances {
                 byInstance[instance.instance, default: InstanceStats(instance: instance.instance)].merge(instance)
@@ -150,5 +162,6 @@ private struct LoopListenerEntry {
     let listener: LoopListener
     let `public`: Listener
     var upstream: Upstream?
+    var fallback: Upstream?
     var routeVersion = 0
 }

@@ -64,7 +64,12 @@ struct ListenerShard {
     /// Index in `traffic` of the current upstream's instance, so admitting a connection looks
     /// nothing up by name.
     private(set) var currentTraffic: Int?
+    /// Where a connection or request goes when `upstream` refuses it (see `route(to:fallback:version:)`).
+    private(set) var fallback: RoutedUpstream?
+    private(set) var fallbackTraffic: Int?
     private var routeVersion = 0
+    /// Connections (TCP) or requests (HTTP) that `upstream` failed and `fallback` took.
+    var fellBack = 0
     var rejectedConnections = 0
     var noUpstream = 0
     var refusedRequests: [RequestRefusalKind: Int] = [:]
@@ -82,12 +87,22 @@ struct ListenerShard {
         logsAccess = listener.accessLog != nil
     }
 
-    /// Routes new connections to `next` unless a later switch (a higher `version`) already did.
-    mutating func route(to next: RoutedUpstream?, version: Int) {
+    /// Routes new connections to `next`, and those `next` refuses to `fallback`, unless a later
+    /// switch (a higher `version`) already did.
+    mutating func route(to next: RoutedUpstream?, fallback: RoutedUpstream?, version: Int) {
         guard version > routeVersion else { return }
         routeVersion = version
         upstream = next
         currentTraffic = next.map { trafficSlot(for: $0.upstream.instance) }
+        self.fallback = fallback
+        fallbackTraffic = fallback.map { trafficSlot(for: $0.upstream.instance) }
+    }
+
+    /// The fallback for traffic that `failed` could not carry: none when there is none, or when
+    /// the failed instance is the fallback itself.
+    func fallback(after failed: InstanceID) -> (routed: RoutedUpstream, traffic: Int)? {
+        guard let fallback, let fallbackTraffic, fallback.upstream.instance != failed else { return nil }
+        return (fallback, fallbackTraffic)
     }
 
     func trafficSlot(ifKnown instance: InstanceID) -> Int? {
@@ -106,6 +121,7 @@ struct ListenerShard {
 struct ListenerShardSnapshot: Sendable {
     var rejectedConnections: Int
     var noUpstream: Int
+    var fellBack: Int
     var refusedRequests: [RequestRefusalKind: Int]
     var instances: [InstanceStats]
 }

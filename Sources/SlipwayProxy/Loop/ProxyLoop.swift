@@ -182,10 +182,10 @@ final class ProxyLoop: @unchecked Sendable {
         watch(listener.fd, token: LoopToken(kind: .listener, index: index, generation: 0), events: c_proxy_loop_epollin | exclusive)
     }
 
-    func route(_ listener: LoopListener, to upstream: RoutedUpstream?, version: Int) {
+    func route(_ listener: LoopListener, to upstream: RoutedUpstream?, fallback: RoutedUpstream?, version: Int) {
         guard let index = shardIndex(of: listener) else { return }
         let previous = shards[index]!.upstream?.upstream
-        shards[index]!.route(to: upstream, version: version)
+        shards[index]!.route(to: upstream, fallback: fallback, version: version)
         // Pooled connections are to the upstream routed to; an instance given a new address
         // (restarted on another port) must not get requests on connections to its old one.
         if shards[index]!.upstream?.upstream != previous { closeIdleLinks(ofShard: index) }
@@ -216,6 +216,7 @@ final class ProxyLoop: @unchecked Sendable {
         return ListenerShardSnapshot(
             rejectedConnections: shard.rejectedConnections,
             noUpstream: shard.noUpstream,
+            fellBack: shard.fellBack,
             refusedRequests: shard.refusedRequests,
             instances: Array(shard.traffic)
         )
@@ -319,11 +320,37 @@ final class ProxyLoop: @unchecked Sendable {
         }
         if case .finished(let ending) = slots[slot].relay!.phase {
             if case .connectFailed = ending {
+                if reconnectToFallback(slot) { return }
                 release(slot, error: .connectFailed)
             } else {
                 release(slot, error: nil)
             }
         }
+    }
+
+    /// The instance refused the slot's connection before a byte went either way: the shard's
+    /// fallback gets it instead, once. The failure still counts against the refusing instance.
+    private func reconnectToFallback(_ slot: Int) -> Bool {
+        let shard = slots[slot].shard
+        let failed = slots[slot].traffic
+        guard let (fallback, traffic) = shards[shard]!.fallback(after: shards[shard]!.traffic[failed].instance),
+              let address = fallback.address,
+              case .success(let upstreamFD) = LoopSocket.startConnect(to: address)
+        else { return false }
+        _ = epoll_ctl(epollFD, EPOLL_CTL_DEL, slots[slot].relay!.upstream.fd, nil)
+        Glibc.close(slots[slot].relay!.upstream.fd)
+        slots[slot].relay!.reconnect(upstreamFD: upstreamFD)
+        shards[shard]!.traffic[failed].errors[.connectFailed, default: 0] += 1
+        shards[shard]!.traffic[failed].active -= 1
+        shards[shard]!.traffic[traffic].connections += 1
+        shards[shard]!.traffic[traffic].active += 1
+        shards[shard]!.fellBack += 1
+        slots[slot].traffic = traffic
+        slots[slot].connectStarted = now
+        let events = c_proxy_loop_epollin | c_proxy_loop_epollout | c_proxy_loop_epollrdhup | c_proxy_loop_epollet
+        watch(upstreamFD, token: LoopToken(kind: .upstream, index: slot, generation: slots[slot].generation), events: events)
+        arm(slot)
+        return true
     }
 
     /// Ends the slot's connection: counts it out of its instance's traffic first, so whoever sees

@@ -24,8 +24,8 @@ final class ProxyLoopGroup: Sendable {
     }
 
     /// Returns once every loop routes new connections to `upstream`.
-    func route(_ listener: LoopListener, to upstream: RoutedUpstream?, version: Int) async {
-        for loop in loops { await loop.run { $0.route(listener, to: upstream, version: version) } }
+    func route(_ listener: LoopListener, to upstream: RoutedUpstream?, fallback: RoutedUpstream?, version: Int) async {
+        for loop in loops { await loop.run { $0.route(listener, to: upstream, fallback: fallback, version: version) } }
     }
 
     /// Once no loop watches the listener any more, closes it.

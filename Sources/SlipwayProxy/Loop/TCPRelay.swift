@@ -11,6 +11,11 @@ struct TCPRelay {
         case connecting
         case relaying
         case finished(Ending)
+
+        var isConnectFailure: Bool {
+            if case .finished(.connectFailed) = self { return true }
+            return false
+        }
     }
 
     enum Side {
@@ -57,6 +62,14 @@ struct TCPRelay {
     var isFinished: Bool {
         if case .finished = phase { return true }
         return false
+    }
+
+    /// After a failed connect, starts over toward another instance on `upstreamFD` (its connect
+    /// started). Nothing was read from the client while connecting, so nothing is lost.
+    mutating func reconnect(upstreamFD: Int32) {
+        precondition(phase.isConnectFailure, "only a relay whose connect failed starts over")
+        upstream = RelayEndpoint(fd: upstreamFD)
+        phase = .connecting
     }
 
     /// Gives the direction toward `side` a pipe; its bytes go through it once its buffer is empty.

@@ -22,7 +22,7 @@ struct HTTPTestBackend {
         let channel = try await ServerBootstrap(group: group)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    counters.connectionAccepted()
+                    counters.connectionAccepted(channel)
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline()
                     try channel.pipeline.syncOperations.addHandler(
                         BackendHandler(name: name, counters: counters, gate: gate, progress: progress)
@@ -40,13 +40,24 @@ struct HTTPTestBackend {
     func stop() async throws {
         try await channel.close()
     }
+
+    /// Stops as a killed process would: the listening socket and every accepted connection close.
+    func kill() async throws {
+        try await channel.close()
+        for child in counters.takeChildren() { try? await child.close() }
+    }
 }
 
 final class BackendCounters: Sendable {
     private let state = Mutex<(connections: Int, requests: Int)>((0, 0))
+    private let children = Mutex<[any Channel]>([])
     var connections: Int { state.withLock { $0.connections } }
     var requests: Int { state.withLock { $0.requests } }
-    func connectionAccepted() { state.withLock { $0.connections += 1 } }
+    func connectionAccepted(_ child: (any Channel)? = nil) {
+        state.withLock { $0.connections += 1 }
+        if let child { children.withLock { $0.append(child) } }
+    }
+    func takeChildren() -> [any Channel] { children.withLock { taken in defer { taken = [] }; return taken } }
     func requestReceived() { state.withLock { $0.requests += 1 } }
 }
 

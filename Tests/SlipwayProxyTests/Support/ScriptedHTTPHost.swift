@@ -9,14 +9,19 @@ struct ScriptedHTTPHost: HTTPConnectionHost {
     var serviceName = "api"
     var logsAccess = true
     var routed: Upstream? = Upstream(instance: "blue", port: 8080)
+    /// The listener's fallback; its traffic is counted in `traffic[1]`.
+    var fallback: Upstream?
+    var fellBack = 0
     /// Whether the next connects fail at once.
     var refuseConnects = false
+    /// Instances whose connects fail at once.
+    var refusing: Set<InstanceID> = []
     var pool: [UpstreamLink] = []
     var nextFD: Int32 = 100
     var opened: [Int32] = []
     var parked: [Int32] = []
     var closed: [Int32] = []
-    var traffic = [InstanceStats(instance: "blue")]
+    var traffic = [InstanceStats(instance: "blue"), InstanceStats(instance: "fallback")]
     var noUpstream = 0
     var refusals: [RequestRefusalKind] = []
     var logged: [AccessLogEntry] = []
@@ -27,12 +32,17 @@ struct ScriptedHTTPHost: HTTPConnectionHost {
         routed.map { HTTPRoute(upstream: $0, address: nil, traffic: 0) }
     }
 
+    func fallbackRoute(after failed: InstanceID) -> HTTPRoute? {
+        guard let fallback, fallback.instance != failed else { return nil }
+        return HTTPRoute(upstream: fallback, address: nil, traffic: 1)
+    }
+
     mutating func takePooledLink(for route: HTTPRoute) -> UpstreamLink? {
         pool.popLast()
     }
 
     mutating func connect(to route: HTTPRoute) -> UpstreamLink? {
-        guard !refuseConnects else { return nil }
+        guard !refuseConnects, !refusing.contains(route.upstream.instance) else { return nil }
         let fd = nextFD
         nextFD += 1
         opened.append(fd)
@@ -53,6 +63,7 @@ struct ScriptedHTTPHost: HTTPConnectionHost {
     }
 
     mutating func countNoUpstream() { noUpstream += 1 }
+    mutating func countFallback() { fellBack += 1 }
     mutating func countRefusal(_ kind: RequestRefusalKind) { refusals.append(kind) }
     mutating func exchangeEnded() { exchangesEnded += 1 }
     mutating func log(_ entry: AccessLogEntry) { logged.append(entry) }

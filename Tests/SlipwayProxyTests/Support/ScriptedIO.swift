@@ -25,6 +25,8 @@ struct ScriptedIO: RelayIO {
     var readCalls: [Int32: Int] = [:]
     var shutDown: Set<Int32> = []
     var connectResult: Int32 = 0
+    /// Per-descriptor connect results, over `connectResult`.
+    var connectResults: [Int32: Int32] = [:]
 
     mutating func read(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer) -> IOResult {
         readCalls[fd, default: 0] += 1
@@ -84,6 +86,6 @@ struct ScriptedIO: RelayIO {
     }
 
     mutating func connectError(_ fd: Int32) -> Int32 {
-        connectResult
+        connectResults[fd] ?? connectResult
     }
 }

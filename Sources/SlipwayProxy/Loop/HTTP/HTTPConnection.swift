@@ -128,7 +128,7 @@ struct HTTPConnection {
                     if exchange?.requestEnded == true { armResponseDeadline(now: host.now) }
                 } else {
                     dropLink(park: false, host: &host)
-                    fail(kind: .connectFailed, host: &host)
+                    if !fallBack(after: .connectFailed, sent: false, host: &host) { fail(kind: .connectFailed, host: &host) }
                 }
             }
         }
@@ -626,8 +626,9 @@ struct HTTPConnection {
             return
         }
         let kind: ProxyErrorKind = failed.closedByDrain ? .drainClosed : .upstreamClosed
+        exchange = failed
+        if !partialResponse && fallBack(after: kind, sent: true, host: &host) { return }
         guard failed.responseStarted else {
-            exchange = failed
             fail(kind: kind, host: &host)
             return
         }
@@ -729,7 +730,30 @@ struct HTTPConnection {
     private mutating func answerFailedConnect<Host: HTTPConnectionHost>(host: inout Host) {
         guard failedConnect else { return }
         failedConnect = false
+        if fallBack(after: .connectFailed, sent: false, host: &host) { return }
         fail(kind: .connectFailed, host: &host)
+    }
+
+    /// The instance failed the exchange (`kind`) before it could have answered: the listener's
+    /// fallback, if there is one, gets the request on a fresh connection, when it may go twice
+    /// (`sent`: the instance may have received it). The failure still counts against the instance.
+    private mutating func fallBack<Host: HTTPConnectionHost>(after kind: ProxyErrorKind, sent: Bool, host: inout Host) -> Bool {
+        guard let failed = exchange, failed.mayFallBack(sent: sent),
+              let fallback = host.fallbackRoute(after: failed.route.upstream.instance)
+        else { return false }
+        host.updateTraffic(failed.route.traffic) {
+            $0.errors[kind, default: 0] += 1
+            $0.active -= 1
+        }
+        host.updateTraffic(fallback.traffic) {
+            $0.active += 1
+            $0.requests += 1
+        }
+        host.countFallback()
+        exchange!.fallBack(to: fallback)
+        acquireLink(reuse: false, host: &host)
+        answerFailedConnect(host: &host)
+        return true
     }
 
     private mutating func respond(_ response: LocalResponse, keepAlive: Bool) {

@@ -13,6 +13,8 @@ protocol HTTPConnectionHost: RelayIO {
     var logsAccess: Bool { get }
     /// The instance new requests go to now, if any.
     func route() -> HTTPRoute?
+    /// Where a request goes that `failed`'s instance could not take, if anywhere.
+    func fallbackRoute(after failed: InstanceID) -> HTTPRoute?
     /// An idle keep-alive connection to `route`'s instance, taken out of the pool.
     mutating func takePooledLink(for route: HTTPRoute) -> UpstreamLink?
     /// A connection to `route`'s instance with its connect started; nil when it failed at once.
@@ -22,6 +24,8 @@ protocol HTTPConnectionHost: RelayIO {
     mutating func release(_ link: UpstreamLink, parkingFor upstream: Upstream?)
     mutating func updateTraffic(_ index: Int, _ body: (inout InstanceStats) -> Void)
     mutating func countNoUpstream()
+    /// A request the routed instance failed went to the fallback.
+    mutating func countFallback()
     mutating func countRefusal(_ kind: RequestRefusalKind)
     /// A request (or tunnel) stopped counting as active: drains waiting for it may settle.
     mutating func exchangeEnded()

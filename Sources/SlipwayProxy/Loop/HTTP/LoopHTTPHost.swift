@@ -33,6 +33,12 @@ struct LoopHTTPHost: HTTPConnectionHost {
         }
     }
 
+    func fallbackRoute(after failed: InstanceID) -> HTTPRoute? {
+        loop.withShard(shard) { shard in
+            shard.fallback(after: failed).map { HTTPRoute(upstream: $0.routed.upstream, address: $0.routed.address, traffic: $0.traffic) }
+        }
+    }
+
     mutating func takePooledLink(for route: HTTPRoute) -> UpstreamLink? {
         loop.takePooledLink(shard: shard, to: route.upstream, owner: slot)
     }
@@ -51,6 +57,10 @@ struct LoopHTTPHost: HTTPConnectionHost {
 
     mutating func countNoUpstream() {
         loop.shards[shard]!.noUpstream += 1
+    }
+
+    mutating func countFallback() {
+        loop.shards[shard]!.fellBack += 1
     }
 
     mutating func countRefusal(_ kind: RequestRefusalKind) {
