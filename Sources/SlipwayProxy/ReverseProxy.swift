@@ -51,7 +51,8 @@ public actor ReverseProxy {
     /// before it could have acted on it, as nginx's `backup` server with `proxy_next_upstream`:
     /// a connection or request whose connect is refused, and an idempotent request without a
     /// body whose connection ends before any response byte. Each switch names its own fallback;
-    /// nil (the default) clears it, so none outlives the instance it names.
+    /// nil (the default) clears it, so none outlives the instance it names. Traffic still on an
+    /// instance switched away from falls back, under the same rules, to the one routed to now.
     @discardableResult
     public func setUpstream(_ upstream: Upstream?, fallback: Upstream? = nil, for key: ListenerKey) async throws -> Upstream? {
         guard var entry = listeners[key], let loopGroup else { throw ProxyError.unknownListener(key) }

@@ -121,6 +121,24 @@ struct HTTPFallbackTests {
         #expect(bench.host.traffic[1].active == 0)
     }
 
+    @Test("a request on an instance traffic was switched away from, dropped unanswered, goes to the instance routed now")
+    func switchedAwayFrom() {
+        var bench = HTTPConnectionBench()
+        bench.host.arrive(client, .bytes(get))
+        bench.client([.readable, .writable])
+        bench.upstream(fresh, .writable)
+        bench.host.routed = Upstream(instance: "green", port: 8081)
+        bench.host.arrive(fresh, .fail(ECONNRESET))
+        bench.upstream(fresh, [.readable, .failed])
+        #expect(bench.host.opened == [fresh, second])
+        bench.upstream(second, .writable)
+        #expect(bench.host.take(second) == forwardedGet)
+        bench.host.arrive(second, .bytes(ok))
+        bench.upstream(second, .readable)
+        #expect(bench.host.take(client) == ok)
+        #expect(bench.host.fellBack == 1)
+    }
+
     @Test("without a fallback a refused connect is answered 502 as before")
     func noFallback() {
         var bench = HTTPConnectionBench()

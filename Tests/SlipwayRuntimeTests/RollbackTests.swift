@@ -58,6 +58,37 @@ struct RollbackTests {
         #expect(retried.entries.map(\.outcome) == [.deployed], "the files' version is not what runs after the rollback")
     }
 
+    /// The crash is seen and traffic restored within milliseconds, but requests
+    /// arrive in between: the proxy's fallback (the warm previous instance)
+    /// takes every one the dead instance refuses or drops unanswered.
+    @Test func aCrashAfterTheSwitchUnderLoadLosesNoRequest() async throws {
+        let harness = try DeployHarness(Self.compose("v1", deploy: Self.quickRollback))
+        let failure = await harness.up()
+        let port = try #require(await harness.publishedPort("web"))
+        let v1Served = await eventuallyAsync { await harness.get(port) == "v1" }
+        try harness.rewrite(Self.compose("v2", deploy: Self.quickRollback))
+        let load = KeepAliveLoad(port: port, clients: 4)
+        let (report, _) = try await harness.deploy(["web"])
+        let v2Served = await eventually { load.current.bodies.contains("v2") }
+        let green = await harness.instances("web").first { $0.name == "deploytest-web-2" }?.pid
+        if let green { kill(green, SIGKILL) }
+        let settled = await eventually { harness.deployments("web").map(\.status) == [.active, .rolledBack, .superseded] }
+        let servedAfter = load.current.succeeded
+        let loadGoesOn = await eventually { load.current.succeeded > servedAfter + 20 }
+        let figures = await load.stop()
+        let fellBack = await harness.supervisor.proxy.stats().listeners.map(\.fellBack).reduce(0, +)
+        await harness.finish()
+
+        #expect(failure == nil)
+        #expect(v1Served)
+        #expect(report.entries.map(\.outcome) == [.deployed])
+        #expect(v2Served)
+        #expect(green != nil)
+        #expect(settled, "\(harness.deployments("web").map(\.status))")
+        #expect(loadGoesOn)
+        #expect(figures.failed == 0, "\(figures.failed) of \(figures.succeeded + figures.failed) requests failed (\(fellBack) fell back)")
+    }
+
     @Test func healthFailingInTheWindowRollsBackWithoutAFailedRequest() async throws {
         let harness = try DeployHarness(Self.compose("v1", deploy: Self.quickRollback))
         let failure = await harness.up()

@@ -98,11 +98,12 @@ struct ListenerShard {
         fallbackTraffic = fallback.map { trafficSlot(for: $0.upstream.instance) }
     }
 
-    /// The fallback for traffic that `failed` could not carry: none when there is none, or when
-    /// the failed instance is the fallback itself.
+    /// Where traffic goes that `failed` could not carry: the fallback, or, once traffic was
+    /// switched away from `failed` (the runtime saw it die), the instance routed to now.
     func fallback(after failed: InstanceID) -> (routed: RoutedUpstream, traffic: Int)? {
-        guard let fallback, let fallbackTraffic, fallback.upstream.instance != failed else { return nil }
-        return (fallback, fallbackTraffic)
+        if let fallback, let fallbackTraffic, fallback.upstream.instance != failed { return (fallback, fallbackTraffic) }
+        if let upstream, let currentTraffic, upstream.upstream.instance != failed { return (upstream, currentTraffic) }
+        return nil
     }
 
     func trafficSlot(ifKnown instance: InstanceID) -> Int? {

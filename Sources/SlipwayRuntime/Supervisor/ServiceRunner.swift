@@ -26,6 +26,11 @@ actor ServiceRunner {
     private var queued: [CheckedContinuation<Void, Never>] = []
     private var waiters: [CheckedContinuation<Void, Never>] = []
     private var routing: Task<Void, Never>?
+    /// The instance the listeners fall back to when the routed one refuses (the warm previous
+    /// version after a switch), so a crash of the new version loses no request (docs/deploy.md).
+    private var routedFallback: ServiceInstance?
+    /// What the listeners route to, as last asked.
+    private var routed: (instance: ServiceInstance?, ports: [Int: Int]) = (nil, [:])
     /// The previous instance kept warm after a deploy, and its end.
     private var kept: (instance: ServiceInstance, expiry: Task<Void, Never>)?
     /// The deployment now serving, and its monitor window; the log moves
@@ -376,7 +381,7 @@ actor ServiceRunner {
         current = green
         previousService = service
         service = next
-        await route(to: green, ports: await green.privatePorts)
+        await route(to: green, ports: await green.privatePorts, fallback: keep > .zero ? blue : nil)
         let switchTime = ContinuousClock.now - switchBegan
         run.handle(.switched)
         run.step(.switched, instance: green.id, "traffic moved in \(Self.milliseconds(switchTime)) ms", measured: switchTime)
@@ -511,6 +516,7 @@ actor ServiceRunner {
     private func expireKept(_ blue: ServiceInstance) async {
         guard let kept, kept.instance === blue else { return }
         self.kept = nil
+        await withdrawFallback(blue)
         await blue.stop()
         forget(blue)
     }
@@ -519,9 +525,17 @@ actor ServiceRunner {
         kept.expiry.cancel()
         self.kept = nil
         Task {
+            await self.withdrawFallback(kept.instance)
             await kept.instance.stop()
             await self.forget(kept.instance)
         }
+    }
+
+    /// `instance` is about to stop: no listener may fall back to its port, which the next
+    /// instance to start could be given.
+    private func withdrawFallback(_ instance: ServiceInstance) async {
+        guard routedFallback === instance else { return }
+        await route(to: routed.instance, ports: routed.ports)
     }
 
     private func endKept() {
@@ -744,7 +758,7 @@ actor ServiceRunner {
     private func instance(_ instance: ServiceInstance, noticed notice: InstanceNotice) async {
         guard instance === serving else { return }
         switch notice {
-        case let .launched(ports): await route(to: instance, ports: ports)
+        case let .launched(ports): await route(to: instance, ports: ports, fallback: routedFallback)
         case .ended:
             // Inside a monitor window the warm previous version takes the
             // traffic at once; the monitor then rolls back (or not) as configured.
@@ -757,18 +771,25 @@ actor ServiceRunner {
     }
 
     /// Points every listener of the service at the instance's private ports,
-    /// or (nil) at nothing, so no request reaches a port that was given back.
-    /// Switches apply in the order they were asked for.
-    private func route(to instance: ServiceInstance?, ports: [Int: Int]) async {
+    /// or (nil) at nothing, so no request reaches a port that was given back;
+    /// what the instance refuses goes to `fallback`, if it is live. Switches
+    /// apply in the order they were asked for.
+    private func route(to instance: ServiceInstance?, ports: [Int: Int], fallback: ServiceInstance? = nil) async {
         let previous = routing
         let listeners = context.endpoints.listeners[name] ?? [:]
         let proxy = context.proxy
         let id = instance?.id
+        let backup = fallback !== instance ? fallback : nil
+        routedFallback = backup
+        routed = (instance, ports)
+        let backupID = backup?.id
+        let backupPorts = await backup?.privatePorts ?? [:]
         let task = Task {
             await previous?.value
             for (target, keys) in listeners {
                 let upstream = id.flatMap { id in ports[target].map { Upstream(instance: id, port: $0) } }
-                for key in keys { _ = try? await proxy.setUpstream(upstream, for: key) }
+                let fallback = backupID.flatMap { id in backupPorts[target].map { Upstream(instance: id, port: $0) } }
+                for key in keys { _ = try? await proxy.setUpstream(upstream, fallback: fallback, for: key) }
             }
         }
         routing = task

@@ -33,8 +33,9 @@ struct ScriptedHTTPHost: HTTPConnectionHost {
     }
 
     func fallbackRoute(after failed: InstanceID) -> HTTPRoute? {
-        guard let fallback, fallback.instance != failed else { return nil }
-        return HTTPRoute(upstream: fallback, address: nil, traffic: 1)
+        if let fallback, fallback.instance != failed { return HTTPRoute(upstream: fallback, address: nil, traffic: 1) }
+        if let routed, routed.instance != failed { return HTTPRoute(upstream: routed, address: nil, traffic: 0) }
+        return nil
     }
 
     mutating func takePooledLink(for route: HTTPRoute) -> UpstreamLink? {
