@@ -59,6 +59,22 @@ public actor ReverseProxy {
         return previous
     }
 
+    /// Injects `fault` into the listener's new requests (HTTP) or connections (TCP), in place of
+    /// the one before (`ListenerFault.none` clears it). The fault stays across `setUpstream`.
+    public func setFault(_ fault: ListenerFault, for key: ListenerKey) async throws {
+        guard var entry = listeners[key], let loopGroup else { throw ProxyError.unknownListener(key) }
+        entry.fault = fault
+        entry.faultVersion += 1
+        listeners[key] = entry
+        entry.listener.faultSampler.restart()
+        await loopGroup.setFault(entry.listener, to: LoopFault(fault, version: entry.faultVersion))
+    }
+
+    public func fault(for key: ListenerKey) throws -> ListenerFault {
+        guard let entry = listeners[key] else { throw ProxyError.unknownListener(key) }
+        return entry.fault
+    }
+
     public func upstream(for key: ListenerKey) async throws -> Upstream? {
         guard let entry = listeners[key] else { throw ProxyError.unknownListener(key) }
         return entry.upstream
@@ -130,11 +146,13 @@ public actor ReverseProxy {
         let snapshots = await loopGroup.snapshots(of: entry.listener)
         var stats = ListenerStats(key: entry.public.key, boundPort: entry.public.boundPort, mode: entry.public.mode)
         stats.upstream = entry.upstream
+        stats.fault = entry.fault
         stats.openConnections = entry.listener.openConnections.load(ordering: .relaxed)
         var byInstance: [InstanceID: InstanceStats] = [:]
         for snapshot in snapshots {
             stats.rejectedConnections += snapshot.rejectedConnections
             stats.noUpstream += snapshot.noUpstream
+            stats.injectedErrors += snapshot.injectedErrors
             stats.refusedRequests.merge(snapshot.refusedRequests, uniquingKeysWith: +)
             for instance in snapshot.instances {
                 byInstance[instance.instance, default: InstanceStats(instance: instance.instance)].merge(instance)
@@ -151,4 +169,6 @@ private struct LoopListenerEntry {
     let `public`: Listener
     var upstream: Upstream?
     var routeVersion = 0
+    var fault = ListenerFault.none
+    var faultVersion = 0
 }

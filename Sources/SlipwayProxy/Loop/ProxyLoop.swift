@@ -37,6 +37,9 @@ final class ProxyLoop: @unchecked Sendable {
     var freeHTTPSlots: [Int] = []
     var links: ContiguousArray<UpstreamLinkSlot> = []
     var freeLinks: [Int] = []
+    /// TCP connections an injected latency holds back before their connect (ProxyLoop+Faults).
+    var heldAccepts: ContiguousArray<HeldAccept> = []
+    var freeHeldAccepts: [Int] = []
     /// Where every HTTP read goes, lent to one connection at a time; a connection that keeps
     /// some of its bytes (a pipelined request) keeps them in storage of their own.
     var scratch = ByteBufferAllocator().buffer(capacity: HTTPConnection.readSize)
@@ -142,6 +145,7 @@ final class ProxyLoop: @unchecked Sendable {
         for index in slots.indices where slots[index].relay != nil { release(index, error: nil) }
         for index in httpSlots.indices where httpSlots[index].connection != nil { releaseHTTP(index) }
         for index in links.indices where links[index].fd >= 0 { closeLink(index) }
+        closeHeldAccepts(ofShard: nil)
         ended = true
         inbox.withLock { inbox in
             inbox.closed = true
@@ -202,6 +206,7 @@ final class ProxyLoop: @unchecked Sendable {
             releaseHTTP(slot)
         }
         closeIdleLinks(ofShard: index)
+        closeHeldAccepts(ofShard: index)
         shards[index] = nil
     }
 
@@ -217,6 +222,7 @@ final class ProxyLoop: @unchecked Sendable {
             rejectedConnections: shard.rejectedConnections,
             noUpstream: shard.noUpstream,
             refusedRequests: shard.refusedRequests,
+            injectedErrors: shard.injectedErrors,
             instances: Array(shard.traffic)
         )
     }
@@ -250,6 +256,13 @@ final class ProxyLoop: @unchecked Sendable {
             admitHTTP(clientFD, onShard: index)
             return
         }
+        if injectTCPFault(clientFD, onShard: index) { return }
+        connectTCP(clientFD, onShard: index)
+    }
+
+    /// Takes ownership of the admitted TCP `clientFD`: it ends up relayed to the routed instance, or closed.
+    func connectTCP(_ clientFD: Int32, onShard index: Int) {
+        let listener = shards[index]!.listener
         guard let routed = shards[index]!.upstream, let traffic = shards[index]!.currentTraffic else {
             shards[index]!.noUpstream += 1
             Glibc.close(clientFD)
@@ -370,6 +383,10 @@ final class ProxyLoop: @unchecked Sendable {
         while let entry = timers.popDue(now: now) {
             if entry.isHTTP {
                 fireHTTPTimer(entry)
+                continue
+            }
+            if entry.isHeldAccept {
+                fireHeldAccept(entry)
                 continue
             }
             let slot = entry.slot
