@@ -25,8 +25,7 @@ extension DrillRunner {
         try? await Task.sleep(for: Self.observation)
         let figures = await load.stop()
         timeline.note("load stopped: \(figures.sent) sent, \(figures.failed) failed")
-        let (detected, restored) = try moments(of: run)
-        let fault = run.fault ?? timeline.began
+        let (fault, detected, restored) = try moments(of: run)
         let report = DrillReport(
             scenario: file.name, service: target.service, requestsPerSecond: load.rate, requestsSent: figures.sent,
             requestsFailed: figures.failed, timeToDetectMs: detected.map { DrillTimeline.milliseconds(from: fault, to: $0) },
@@ -42,7 +41,7 @@ extension DrillRunner {
         let place = "\(run.file.path):\(step.line)"
         switch step.action {
         case .deploy(let service, let environment, let command, let failHealth, let force):
-            run.faultBegins()
+            run.disturbs()
             let name = service ?? own
             timeline.note("\(place): deploy \(name)\(failHealth ? " with its health forced to fail" : "")")
             let request = DeployRequest(
@@ -60,11 +59,11 @@ extension DrillRunner {
             }
             timeline.note("\(place): deploy answered \(entry.map { "\($0.outcome)" } ?? "nothing")\(entry.map { $0.reason.isEmpty ? "" : ": \($0.reason)" } ?? "")")
         case .kill(let service, let signal):
-            run.faultBegins()
+            run.disturbs()
             timeline.note("\(place): \(SignalName.name(signal)) to \(service ?? own)")
             try await perform(.kill(services: [service ?? own], signal: signal))
         case .pause(let service):
-            run.faultBegins()
+            run.disturbs()
             timeline.note("\(place): pause \(service ?? own)")
             try await perform(.pause(services: [service ?? own]))
             run.paused.insert(service ?? own)
@@ -73,11 +72,12 @@ extension DrillRunner {
             try await perform(.unpause(services: [service ?? own]))
             run.paused.remove(service ?? own)
         case .fault(let service, let latency, let rate, let reset):
-            run.faultBegins()
+            run.disturbs()
             let request = FaultRequest(service: service ?? own, latencyMilliseconds: latency, errorRate: rate, reset: reset)
             do {
                 let report = try await client.fault(request)
-                timeline.note("\(place): fault \(report.service): latency \(report.latencyMilliseconds)ms, error rate \(report.errorRate)")
+                timeline.note("\(place): fault \(report.service): "
+                    + (report.isNone ? "none" : "latency \(report.latencyMilliseconds)ms, error rate \(report.errorRate)"))
                 if report.isNone { run.faulted.remove(report.service) } else { run.faulted.insert(report.service) }
             } catch {
                 throw .control(error)
@@ -96,7 +96,7 @@ extension DrillRunner {
                     detail: "not \(condition.rawValue) within \(ProgressLine.format(timeout))"))
             }
         case .rollback(let service):
-            run.faultBegins()
+            run.disturbs()
             let name = service ?? own
             timeline.note("\(place): rollback \(name)")
             let answer: DeployReport.Entry?
@@ -189,10 +189,11 @@ extension DrillRunner {
         }
     }
 
-    /// When Slipway acted on the drill's faults (a deploy refused, a failure seen after the
-    /// switch, an automatic rollback begun), and when the pre-drill definition took the traffic back.
-    private func moments(of run: FileDrillRun) throws(DrillError) -> (detected: Date?, restored: Date?) {
-        guard let fault = run.fault else { return (nil, nil) }
+    /// The drill's last incident: when Slipway last acted on a fault (a deploy refused, a failure
+    /// seen after the switch, an automatic rollback begun), when the pre-drill definition last took
+    /// the traffic back, and the step that disturbed the service last before either, which both count from.
+    private func moments(of run: FileDrillRun) throws(DrillError) -> (fault: Date, detected: Date?, restored: Date?) {
+        guard let first = run.disturbances.first else { return (run.timeline.began, nil, nil) }
         let history = try deployments(run.target.service, in: run.log).filter { $0.createdAt >= run.timeline.began }
         var detected: [Date] = []
         for deployment in history where run.deployments.contains(deployment.id) && deployment.source == .deploy {
@@ -202,9 +203,12 @@ extension DrillRunner {
             }
         }
         detected += history.filter { $0.source == .autoRollback }.map(\.createdAt)
-        let restored = history.filter { ($0.source == .autoRollback || $0.source == .rollback) && runsPrevious($0, in: run) }
-            .compactMap(\.switchedAt).filter { $0 >= fault }.min()
-        return (detected.filter { $0 >= fault }.min(), restored)
+        let lastDetected = detected.filter { $0 >= first }.max()
+        let restores = history.filter { ($0.source == .autoRollback || $0.source == .rollback) && runsPrevious($0, in: run) }
+            .compactMap(\.switchedAt)
+        guard let anchor = lastDetected ?? restores.filter({ $0 >= first }).max() else { return (first, nil, nil) }
+        let fault = run.disturbances.last { $0 <= anchor } ?? first
+        return (fault, lastDetected, restores.filter { $0 >= fault }.min())
     }
 }
 
@@ -215,8 +219,8 @@ struct FileDrillRun: Sendable {
     let timeline: DrillTimeline
     let load: RequestLoad
     let log: DeploymentLog
-    /// The first step that disturbed the service: times to detect and to restore count from here.
-    var fault: Date?
+    /// When each step that disturbed the service ran (deploy, kill, pause, fault, rollback).
+    var disturbances: [Date] = []
     /// Every deployment the drill's `deploy` and `rollback` steps made, of any service.
     var deployments: [Int64] = []
     /// The last deployment a `deploy` step made of the drill's own service.
@@ -233,7 +237,7 @@ struct FileDrillRun: Sendable {
         self.log = log
     }
 
-    mutating func faultBegins() {
-        if fault == nil { fault = Date() }
+    mutating func disturbs() {
+        disturbances.append(Date())
     }
 }
