@@ -42,6 +42,7 @@ struct FaultCommandTests {
             let delayed = await Self.get(address)
             let delay = ContinuousClock.now - started
             let failing = try await stack.run(["fault", "web", "--error-rate", "0.5", "--format", "json"])
+            let deploy = try await stack.run(["deploy", "web", "--force"])
             var statuses: [Int] = []
             var injected = ""
             for _ in 0..<4 {
@@ -67,7 +68,8 @@ struct FaultCommandTests {
             let report = try #require(try JSONSerialization.jsonObject(with: Data(failing.output.utf8)) as? [String: Any])
             #expect(report["latencyMilliseconds"] as? Int == 300, "an option changes only its part")
             #expect(report["errorRate"] as? Double == 0.5)
-            #expect(statuses == [200, 503, 200, 503])
+            #expect(deploy.status == 0, "\(deploy.errors)")
+            #expect(statuses == [200, 503, 200, 503], "the fault outlasts the deploy")
             #expect(injected.contains("service \"web\"") && injected.contains("fault injected"), "\(injected)")
             #expect(shown.output.contains("web: latency 300ms, error rate 0.5 on"), "\(shown.output)")
             #expect(stats.output.contains("\"injectedErrors\":2"), "\(stats.output)")

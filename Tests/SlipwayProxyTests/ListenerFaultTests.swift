@@ -30,6 +30,42 @@ struct ListenerFaultTests {
         }
     }
 
+    @Test("HTTP: pipelined requests are each held in turn, answered in order")
+    func httpLatencyPipelined() async throws {
+        try await ProxyFixture.with { fixture in
+            let backend = try await HTTPTestBackend.start(name: "blue", group: fixture.group)
+            let listener = try await fixture.listen(.http, upstream: backend.upstream("blue"))
+            try await fixture.proxy.setFault(ListenerFault(latency: .milliseconds(150)), for: Self.key)
+            let client = try await TCPTestClient.connect(port: listener.boundPort, group: fixture.group)
+            let started = ContinuousClock.now
+            try await client.send("GET /name HTTP/1.1\r\nhost: a\r\n\r\nPOST /upload HTTP/1.1\r\nhost: a\r\ncontent-length: 5\r\n\r\nhello")
+            #expect(try await eventually { client.text.components(separatedBy: "HTTP/1.1 200 OK").count == 3 })
+            #expect(ContinuousClock.now - started >= .milliseconds(300))
+            let bodies = client.text.components(separatedBy: "\r\n\r\n").dropFirst().map { $0.components(separatedBy: "HTTP/1.1").first ?? "" }
+            #expect(bodies == ["blue", "5"])
+            await client.close()
+            try await backend.stop()
+        }
+    }
+
+    @Test("HTTP: a held request goes where the listener routes when its wait ends")
+    func httpHeldAcrossASwitch() async throws {
+        try await ProxyFixture.with { fixture in
+            let blue = try await HTTPTestBackend.start(name: "blue", group: fixture.group)
+            let green = try await HTTPTestBackend.start(name: "green", group: fixture.group)
+            let listener = try await fixture.listen(.http, upstream: blue.upstream("blue"))
+            try await fixture.proxy.setFault(ListenerFault(latency: .seconds(2)), for: Self.key)
+            let client = try await TCPTestClient.connect(port: listener.boundPort, group: fixture.group)
+            try await client.send("GET /name HTTP/1.1\r\nhost: a\r\n\r\n")
+            try await fixture.proxy.setUpstream(green.upstream("green"), for: Self.key)
+            #expect(try await eventually { client.text.hasSuffix("green") })
+            #expect(blue.counters.requests == 0)
+            await client.close()
+            try await blue.stop()
+            try await green.stop()
+        }
+    }
+
     @Test("HTTP: an error rate of 0.25 answers exactly every fourth request with a 503 naming the service")
     func httpErrorRate() async throws {
         try await ProxyFixture.with { fixture in
