@@ -10,7 +10,7 @@ import Synchronization
 /// one timer heap for all their deadlines.
 ///
 /// Owns `epollFD` and `wakeFD` (closed in `deinit`), every `RelaySlot`'s buffers, the
-/// descriptors of every connection in a slot (`RelaySlot`, `HTTPSlot`, `UpstreamLinkSlot`) and
+/// descriptors of every connection in a slot (`RelaySlot`, `HTTPSlot`, `UpstreamLinkSlot`, `HeldAccept`) and
 /// the scratch buffer HTTP reads go into. Other threads reach a loop only through `submit`.
 final class ProxyLoop: @unchecked Sendable {
     // Sendable: `inbox` is behind a Mutex and `epollFD`/`wakeFD` never change; everything else is

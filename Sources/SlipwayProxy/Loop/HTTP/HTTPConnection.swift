@@ -2,7 +2,8 @@ import NIOCore
 
 /// The state machine of one HTTP/1.1 client connection on the proxy's loop: routes each request
 /// to the instance that is current when its head arrives, streams both bodies with backpressure,
-/// answers 502/504 itself when the instance cannot, and becomes a byte tunnel after a `101`.
+/// answers 502/504 itself when the instance cannot, and becomes a byte tunnel after a `101`. An
+/// injected fault (`ListenerFault`) holds a head back first (`FaultHold`) or answers it 503.
 ///
 /// It makes system calls and reaches the loop only through its `HTTPConnectionHost` and reads the
 /// clock only as the host's `now`, so tests drive it with bytes and readiness events. The client's
