@@ -42,6 +42,8 @@ let package = Package(
                 "SlipwayStore",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                // Drill files (docs/drills.md), read with their lines for the errors.
+                .product(name: "Yams", package: "Yams"),
             ]
         ),
         // A project as a Swift test's fixture: the supervisor in the test process (docs/testing.md).

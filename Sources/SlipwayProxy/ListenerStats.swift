@@ -17,6 +17,10 @@ public struct ListenerStats: Sendable, Hashable {
     public var noUpstream: Int = 0
     /// HTTP mode: requests answered by the proxy itself and never forwarded, by reason.
     public var refusedRequests: [RequestRefusalKind: Int] = [:]
+    /// The fault injected into the listener (`ListenerFault`) and the requests (HTTP, answered 503)
+    /// or connections (TCP, reset) its error rate failed.
+    public var fault = ListenerFault.none
+    public var injectedErrors = 0
     /// Per instance, only this listener's share (`ProxyStats.instances` sums them over listeners).
     public var instances: [InstanceStats] = []
 }

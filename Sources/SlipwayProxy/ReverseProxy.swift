@@ -70,6 +70,22 @@ public actor ReverseProxy {
         return previous
     }
 
+    /// Injects `fault` into the listener's new requests (HTTP) or connections (TCP), in place of
+    /// the one before (`ListenerFault.none` clears it). The fault stays across `setUpstream`.
+    public func setFault(_ fault: ListenerFault, for key: ListenerKey) async throws {
+        guard var entry = listeners[key], let loopGroup else { throw ProxyError.unknownListener(key) }
+        entry.fault = fault
+        entry.faultVersion += 1
+        listeners[key] = entry
+        entry.listener.faultSampler.restart()
+        await loopGroup.setFault(entry.listener, to: LoopFault(fault, version: entry.faultVersion))
+    }
+
+    public func fault(for key: ListenerKey) throws -> ListenerFault {
+        guard let entry = listeners[key] else { throw ProxyError.unknownListener(key) }
+        return entry.fault
+    }
+
     public func upstream(for key: ListenerKey) async throws -> Upstream? {
         guard let entry = listeners[key] else { throw ProxyError.unknownListener(key) }
         return entry.upstream
@@ -142,12 +158,14 @@ public actor ReverseProxy {
         var stats = ListenerStats(key: entry.public.key, boundPort: entry.public.boundPort, mode: entry.public.mode)
         stats.upstream = entry.upstream
         stats.fallback = entry.fallback
+        stats.fault = entry.fault
         stats.openConnections = entry.listener.openConnections.load(ordering: .relaxed)
         var byInstance: [InstanceID: InstanceStats] = [:]
         for snapshot in snapshots {
             stats.rejectedConnections += snapshot.rejectedConnections
             stats.noUpstream += snapshot.noUpstream
             stats.fellBack += snapshot.fellBack
+            stats.injectedErrors += snapshot.injectedErrors
             stats.refusedRequests.merge(snapshot.refusedRequests, uniquingKeysWith: +)
             for instance in snapshot.instances {
                 byInstance[instance.instance, default: InstanceStats(instance: instance.instance)].merge(instance)
@@ -165,4 +183,6 @@ private struct LoopListenerEntry {
     var upstream: Upstream?
     var fallback: Upstream?
     var routeVersion = 0
+    var fault = ListenerFault.none
+    var faultVersion = 0
 }

@@ -11,7 +11,7 @@ struct SlipwayCommand: AsyncParsableCommand {
         subcommands: [
             ConfigCommand.self, UpCommand.self, PsCommand.self, LogsCommand.self, StopCommand.self, StartCommand.self,
             RestartCommand.self, KillCommand.self, DownCommand.self, StatsCommand.self, DeploymentsCommand.self,
-            DeployCommand.self, RollbackCommand.self, DrillCommand.self, PromoteCommand.self, AbortCommand.self, ProxyCommand.self, PauseCommand.self, UnpauseCommand.self, PortCommand.self, RunCommand.self,
+            DeployCommand.self, RollbackCommand.self, DrillCommand.self, PromoteCommand.self, AbortCommand.self, ProxyCommand.self, PauseCommand.self, UnpauseCommand.self, FaultCommand.self, PortCommand.self, RunCommand.self,
         ]
     )
 

@@ -1,12 +1,12 @@
 /// Durations in compose's format, which is Go's `time.ParseDuration`:
 /// `1m30s`, `500ms`, `1h2m`, `2us`, `1.5h`, and a bare `0`.
-enum DurationParser {
+public enum DurationParser {
     private static let units: [(suffix: String, nanoseconds: Double)] = [
         ("ns", 1), ("us", 1_000), ("µs", 1_000), ("μs", 1_000), ("ms", 1_000_000),
         ("s", 1_000_000_000), ("m", 60_000_000_000), ("h", 3_600_000_000_000),
     ]
 
-    static func parse(_ text: String) -> Duration? {
+    public static func parse(_ text: String) -> Duration? {
         var rest = Substring(text)
         var negative = false
         if let sign = rest.first, sign == "+" || sign == "-" {

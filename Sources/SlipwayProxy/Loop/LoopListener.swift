@@ -17,6 +17,8 @@ final class LoopListener: Sendable {
     /// Client connections open on all loops; the only state loops share, so the connection limit
     /// holds for the listener as a whole.
     let openConnections = Atomic<Int>(0)
+    /// Which requests or connections an injected error rate fails, counted over all loops.
+    let faultSampler = FaultSampler()
 
     init(config: ListenerConfig, accessLog: AccessLogSink?) throws(ProxyError) {
         let (fd, port) = try LoopSocket.listen(host: config.host, port: config.port)
@@ -73,6 +75,9 @@ struct ListenerShard {
     var rejectedConnections = 0
     var noUpstream = 0
     var refusedRequests: [RequestRefusalKind: Int] = [:]
+    /// The injected fault (`ListenerFault`) and the requests or connections its error rate failed.
+    var fault = LoopFault()
+    var injectedErrors = 0
     /// HTTP mode: idle keep-alive connections to `upstream`, as `UpstreamLinkSlot` indices,
     /// reused most-recently-parked first.
     var idleLinks: [Int] = []
@@ -124,5 +129,6 @@ struct ListenerShardSnapshot: Sendable {
     var noUpstream: Int
     var fellBack: Int
     var refusedRequests: [RequestRefusalKind: Int]
+    var injectedErrors: Int
     var instances: [InstanceStats]
 }

@@ -11,6 +11,8 @@ struct LoopTimerHeap {
         var generation: UInt32
         /// `slot` is an `HTTPSlot`, not a `RelaySlot`.
         var isHTTP = false
+        /// `slot` is a `ProxyLoop.HeldAccept`: a TCP connection an injected latency holds back.
+        var isHeldAccept = false
     }
 
     private var entries: ContiguousArray<Entry> = []

@@ -10,7 +10,7 @@ import Synchronization
 /// one timer heap for all their deadlines.
 ///
 /// Owns `epollFD` and `wakeFD` (closed in `deinit`), every `RelaySlot`'s buffers, the
-/// descriptors of every connection in a slot (`RelaySlot`, `HTTPSlot`, `UpstreamLinkSlot`) and
+/// descriptors of every connection in a slot (`RelaySlot`, `HTTPSlot`, `UpstreamLinkSlot`, `HeldAccept`) and
 /// the scratch buffer HTTP reads go into. Other threads reach a loop only through `submit`.
 final class ProxyLoop: @unchecked Sendable {
     // Sendable: `inbox` is behind a Mutex and `epollFD`/`wakeFD` never change; everything else is
@@ -37,6 +37,9 @@ final class ProxyLoop: @unchecked Sendable {
     var freeHTTPSlots: [Int] = []
     var links: ContiguousArray<UpstreamLinkSlot> = []
     var freeLinks: [Int] = []
+    /// TCP connections an injected latency holds back before their connect (ProxyLoop+Faults).
+    var heldAccepts: ContiguousArray<HeldAccept> = []
+    var freeHeldAccepts: [Int] = []
     /// Where every HTTP read goes, lent to one connection at a time; a connection that keeps
     /// some of its bytes (a pipelined request) keeps them in storage of their own.
     var scratch = ByteBufferAllocator().buffer(capacity: HTTPConnection.readSize)
@@ -142,6 +145,7 @@ final class ProxyLoop: @unchecked Sendable {
         for index in slots.indices where slots[index].relay != nil { release(index, error: nil) }
         for index in httpSlots.indices where httpSlots[index].connection != nil { releaseHTTP(index) }
         for index in links.indices where links[index].fd >= 0 { closeLink(index) }
+        closeHeldAccepts(ofShard: nil)
         ended = true
         inbox.withLock { inbox in
             inbox.closed = true
@@ -202,6 +206,7 @@ final class ProxyLoop: @unchecked Sendable {
             releaseHTTP(slot)
         }
         closeIdleLinks(ofShard: index)
+        closeHeldAccepts(ofShard: index)
         shards[index] = nil
     }
 
@@ -218,6 +223,7 @@ final class ProxyLoop: @unchecked Sendable {
             noUpstream: shard.noUpstream,
             fellBack: shard.fellBack,
             refusedRequests: shard.refusedRequests,
+            injectedErrors: shard.injectedErrors,
             instances: Array(shard.traffic)
         )
     }
@@ -251,6 +257,13 @@ final class ProxyLoop: @unchecked Sendable {
             admitHTTP(clientFD, onShard: index)
             return
         }
+        if injectTCPFault(clientFD, onShard: index) { return }
+        connectTCP(clientFD, onShard: index)
+    }
+
+    /// Takes ownership of the admitted TCP `clientFD`: it ends up relayed to the routed instance, or closed.
+    func connectTCP(_ clientFD: Int32, onShard index: Int) {
+        let listener = shards[index]!.listener
         guard let routed = shards[index]!.upstream, let traffic = shards[index]!.currentTraffic else {
             shards[index]!.noUpstream += 1
             Glibc.close(clientFD)
@@ -397,6 +410,10 @@ final class ProxyLoop: @unchecked Sendable {
         while let entry = timers.popDue(now: now) {
             if entry.isHTTP {
                 fireHTTPTimer(entry)
+                continue
+            }
+            if entry.isHeldAccept {
+                fireHeldAccept(entry)
                 continue
             }
             let slot = entry.slot

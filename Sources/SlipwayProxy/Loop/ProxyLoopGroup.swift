@@ -28,6 +28,11 @@ final class ProxyLoopGroup: Sendable {
         for loop in loops { await loop.run { $0.route(listener, to: upstream, fallback: fallback, version: version) } }
     }
 
+    /// Returns once every loop applies `fault` to the listener's new requests and connections.
+    func setFault(_ listener: LoopListener, to fault: LoopFault) async {
+        for loop in loops { await loop.run { $0.setFault(listener, to: fault) } }
+    }
+
     /// Once no loop watches the listener any more, closes it.
     func removeListener(_ listener: LoopListener) async {
         for loop in loops { await loop.run { $0.removeListener(listener) } }

@@ -34,6 +34,13 @@ public struct ControlClient: Sendable {
         return addresses
     }
 
+    /// Changes (or reads) the proxy's injected fault for a service.
+    public func fault(_ request: FaultRequest) async throws(ControlClientError) -> FaultReport {
+        let reply = try await send(.fault(request))
+        guard case .fault(let report) = reply else { throw .unreadableReply("expected a fault report, got \(reply)") }
+        return report
+    }
+
     /// Sends `stop`, `start`, `restart`, `kill` or `down` and returns what was done.
     public func perform(_ request: ControlRequest) async throws(ControlClientError) -> ActionReport {
         let reply = try await send(request)

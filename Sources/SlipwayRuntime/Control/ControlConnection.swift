@@ -76,6 +76,7 @@ struct ControlConnection: Sendable {
             case .pause(let services): return .report(try await handler.pause(services: services))
             case .unpause(let services): return .report(try await handler.unpause(services: services))
             case .addresses(let services): return .addresses(try await handler.addresses(services: services))
+            case .fault(let request): return .fault(try await handler.fault(request))
             case .watch, .deploy, .rollback, .promote, .abort:
                 return .failure(ControlFailure(kind: .invalidRequest, message: "\(request) is a stream, not a request"))
             }

@@ -6,6 +6,7 @@ public enum ControlReply: Sendable, Equatable {
     case report(ActionReport)
     case addresses([String: ServiceAddress])
     case deployed(DeployReport)
+    case fault(FaultReport)
     case failure(ControlFailure)
     case event(ControlEvent)
     /// The last line of a `watch` stream: the supervisor is going away.
@@ -14,7 +15,7 @@ public enum ControlReply: Sendable, Equatable {
 
 extension ControlReply: Codable {
     private enum CodingKeys: String, CodingKey {
-        case ok, status, stats, report, deployed, error, event, end, addresses
+        case ok, status, stats, report, deployed, error, event, end, addresses, fault
     }
 
     public init(from decoder: any Decoder) throws {
@@ -33,6 +34,8 @@ extension ControlReply: Codable {
             self = .addresses(addresses)
         } else if let report = try container.decodeIfPresent(DeployReport.self, forKey: .deployed) {
             self = .deployed(report)
+        } else if let report = try container.decodeIfPresent(FaultReport.self, forKey: .fault) {
+            self = .fault(report)
         } else if try container.decodeIfPresent(Bool.self, forKey: .end) == true {
             self = .end
         } else {
@@ -63,6 +66,9 @@ extension ControlReply: Codable {
         case .addresses(let addresses):
             try container.encode(true, forKey: .ok)
             try container.encode(addresses, forKey: .addresses)
+        case .fault(let report):
+            try container.encode(true, forKey: .ok)
+            try container.encode(report, forKey: .fault)
         case .end:
             try container.encode(true, forKey: .ok)
             try container.encode(true, forKey: .end)

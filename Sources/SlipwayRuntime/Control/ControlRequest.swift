@@ -24,6 +24,8 @@ public enum ControlRequest: Sendable, Equatable {
     /// The deploy waiting in preview switches (`promote`) or is discarded (`abort`); stream like `deploy`.
     case promote(service: String)
     case abort(service: String)
+    /// Changes (or reads) the proxy's injected fault for a service; answered with a `FaultReport`.
+    case fault(FaultRequest)
 }
 
 extension ControlRequest: Codable {
@@ -37,11 +39,11 @@ extension ControlRequest: Codable {
     public static let maximumTimeoutSeconds = 86_400
 
     private enum CodingKeys: String, CodingKey {
-        case version, request, services, timeout, signal, deploy, rollback
+        case version, request, services, timeout, signal, deploy, rollback, fault
     }
 
     private enum Name: String, Codable {
-        case status, stop, start, restart, kill, down, watch, stats, pause, unpause, addresses, deploy, rollback, promote, abort
+        case status, stop, start, restart, kill, down, watch, stats, pause, unpause, addresses, deploy, rollback, promote, abort, fault
     }
 
     public init(from decoder: any Decoder) throws {
@@ -76,6 +78,7 @@ extension ControlRequest: Codable {
         case .addresses: self = .addresses(services: services)
         case .deploy: self = .deploy(try container.decode(DeployRequest.self, forKey: .deploy))
         case .rollback: self = .rollback(try container.decode(RollbackRequest.self, forKey: .rollback))
+        case .fault: self = .fault(try container.decode(FaultRequest.self, forKey: .fault))
         case .promote, .abort:
             guard services.count == 1 else {
                 throw DecodingError.dataCorruptedError(forKey: .services, in: container, debugDescription: "names exactly one service")
@@ -124,6 +127,9 @@ extension ControlRequest: Codable {
         case .rollback(let request):
             try encode(.rollback, services: nil, into: &container)
             try container.encode(request, forKey: .rollback)
+        case .fault(let request):
+            try encode(.fault, services: nil, into: &container)
+            try container.encode(request, forKey: .fault)
         case .promote(let service):
             try encode(.promote, services: [service], into: &container)
         case .abort(let service):

@@ -25,6 +25,9 @@ public protocol ControlRequestHandler: Sendable {
     func unpause(services: [String]) async throws -> ActionReport
     /// Where each named service is reached (all when empty); a service without ports has none.
     func addresses(services: [String]) async throws -> [String: ServiceAddress]
+    /// Changes (or, when the request changes nothing, reads) the fault the proxy injects into a
+    /// service's traffic.
+    func fault(_ request: FaultRequest) async throws -> FaultReport
     /// Re-reads the files and replaces what changed; calls `progress` for
     /// every step (the server streams them to the client) and answers once done.
     func deploy(_ request: DeployRequest, progress: @escaping @Sendable (DeployProgress) -> Void) async throws -> DeployReport
@@ -48,5 +51,9 @@ extension ControlRequestHandler {
 
     public func addresses(services: [String]) async throws -> [String: ServiceAddress] {
         throw ControlFailure(kind: .invalidRequest, message: "this supervisor cannot tell service addresses")
+    }
+
+    public func fault(_ request: FaultRequest) async throws -> FaultReport {
+        throw ControlFailure(kind: .invalidRequest, message: "this supervisor cannot inject faults")
     }
 }

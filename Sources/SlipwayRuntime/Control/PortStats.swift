@@ -23,11 +23,13 @@ public struct PortStats: Sendable, Codable, Equatable {
     public var refusedRequests: [String: Int]
     /// Oldest launch first.
     public var instances: [InstanceTrafficStats]
+    /// The fault injected into the port (`slipway fault`); nil when none ever failed anything.
+    public var fault: PortFault?
 
     public init(
         service: String, publisher: PortPublisher, mode: Mode, upstream: String? = nil, openConnections: Int = 0,
         rejectedConnections: Int = 0, noInstance: Int = 0, refusedRequests: [String: Int] = Self.noRefusals,
-        instances: [InstanceTrafficStats] = []
+        instances: [InstanceTrafficStats] = [], fault: PortFault? = nil
     ) {
         self.service = service
         self.publisher = publisher
@@ -38,6 +40,7 @@ public struct PortStats: Sendable, Codable, Equatable {
         self.noInstance = noInstance
         self.refusedRequests = refusedRequests
         self.instances = instances
+        self.fault = fault
     }
 
     init(_ listener: ListenerStats, service: String, publisher: PortPublisher) {
@@ -49,7 +52,8 @@ public struct PortStats: Sendable, Codable, Equatable {
                 ($0.rawValue, listener.refusedRequests[$0] ?? 0)
             }),
             instances: listener.instances.sorted { Self.launchOrder($0.instance) < Self.launchOrder($1.instance) }
-                .map(InstanceTrafficStats.init))
+                .map(InstanceTrafficStats.init),
+            fault: PortFault(listener))
     }
 
     public static let noRefusals = Dictionary(uniqueKeysWithValues: RequestRefusalKind.allCases.map { ($0.rawValue, 0) })

@@ -53,16 +53,20 @@ public struct DeployRequest: Sendable, Codable, Equatable {
     /// the deploy is refused before the switch as for any unhealthy version
     /// (`slipway drill bad-release`: a bad release of any service, without its cooperation).
     public var forcedHealthFailure: String?
+    /// Replaces the deployed services' `command` (a drill file's `deploy` step).
+    public var command: CommandLine?
     public var project: ProjectSource
 
     public init(
         services: [String], force: Bool = false, noWait: Bool = false, environment: [String: String] = [:],
         source: DeploymentSource = .deploy, removeOrphans: Bool = false, preview: Bool = false,
-        redeploysRunning: Bool = false, forcedHealthFailure: String? = nil, project: ProjectSource
+        redeploysRunning: Bool = false, forcedHealthFailure: String? = nil, command: CommandLine? = nil,
+        project: ProjectSource
     ) {
         self.preview = preview
         self.redeploysRunning = redeploysRunning
         self.forcedHealthFailure = forcedHealthFailure
+        self.command = command
         self.services = services
         self.force = force
         self.noWait = noWait
@@ -73,10 +77,10 @@ public struct DeployRequest: Sendable, Codable, Equatable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case services, force, noWait, environment, source, removeOrphans, preview, redeploysRunning, forcedHealthFailure, project
+        case services, force, noWait, environment, source, removeOrphans, preview, redeploysRunning, forcedHealthFailure, command, project
     }
 
-    /// The drill's two fields may be absent: a request from a client that predates them deploys as before.
+    /// The drills' fields may be absent: a request from a client that predates them deploys as before.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         services = try container.decode([String].self, forKey: .services)
@@ -88,6 +92,7 @@ public struct DeployRequest: Sendable, Codable, Equatable {
         preview = try container.decode(Bool.self, forKey: .preview)
         redeploysRunning = try container.decodeIfPresent(Bool.self, forKey: .redeploysRunning) ?? false
         forcedHealthFailure = try container.decodeIfPresent(String.self, forKey: .forcedHealthFailure)
+        command = try container.decodeIfPresent(CommandLine.self, forKey: .command)
         project = try container.decode(ProjectSource.self, forKey: .project)
     }
 }

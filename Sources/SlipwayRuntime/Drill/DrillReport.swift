@@ -5,7 +5,8 @@ import Foundation
 public struct DrillReport: Sendable, Codable, Equatable {
     /// The drill's row in the deployment log's `drills` table.
     public var id: Int64?
-    public var scenario: DrillScenario
+    /// A built-in scenario's name (`DrillScenario`), or a drill file's `name:`.
+    public var scenario: String
     public var service: String
     public var requestsPerSecond: Int
     public var requestsSent: Int
@@ -25,7 +26,7 @@ public struct DrillReport: Sendable, Codable, Equatable {
     public var timeline: [DrillTimelineEntry]
 
     public init(
-        id: Int64? = nil, scenario: DrillScenario, service: String, requestsPerSecond: Int, requestsSent: Int,
+        id: Int64? = nil, scenario: String, service: String, requestsPerSecond: Int, requestsSent: Int,
         requestsFailed: Int, timeToDetectMs: Int?, timeToRestoreMs: Int?, activeDeployment: Int64?, startedAt: Date,
         finishedAt: Date, expectations: [DrillExpectation], timeline: [DrillTimelineEntry]
     ) {
@@ -59,7 +60,7 @@ public struct DrillReport: Sendable, Codable, Equatable {
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         id = try container.decodeIfPresent(Int64.self, forKey: .id)
-        scenario = try container.decode(DrillScenario.self, forKey: .scenario)
+        scenario = try container.decode(String.self, forKey: .scenario)
         service = try container.decode(String.self, forKey: .service)
         requestsPerSecond = try container.decode(Int.self, forKey: .requestsPerSecond)
         requestsSent = try container.decode(Int.self, forKey: .requestsSent)

@@ -65,7 +65,7 @@ public struct DrillRunner: Sendable {
         }
         let fault = outcome.fault ?? timeline.began
         let report = DrillReport(
-            scenario: scenario, service: target.service, requestsPerSecond: load.rate, requestsSent: figures.sent,
+            scenario: scenario.rawValue, service: target.service, requestsPerSecond: load.rate, requestsSent: figures.sent,
             requestsFailed: figures.failed, timeToDetectMs: outcome.detected.map { DrillTimeline.milliseconds(from: fault, to: $0) },
             timeToRestoreMs: outcome.restored.map { DrillTimeline.milliseconds(from: fault, to: $0) },
             activeDeployment: try Self.serving(target.service, in: log)?.id, startedAt: timeline.began,
@@ -170,7 +170,7 @@ public struct DrillRunner: Sendable {
 
     // MARK: - Before and after
 
-    private func openLog() throws(DrillError) -> DeploymentLog {
+    func openLog() throws(DrillError) -> DeploymentLog {
         do {
             return try DeploymentLog.openExisting(path: stateDirectory.deploymentLogPath)
         } catch {
@@ -179,7 +179,7 @@ public struct DrillRunner: Sendable {
     }
 
     /// The named service, or the first running one with a published port.
-    private func resolve(_ service: String?, log: DeploymentLog) async throws(DrillError) -> DrillTarget {
+    func resolve(_ service: String?, log: DeploymentLog) async throws(DrillError) -> DrillTarget {
         let snapshot: StatusSnapshot
         do {
             snapshot = try await client.status(services: service.map { [$0] } ?? [])
@@ -216,11 +216,11 @@ public struct DrillRunner: Sendable {
             definition: definition)
     }
 
-    private func store(_ report: DrillReport, in log: DeploymentLog) throws(DrillError) -> DrillReport {
+    func store(_ report: DrillReport, in log: DeploymentLog) throws(DrillError) -> DrillReport {
         var stored = report
         do {
             try log.recordDrill(
-                scenario: report.scenario.rawValue, service: report.service, passed: report.passed, startedAt: report.startedAt,
+                scenario: report.scenario, service: report.service, passed: report.passed, startedAt: report.startedAt,
                 finishedAt: report.finishedAt
             ) { id in
                 stored.id = id

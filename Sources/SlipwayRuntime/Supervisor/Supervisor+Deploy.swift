@@ -23,6 +23,10 @@ extension Supervisor {
             if request.redeploysRunning, services[name] == nil { throw ControlFailure.noSuchService(name) }
             var next = request.redeploysRunning ? services[name]! : loaded.services[name]!
             for (key, value) in request.environment { next.environment[key] = value }
+            if let command = request.command {
+                next.command = command
+                next.slipway.command = nil
+            }
             // The runner's own definition: an automatic rollback changes it without a request.
             if let runner = runners[name], await runner.service == next, !request.force {
                 progress(DeployProgress(service: name, step: .upToDate, elapsedMilliseconds: 0))

@@ -5,7 +5,7 @@ import SlipwayRuntime
 /// per expectation, so a CI job that rehearses a rollback shows it as tests.
 enum DrillReportJUnit {
     static func xml(_ report: DrillReport) -> String {
-        let suite = "slipway drill \(report.scenario.rawValue) \(report.service)"
+        let suite = "slipway drill \(report.scenario) \(report.service)"
         let seconds = String(format: "%.3f", report.finishedAt.timeIntervalSince(report.startedAt))
         var lines = [
             #"<?xml version="1.0" encoding="UTF-8"?>"#,

@@ -5,7 +5,7 @@ import SlipwayRuntime
 enum DrillReportMarkdown {
     static func text(_ report: DrillReport) -> String {
         var lines = [
-            "### \(report.passed ? "✅" : "❌") Drill `\(report.scenario.rawValue)` of `\(report.service)`: \(report.passed ? "passed" : "failed")",
+            "### \(report.passed ? "✅" : "❌") Drill `\(report.scenario)` of `\(report.service)`: \(report.passed ? "passed" : "failed")",
             "",
             "| Requests sent | Requests failed | Time to detect | Time to restore | Serving |",
             "| ---: | ---: | ---: | ---: | --- |",

@@ -4,7 +4,7 @@ import SlipwayRuntime
 enum DrillReportText {
     static func lines(_ report: DrillReport) -> [String] {
         var lines = [
-            "Drill        \(report.scenario.rawValue) of \(report.service)\(report.id.map { " (drill \($0))" } ?? "")",
+            "Drill        \(report.scenario) of \(report.service)\(report.id.map { " (drill \($0))" } ?? "")",
             "Result       \(report.passed ? "PASSED" : "FAILED")",
             "Requests     \(report.requestsSent) sent at \(report.requestsPerSecond)/s, \(report.requestsFailed) failed",
             "Detected     \(milliseconds(report.timeToDetectMs))",

@@ -27,6 +27,11 @@ struct ScriptedHTTPHost: HTTPConnectionHost {
     var logged: [AccessLogEntry] = []
     var quickAcks: [Int32] = []
     var exchangesEnded = 0
+    var faultLatency: UInt64 = 0
+    /// Whether the injected error rate fails every request.
+    var failsEveryRequest = false
+
+    mutating func injectsError() -> Bool { failsEveryRequest }
 
     func route() -> HTTPRoute? {
         routed.map { HTTPRoute(upstream: $0, address: nil, traffic: 0) }

@@ -2,7 +2,8 @@ import NIOCore
 
 /// The state machine of one HTTP/1.1 client connection on the proxy's loop: routes each request
 /// to the instance that is current when its head arrives, streams both bodies with backpressure,
-/// answers 502/504 itself when the instance cannot, and becomes a byte tunnel after a `101`.
+/// answers 502/504 itself when the instance cannot, and becomes a byte tunnel after a `101`. An
+/// injected fault (`ListenerFault`) holds a head back first (`FaultHold`) or answers it 503.
 ///
 /// It makes system calls and reaches the loop only through its `HTTPConnectionHost` and reads the
 /// clock only as the host's `now`, so tests drive it with bytes and readiness events. The client's
@@ -76,6 +77,8 @@ struct HTTPConnection {
     /// A connect that failed at once, answered once the events of the read that started it are
     /// handled, as a connect failing later would be: by then the request may have ended.
     private var failedConnect = false
+    /// A head held back by an injected latency, queued with what followed it.
+    private var faultHold = FaultHold()
 
     init(clientFD: Int32, clientAddress: String?, limits: ProxyLimits, now: UInt64) {
         client = RelayEndpoint(fd: clientFD)
@@ -98,6 +101,7 @@ struct HTTPConnection {
         if awaitingHead, let headStarted { deadline = min(deadline, headStarted &+ timeouts.headerRead) }
         if link?.connecting == true { deadline = min(deadline, connectStarted &+ timeouts.connect) }
         if let due = exchange?.responseDeadline { deadline = min(deadline, due) }
+        if let until = faultHold.until { deadline = min(deadline, until) }
         return deadline
     }
 
@@ -139,6 +143,7 @@ struct HTTPConnection {
     mutating func deadlinesPassed<Host: HTTPConnectionHost>(scratch: inout ByteBuffer, host: inout Host) {
         guard !isClosed else { return }
         let now = host.now
+        if faultHold.release(now: now) { processQueued(host: &host) }
         if link?.connecting == true && connectStarted &+ timeouts.connect <= now {
             dropLink(park: false, host: &host)
             fail(kind: .connectTimeout, host: &host)
@@ -391,6 +396,10 @@ struct HTTPConnection {
     private mutating func handleRequest<Host: HTTPConnectionHost>(_ event: ClientRequestEvent, host: inout Host) {
         switch event {
         case .head(let head):
+            if faultHold.holds(now: host.now, latency: host.faultLatency) {
+                queued.insert(event, at: 0)
+                return
+            }
             awaitingHead = false
             headStarted = nil
             startExchange(head, host: &host)
@@ -450,6 +459,14 @@ struct HTTPConnection {
     }
 
     private mutating func startExchange<Host: HTTPConnectionHost>(_ head: ClientRequestHead, host: inout Host) {
+        if host.injectsError() {
+            discardingRequest = true
+            respond(LocalResponse.injectedFault(service: host.serviceName), keepAlive: head.keepAlive && !head.isUpgrade)
+            if host.logsAccess {
+                log(method: head.method, target: head.target, instance: nil, status: 503, started: host.now, error: nil, host: &host)
+            }
+            return
+        }
         guard let route = host.route() else {
             host.countNoUpstream()
             discardingRequest = true
@@ -721,7 +738,7 @@ struct HTTPConnection {
             queued.removeAll()
             return
         }
-        while exchange?.requestEnded != true && !queued.isEmpty && !closingAfterWrites {
+        while exchange?.requestEnded != true && !queued.isEmpty && !closingAfterWrites && !faultHold.isHolding {
             handleRequest(queued.removeFirst(), host: &host)
         }
         answerFailedConnect(host: &host)

@@ -11,6 +11,10 @@ protocol HTTPConnectionHost: RelayIO {
     var serviceName: String { get }
     /// Whether exchanges are written to an access log: if not, no request pays for its strings.
     var logsAccess: Bool { get }
+    /// The listener's injected latency (`ListenerFault`), held before each request; 0 when none.
+    var faultLatency: UInt64 { get }
+    /// Whether the listener's injected error rate fails this request; counts it when it does.
+    mutating func injectsError() -> Bool
     /// The instance new requests go to now, if any.
     func route() -> HTTPRoute?
     /// Where a request goes that `failed`'s instance could not take, if anywhere.

@@ -26,6 +26,12 @@ struct LoopHTTPHost: HTTPConnectionHost {
     var serviceName: String { loop.withShard(shard) { $0.listener.config.serviceName } }
     var logsAccess: Bool { loop.withShard(shard) { $0.logsAccess } }
 
+    var faultLatency: UInt64 { loop.withShard(shard) { $0.fault.latency } }
+
+    mutating func injectsError() -> Bool {
+        loop.withShard(shard) { $0.injectsError() }
+    }
+
     func route() -> HTTPRoute? {
         loop.withShard(shard) { shard in
             guard let routed = shard.upstream, let traffic = shard.currentTraffic else { return nil }

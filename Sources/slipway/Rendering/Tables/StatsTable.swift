@@ -19,7 +19,7 @@ public enum StatsTable {
             [port.service, portText, instance.instance] + figures(instance, mode: port.mode)
         }
         if port.instances.isEmpty || port.noInstance > 0 || port.rejectedConnections > 0
-            || port.refusedRequests.values.contains(where: { $0 > 0 })
+            || port.refusedRequests.values.contains(where: { $0 > 0 }) || port.fault != nil
         {
             rows.append([port.service, portText, "-"] + Array(repeating: "-", count: 7) + [portErrors(port)])
         }
@@ -40,10 +40,13 @@ public enum StatsTable {
         ] + quantiles + [StatsCellText.counts(instance.errors)]
     }
 
-    /// What a port turned away before any instance: `invalidHost=2,noInstance=3,rejected=1`.
+    /// What a port turned away before any instance: `invalidHost=2,noInstance=3,rejected=1`, and
+    /// the fault injected into it: `injected=4 (fault: 200ms, 0.25)`.
     static func portErrors(_ port: PortStats) -> String {
-        StatsCellText.counts(
-            port.refusedRequests.merging(["noInstance": port.noInstance, "rejected": port.rejectedConnections]) { $1 }
-        )
+        var counts = port.refusedRequests.merging(["noInstance": port.noInstance, "rejected": port.rejectedConnections]) { $1 }
+        if let fault = port.fault { counts["injected"] = fault.injectedErrors }
+        let text = StatsCellText.counts(counts)
+        guard let fault = port.fault, fault.latencyMilliseconds > 0 || fault.errorRate > 0 else { return text }
+        return "\(text) (fault: \(fault.latencyMilliseconds)ms, \(fault.errorRate))"
     }
 }
