@@ -37,11 +37,18 @@ final class NamespaceHolder: Sendable {
         }
         let (channel, holderEnd) = (pair[0], pair[1])
         let devNull = open("/dev/null", O_RDWR | O_CLOEXEC)
-        defer { if devNull >= 0 { close(devNull) } }
-        // Its own process group: a Ctrl-C at the terminal is the supervisor's to handle, not the holder's.
+        guard devNull >= 0 else {
+            let reason = "/dev/null: \(LinuxNamespaceCalls.lastError())"
+            close(channel)
+            close(holderEnd)
+            return .failure(NamespaceHolderFailure(reason: reason))
+        }
+        defer { close(devNull) }
+        // Its failures come back in its reply, so it writes nowhere. Its own
+        // process group: a Ctrl-C at the terminal is the supervisor's to handle.
         let request = SpawnRequest(
             executable: shimExecutable, arguments: [shimExecutable, "__netns-hold"] + endpoints, environment: environment,
-            descriptors: devNull >= 0 ? [0: devNull, 1: devNull, 2: 2, NetworkNamespaceHold.channel: holderEnd] : [2: 2, NetworkNamespaceHold.channel: holderEnd],
+            descriptors: [0: devNull, 1: devNull, 2: devNull, NetworkNamespaceHold.channel: holderEnd],
             newProcessGroup: true)
         let pid: pid_t
         do {
