@@ -38,11 +38,51 @@ struct InstanceNetworkNamespaceTests {
         #expect(holderGone, "the holder outlived close()")
     }
 
+    static let canDropToNobody = geteuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv")
+
+    /// Without root, the holder makes a user namespace mapping its own uid and
+    /// the check joins it before the network namespace: the same run, with
+    /// holder and check dropped to `nobody` by setpriv.
+    @Test(.enabled(if: canDropToNobody, "needs root and setpriv to run as nobody"))
+    func withoutRootTheHolderAndTheCheckGoThroughAUserNamespace() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let shim = directory.path + "/slipway-as-nobody"
+        try "#!/bin/sh\nexec \(Self.asNobody.joined(separator: " ")) \(BuiltBinary.slipway) \"$@\"\n"
+            .write(toFile: shim, atomically: true, encoding: .utf8)
+        chmod(shim, 0o755)
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let proxy = ReverseProxy(eventLoopGroup: group, loopThreads: 1)
+        let instance = try BoundSocket()
+        instance.listen()
+        let route = NamespaceRoute(address: "127.0.0.1", port: 8000, upstream: Upstream(instance: "web-1", port: instance.port))
+        let opened = await InstanceNetworkNamespace.open(
+            [route], instance: "web-1", shimExecutable: shim, environment: [], proxy: proxy, waitForInstance: false)
+        let network = try opened.get()
+        let holder = network.holder.pid
+        let holderUser = try String(contentsOfFile: "/proc/\(holder)/status", encoding: .utf8)
+            .split(separator: "\n").first { $0.hasPrefix("Uid:") }
+        let reached = try Self.check(holder: holder, asNobody: true)
+        let failures = await network.failures
+        await network.close()
+        await proxy.shutdown()
+        try await group.shutdownGracefully()
+
+        #expect(holderUser?.split(separator: "\t").dropFirst().first == "65534", "\(holderUser ?? "")")
+        #expect(reached == 0)
+        #expect(failures.isEmpty, "\(failures)")
+    }
+
+    private static let asNobody = ["/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+
     /// `exec 3<>/dev/tcp/127.0.0.1/8000` inside the namespace, as a health check runs it: its exit status.
-    private static func check(holder: pid_t) throws -> Int32 {
-        let child = try ChildProcess(
-            BuiltBinary.slipway,
-            ["__exec-tied-netns", String(getpid()), String(holder), "/bin/bash", "bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/8000"])
+    private static func check(holder: pid_t, asNobody: Bool = false) throws -> Int32 {
+        let check = [
+            BuiltBinary.slipway, "__exec-tied-netns", String(getpid()), String(holder),
+            "/bin/bash", "bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/8000",
+        ]
+        let argv = asNobody ? Self.asNobody + check : check
+        let child = try ChildProcess(argv[0], Array(argv.dropFirst()))
         return try child.waitUntilExit(within: .seconds(60))
     }
 }
