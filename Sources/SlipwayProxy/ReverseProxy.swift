@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import NIOCore
 
 /// Slipway's reverse proxy: one listener per published port, each forwarding to the instance the
@@ -34,6 +37,30 @@ public actor ReverseProxy {
         guard listeners[config.key] == nil else { throw ProxyError.listenerExists(config.key) }
         let loopGroup = try self.loopGroup ?? startLoops()
         let listener = try LoopListener(config: config, accessLog: config.mode == .http ? accessLog : nil)
+        return await register(listener, config: config, in: loopGroup)
+    }
+
+    /// Serves `descriptor`, a socket already bound and listening, as a listener: one made where
+    /// the proxy cannot bind, such as inside an instance's own network namespace (a socket keeps
+    /// the namespace it was made in). The proxy owns it from the call on, closing it on failure
+    /// too. `config.host` and `config.port` only describe it.
+    public func addListener(_ config: ListenerConfig, adopting descriptor: Int32) async throws -> Listener {
+        guard !isShutDown, listeners[config.key] == nil else {
+            _ = close(descriptor)
+            throw isShutDown ? ProxyError.shutDown : ProxyError.listenerExists(config.key)
+        }
+        let loopGroup: ProxyLoopGroup
+        do {
+            loopGroup = try self.loopGroup ?? startLoops()
+        } catch {
+            _ = close(descriptor)
+            throw error
+        }
+        let listener = try LoopListener(config: config, adopting: descriptor, accessLog: config.mode == .http ? accessLog : nil)
+        return await register(listener, config: config, in: loopGroup)
+    }
+
+    private func register(_ listener: LoopListener, config: ListenerConfig, in loopGroup: ProxyLoopGroup) async -> Listener {
         await loopGroup.addListener(listener)
         let entry = LoopListenerEntry(
             listener: listener,

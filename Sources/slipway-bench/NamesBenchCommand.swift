@@ -8,11 +8,12 @@ import Glibc
 /// spawning it directly, and against util-linux `unshare --mount`. Per
 /// request: a `GET` on a fresh connection through the proxy at a service's
 /// address (`web:8000`) against the same through its published port, in one
-/// stack, alternating.
+/// stack, alternating. And an instance's own network namespace, where its
+/// health checks run (`OwnNetworkBench`): per start and per check.
 struct NamesBenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "names",
-        abstract: "Cost of a private /etc/hosts per instance start, and of a request through a service address vs the published port."
+        abstract: "Cost of a private /etc/hosts and of an own network namespace per instance start and per check, and of a request through a service address vs the published port."
     )
 
     @Option(help: "Spawns per variant.")
@@ -36,12 +37,18 @@ struct NamesBenchCommand: AsyncParsableCommand {
         let viaNamespace = try Self.spawnMilliseconds([binary, "__exec-ns", hosts, "/bin/true", "true"], times: spawns)
         let viaUnshare = try Self.spawnMilliseconds(["/usr/bin/unshare", "--mount", "--propagation", "private", "/bin/true"], times: spawns)
 
+        let network = try OwnNetworkBench.measure(binary: binary, times: spawns) { try Self.spawnMilliseconds($0, times: spawns) }
         let (published, named) = try await Self.requestLatencies(binary: binary, directory: directory, requests: requests)
         print("""
         per instance start (median of \(spawns) spawn+exit, ms):
           /bin/true directly                          \(Self.format(direct))
           slipway __exec-ns HOSTS /bin/true           \(Self.format(viaNamespace))   namespace cost \(Self.format(viaNamespace - direct)) ms
           unshare --mount --propagation private true  \(Self.format(viaUnshare))   (util-linux, for comparison)
+        own network namespace (median of \(spawns), ms):
+          per start: slipway __netns-hold, 6 sockets, reply, end  \(Self.format(network.holder))
+          unshare --net true                          \(Self.format(network.unshareNet))   (util-linux, for comparison)
+          per check: __exec-tied /bin/true            \(Self.format(network.tiedCheck))
+          per check: __exec-tied-netns /bin/true      \(Self.format(network.tiedCheckInNamespace))   namespace cost \(Self.format(network.tiedCheckInNamespace - network.tiedCheck)) ms
         per request, GET on a fresh connection through the proxy (median of \(requests), ms):
           published port 127.0.0.1:<published>       \(Self.format(published.median))  p99 \(Self.format(published.p99))
           service address web:8000                    \(Self.format(named.median))  p99 \(Self.format(named.p99))   ratio \(String(format: "%.2f", named.median / published.median))

@@ -28,6 +28,42 @@ final class LoopListener: Sendable {
         self.boundPort = port
     }
 
+    /// Adopts `descriptor`, a socket already bound and listening (one made in another network
+    /// namespace, say); made non-blocking here. Owns it from now on, and closes it when it is not
+    /// a listening TCP socket.
+    init(config: ListenerConfig, adopting descriptor: Int32, accessLog: AccessLogSink?) throws(ProxyError) {
+        guard let port = Self.listeningPort(of: descriptor) else {
+            let reason = "descriptor \(descriptor) is not a listening TCP socket"
+            _ = Glibc.close(descriptor)
+            throw .bindFailed(host: config.host, port: config.port, reason: reason)
+        }
+        _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) | O_NONBLOCK)
+        self.config = config
+        self.accessLog = accessLog
+        fd = descriptor
+        boundPort = port
+    }
+
+    /// The local port of a listening TCP socket, or nil when `descriptor` is not one.
+    private static func listeningPort(of descriptor: Int32) -> Int? {
+        var listening: Int32 = 0
+        var size = socklen_t(MemoryLayout<Int32>.size)
+        guard getsockopt(descriptor, SOL_SOCKET, SO_ACCEPTCONN, &listening, &size) == 0, listening != 0 else { return nil }
+        var storage = sockaddr_storage()
+        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        let named = withUnsafeMutableBytes(of: &storage) { bytes in
+            getsockname(descriptor, bytes.baseAddress!.assumingMemoryBound(to: sockaddr.self), &length)
+        }
+        guard named == 0 else { return nil }
+        return withUnsafeBytes(of: storage) { bytes -> Int? in
+            switch Int32(storage.ss_family) {
+            case AF_INET: Int(UInt16(bigEndian: bytes.load(as: sockaddr_in.self).sin_port))
+            case AF_INET6: Int(UInt16(bigEndian: bytes.load(as: sockaddr_in6.self).sin6_port))
+            default: nil
+            }
+        }
+    }
+
     /// Counts a new connection, or says no when the listener is at its limit.
     func admit() -> Bool {
         let before = openConnections.wrappingAdd(1, ordering: .relaxed).oldValue

@@ -9,6 +9,9 @@ struct ServiceNames: Sendable {
     var hostsFiles: [String: String] = [:]
     /// service → the rewrite of its environment values.
     var rewrites: [String: HostRewrite] = [:]
+    /// service → each address and port its names reach (`db` → 127.x.y.z:5432), for
+    /// the listeners of its instances' own network namespaces.
+    var reachable: [String: [NamedEndpoint]] = [:]
 
     /// Writes `hosts/<service>` under the state directory for each service.
     static func prepare(
@@ -25,6 +28,7 @@ struct ServiceNames: Sendable {
         for service in services {
             let visible = HostsFile.visibleNames(for: service, among: services, addresses: addresses)
             let moved = Self.movedPorts(visible: visible.keys, services: services, namedPorts: namedPorts)
+            names.reachable[service.name] = Self.endpoints(visible: visible, services: services, namedPorts: namedPorts)
             if !namespaces || !moved.isEmpty {
                 names.rewrites[service.name] = HostRewrite(addresses: visible, movedPorts: moved, rewritesNames: !namespaces)
             }
@@ -37,6 +41,23 @@ struct ServiceNames: Sendable {
             names.hostsFiles[service.name] = path
         }
         return names
+    }
+
+    /// Every address:port the visible names reach, once each, with the service behind it.
+    private static func endpoints(
+        visible: [String: String], services: [Service], namedPorts: [String: [Int: Int]]
+    ) -> [NamedEndpoint] {
+        var endpoints: [NamedEndpoint] = []
+        for (name, address) in visible.sorted(by: { $0.key < $1.key }) {
+            guard let owner = services.first(where: { $0.name == name || ServiceNetworks($0).aliases.values.contains { $0.contains(name) } })
+            else { continue }
+            for target in owner.containerPorts {
+                guard let port = namedPorts[owner.name]?[target] else { continue }
+                let endpoint = NamedEndpoint(service: owner.name, containerPort: target, address: address, port: port)
+                if !endpoints.contains(where: { $0.address == address && $0.port == port }) { endpoints.append(endpoint) }
+            }
+        }
+        return endpoints
     }
 
     /// Visible name → container port → port at its address, where they differ.

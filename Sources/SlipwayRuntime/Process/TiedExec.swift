@@ -9,11 +9,22 @@ import Glibc
 /// waits for them, so that is the supervisor dying. The handler kills the
 /// whole process group, the helper's own (`ProbeSpawner` makes one), so a
 /// shell's children go too. Otherwise it waits for PROGRAM and exits as it did.
+///
+/// `slipway __exec-tied-netns PARENT HOLDER PROGRAM ARGV...` first enters
+/// the network namespace an instance's `__netns-hold` (pid HOLDER) keeps,
+/// so a health check's `localhost` is its own instance
+/// (`NetworkNamespaceEntry`); done here, in the exec step the check needs
+/// anyway, it costs a `setns`, not another exec of this binary.
 public enum TiedExec {
     private static let parentDied = SIGUSR2
     private static let setParentDeathSignal: CInt = 1
 
-    public static func execute(parent: pid_t, program: String, arguments: [String]) -> Never {
+    public static func execute(parent: pid_t, networkHolder: String? = nil, program: String, arguments: [String]) -> Never {
+        if let networkHolder, let failure = NetworkNamespaceEntry.enter(holder: networkHolder) {
+            let line = "slipway: cannot enter the instance's network namespace (holder \(networkHolder)): \(failure)\n"
+            _ = line.withCString { write(2, $0, strlen($0)) }
+            exit(127)
+        }
         signal(parentDied) { _ in kill(0, SIGKILL) }
         _ = GNUExtensions.prctl(setParentDeathSignal, UInt(parentDied), 0, 0, 0)
         // A parent that died before prctl will never signal.
@@ -37,13 +48,17 @@ public enum TiedExec {
         [shimExecutable, "__exec-tied", String(getpid()), program] + arguments
     }
 
-    /// A health check's command tied to this process; an HTTP check runs in the supervisor itself.
-    static func wrap(_ check: ProbeCheck, shimExecutable: String) -> ProbeCheck {
+    /// A health check's command tied to this process, inside the network
+    /// namespace `networkHolder` keeps when given; an HTTP check runs in the supervisor itself.
+    static func wrap(_ check: ProbeCheck, shimExecutable: String, networkHolder: pid_t? = nil) -> ProbeCheck {
+        let prefix = networkHolder.map { [shimExecutable, "__exec-tied-netns", String(getpid()), String($0)] }
+            ?? [shimExecutable, "__exec-tied", String(getpid())]
         switch check {
-        case .http: check
-        case let .shell(script): .exec(command(shimExecutable: shimExecutable, program: "/bin/sh", arguments: ["/bin/sh", "-c", script]))
+        case .http: return check
+        case let .shell(script): return .exec(prefix + ["/bin/sh", "/bin/sh", "-c", script])
         case let .exec(arguments):
-            arguments.first.map { .exec(command(shimExecutable: shimExecutable, program: $0, arguments: arguments)) } ?? check
+            guard let program = arguments.first else { return check }
+            return .exec(prefix + [program] + arguments)
         }
     }
 }

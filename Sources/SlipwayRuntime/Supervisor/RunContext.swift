@@ -15,6 +15,10 @@ struct RunContext: Sendable {
     var endpoints: ServiceEndpoints
     /// Each service's view of the others' names.
     var names = ServiceNames()
+    /// Whether each instance's health checks get a network namespace of the instance's own.
+    var ownNetworks = false
+    /// Whether `listens` can see ports start listening (sock_diag works here).
+    var listensSeen = false
     /// The supervisor's own environment, which services inherit (PATH, HOME, …).
     var baseEnvironment: [String: String]
     /// Told when a service starts a replacement instance, so dependents

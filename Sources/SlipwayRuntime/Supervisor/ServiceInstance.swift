@@ -32,6 +32,10 @@ actor ServiceInstance {
     private(set) var facts: ServiceFacts
     private var process: InstanceProcess?
     private var monitor: HealthMonitor?
+    /// The network namespace of this launch's own that its health checks run in.
+    private var network: InstanceNetworkNamespace?
+    /// Tells `network` when the instance's ports start listening.
+    private var networkWatch: ListenWatch.Registration?
     private(set) var privatePorts: [Int: Int] = [:]
     /// The container ports' private ports and an image adapter's internal ones, released together.
     private var allocatedPorts: [Int] = []
@@ -340,7 +344,11 @@ actor ServiceInstance {
             facts.launched = true
             emit(.started)
             if launches > 1 { context.instanceRestarted(service.name) }
-            if let plan { watchHealth(process, plan: plan, environment: request.environment, launchedAt: spawnBegan) }
+            if var plan {
+                plan.check = TiedExec.wrap(
+                    plan.check, shimExecutable: context.shimExecutable, networkHolder: await ownNetwork(for: plan.check))
+                watchHealth(process, plan: plan, environment: request.environment, launchedAt: spawnBegan)
+            }
             changed()
             return process
         } catch let UpError.cannotStart(_, reason) {
@@ -366,10 +374,52 @@ actor ServiceInstance {
         do {
             guard var plan = try HealthCheckPlan(service: service, primaryPort: primary) else { return nil }
             plan.check = context.names.wrap(plan.check, of: service.name, shimExecutable: context.shimExecutable)
-            plan.check = TiedExec.wrap(plan.check, shimExecutable: context.shimExecutable)
             return plan
         } catch {
             throw UpError.cannotStart(service: service.name, reason: "\(error)")
+        }
+    }
+
+    /// The holder of a network namespace of this launch's own for a `CMD`
+    /// check to run in, where `localhost:<container port>` is this instance
+    /// and never whatever holds that port on the host (the proxy, serving
+    /// another instance during a deploy); docs/health-checks.md. Nil, said
+    /// once, where that cannot be had: the check runs in the host's network.
+    private func ownNetwork(for check: ProbeCheck) async -> pid_t? {
+        if case .http = check { return nil }
+        guard !privatePorts.isEmpty else { return nil }
+        guard context.ownNetworks else {
+            if launches == 1 && number == 1 {
+                emit(.warning("its health check runs in the host's network (network namespaces unavailable or SLIPWAY_NAMESPACES=off): "
+                    + "localhost on a container port reaches whatever serves it there, not necessarily this instance"))
+            }
+            return nil
+        }
+        let routes = NamespaceRoute.routes(
+            instance: id, privatePorts: privatePorts, allocatedPorts: allocatedPorts, service: service.name,
+            reachable: context.names.reachable[service.name] ?? [], addresses: context.endpoints.addresses)
+        let opened = await InstanceNetworkNamespace.open(
+            routes, instance: id, shimExecutable: context.shimExecutable,
+            environment: context.baseEnvironment.map { "\($0.key)=\($0.value)" }, proxy: context.proxy,
+            waitForInstance: context.listensSeen)
+        switch opened {
+        case let .success(network):
+            self.network = network
+            // A kernel without IPv6 has no ::1; `localhost` still reaches 127.0.0.1.
+            for failure in await network.failures where launches == 1 && !failure.hasPrefix("::1:") {
+                emit(.warning("its health check cannot reach \(failure)"))
+            }
+            let awaited = await network.awaitedPorts
+            if !awaited.isEmpty {
+                networkWatch = context.listens.watch(ports: awaited, processTree: nil) { event in
+                    guard case let .listening(port) = event else { return }
+                    Task { await network.portListens(port) }
+                }
+            }
+            return network.holder.pid
+        case let .failure(failure):
+            if launches == 1 { emit(.warning("its health check runs in the host's network: no network namespace of its own: \(failure)")) }
+            return nil
         }
     }
 
@@ -440,6 +490,10 @@ actor ServiceInstance {
     private func ended(_ process: InstanceProcess, shimLost: Bool) async {
         await monitor?.stop()
         monitor = nil
+        if let networkWatch { context.listens.cancel(networkWatch) }
+        networkWatch = nil
+        await network?.close()
+        network = nil
         self.process = nil
         health = nil
         facts.failingStreak = 0

@@ -76,6 +76,9 @@ public actor Supervisor {
             statusChanged: { Task { await self.statusChanged() } },
             journal: journal)
         context.names = names
+        context.ownNetworks = configuration.environment["SLIPWAY_NAMESPACES"] != "off"
+            ? await NetworkNamespaceSupport.isAvailable(shimExecutable: configuration.shimExecutable) : false
+        context.listensSeen = ListeningSockets() != nil
         // A stop that came while the listeners were opening found no runner to stop.
         guard !stopping else { return }
         publishers = Self.publishers(selection, endpoints: endpoints)
