@@ -82,19 +82,37 @@ public actor ReverseProxy {
     /// instance switched away from falls back, under the same rules, to the one routed to now.
     @discardableResult
     public func setUpstream(_ upstream: Upstream?, fallback: Upstream? = nil, for key: ListenerKey) async throws -> Upstream? {
-        guard var entry = listeners[key], let loopGroup else { throw ProxyError.unknownListener(key) }
-        // Decided before the first suspension; the version makes every loop keep the latest
-        // of two switches that overlap, whatever order their messages reach it in.
-        let previous = entry.upstream
-        entry.upstream = upstream
-        entry.fallback = fallback
-        entry.routeVersion += 1
-        listeners[key] = entry
-        await loopGroup.route(
-            entry.listener, to: upstream.map(RoutedUpstream.init), fallback: fallback.map(RoutedUpstream.init),
-            version: entry.routeVersion
-        )
-        return previous
+        guard let entry = listeners[key], loopGroup != nil else { throw ProxyError.unknownListener(key) }
+        await setRoutes([key: ListenerRoute(upstream: upstream, fallback: fallback)])
+        return entry.upstream
+    }
+
+    /// Sets several listeners' routes (`setUpstream`'s rules) in one round through the loops,
+    /// the loops at the same time, so a service's listeners switch together and a switch costs
+    /// one hop to each loop however many ports the service has. Returns the keys it does not know.
+    @discardableResult
+    public func setRoutes(_ routes: [ListenerKey: ListenerRoute]) async -> [ListenerKey] {
+        guard let loopGroup else { return Array(routes.keys) }
+        var unknown: [ListenerKey] = []
+        var batch: [LoopRoute] = []
+        for (key, route) in routes {
+            // Decided before the first suspension; the version makes every loop keep the latest
+            // of two switches that overlap, whatever order their messages reach it in.
+            guard var entry = listeners[key] else {
+                unknown.append(key)
+                continue
+            }
+            entry.upstream = route.upstream
+            entry.fallback = route.fallback
+            entry.routeVersion += 1
+            listeners[key] = entry
+            batch.append(LoopRoute(
+                listener: entry.listener, upstream: route.upstream.map(RoutedUpstream.init),
+                fallback: route.fallback.map(RoutedUpstream.init), version: entry.routeVersion
+            ))
+        }
+        if !batch.isEmpty { await loopGroup.route(batch) }
+        return unknown
     }
 
     /// Injects `fault` into the listener's new requests (HTTP) or connections (TCP), in place of

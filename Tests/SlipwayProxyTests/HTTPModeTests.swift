@@ -281,9 +281,10 @@ struct HTTPModeTests {
             let backend = try await HTTPTestBackend.start(name: "blue", group: fixture.group)
             let listener = try await fixture.listen(
                 .http, service: "billing", upstream: backend.upstream("blue"),
-                // The idle window before the request is sent is real too: two seconds leave a
-                // loaded machine room to send it, and the wait on the instance spans two periods.
-                limits: ProxyLimits(idleTimeout: .seconds(2), upstreamResponseTimeout: .seconds(6))
+                // The idle window before the request is sent is real too: four seconds leave a
+                // loaded machine (load average 20 and more seen) room to send it, and the wait on
+                // the instance spans two periods.
+                limits: ProxyLimits(idleTimeout: .seconds(4), upstreamResponseTimeout: .seconds(10))
             )
             let client = try await HTTPTestClient.connect(port: listener.boundPort, group: fixture.group)
             let response = try await client.request(.GET, "/hang")

@@ -149,10 +149,12 @@ struct RollbackTests {
 
     @Test func failureActionContinueLetsTheWindowRunOut() async throws {
         let goOn = "{update_config: {failure_action: continue}}"
-        let harness = try DeployHarness(Self.compose("v1", monitor: "3s", deploy: goOn))
+        // The window must hold three failed checks even on a loaded machine, where each
+        // spawn of the check can take a second.
+        let harness = try DeployHarness(Self.compose("v1", monitor: "8s", deploy: goOn))
         let failure = await harness.up()
         let port = try #require(await harness.publishedPort("web"))
-        try harness.rewrite(Self.compose("v2", monitor: "3s", deploy: goOn))
+        try harness.rewrite(Self.compose("v2", monitor: "8s", deploy: goOn))
         _ = try await harness.deploy(["web"])
         try harness.breakHealth(of: "v2")
         let settled = await eventually { harness.deployments("web").map(\.status) == [.active, .superseded] }
@@ -180,6 +182,8 @@ struct RollbackTests {
         let backSettled = await eventually { harness.deployments("web").first?.status == .active }
         let (forward, _) = try await harness.rollback("web", to: v2.id)
         let afterForward = await harness.get(port)
+        // The rollback it undoes is marked once the forward one's (zero) monitor window has passed.
+        _ = await eventually { harness.deployments("web").dropFirst().first?.status == .rolledBack }
         let figures = await load.stop()
         let history = harness.deployments("web")
         await harness.finish()

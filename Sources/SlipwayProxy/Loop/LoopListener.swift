@@ -94,6 +94,14 @@ struct RoutedUpstream: Sendable {
     }
 }
 
+/// A listener's new route as every loop applies it, resolved once.
+struct LoopRoute: Sendable {
+    let listener: LoopListener
+    let upstream: RoutedUpstream?
+    let fallback: RoutedUpstream?
+    let version: Int
+}
+
 /// One loop's part of a listener: where new connections go and what they carried, touched only
 /// on that loop's thread.
 struct ListenerShard {

@@ -23,9 +23,20 @@ final class ProxyLoopGroup: Sendable {
         for loop in loops { await loop.run { $0.addListener(listener) } }
     }
 
-    /// Returns once every loop routes new connections to `upstream`.
-    func route(_ listener: LoopListener, to upstream: RoutedUpstream?, fallback: RoutedUpstream?, version: Int) async {
-        for loop in loops { await loop.run { $0.route(listener, to: upstream, fallback: fallback, version: version) } }
+    /// Returns once every loop routes new connections as `routes` say; each loop takes the whole
+    /// batch in one wake-up, and the loops take it at the same time.
+    func route(_ routes: [LoopRoute]) async {
+        await withTaskGroup(of: Void.self) { group in
+            for loop in loops {
+                group.addTask {
+                    await loop.run { loop in
+                        for route in routes {
+                            loop.route(route.listener, to: route.upstream, fallback: route.fallback, version: route.version)
+                        }
+                    }
+                }
+            }
+        }
     }
 
     /// Returns once every loop applies `fault` to the listener's new requests and connections.

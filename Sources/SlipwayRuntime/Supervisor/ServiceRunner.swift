@@ -786,11 +786,13 @@ actor ServiceRunner {
         let backupPorts = await backup?.privatePorts ?? [:]
         let task = Task {
             await previous?.value
+            var routes: [ListenerKey: ListenerRoute] = [:]
             for (target, keys) in listeners {
                 let upstream = id.flatMap { id in ports[target].map { Upstream(instance: id, port: $0) } }
                 let fallback = backupID.flatMap { id in backupPorts[target].map { Upstream(instance: id, port: $0) } }
-                for key in keys { _ = try? await proxy.setUpstream(upstream, fallback: fallback, for: key) }
+                for key in keys { routes[key] = ListenerRoute(upstream: upstream, fallback: fallback) }
             }
+            await proxy.setRoutes(routes)
         }
         routing = task
         await task.value
