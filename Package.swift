@@ -75,8 +75,10 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
-        // libFuzzer's entry over the proxy's head readers and chunked scanner (see .ci/run).
-        .executableTarget(name: "slipway-fuzz", dependencies: ["SlipwayProxy"]),
+        // libFuzzer's driver, declared only: a build with `-sanitize=fuzzer` links it (.ci/proxy-safety).
+        .systemLibrary(name: "CLibFuzzer", path: "Sources/CLibFuzzer"),
+        // libFuzzer's entry over the proxy's head readers and chunked scanner (.ci/proxy-safety).
+        .executableTarget(name: "slipway-fuzz", dependencies: ["SlipwayProxy", "CLibFuzzer"]),
         .testTarget(name: "ComposeKitTests", dependencies: ["ComposeKit"]),
         .testTarget(
             name: "SlipwayProxyTests",

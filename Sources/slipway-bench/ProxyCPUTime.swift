@@ -21,6 +21,16 @@ struct ProxyCPUTime {
         )
     }
 
+    /// This process alone (every thread, no children): the bulk transfer's sender and receiver.
+    static func ofThisProcess() -> ProxyCPUTime {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return ProxyCPUTime(
+            userSeconds: Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6,
+            systemSeconds: Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
+        )
+    }
+
     static func - (after: ProxyCPUTime, before: ProxyCPUTime) -> ProxyCPUTime {
         ProxyCPUTime(
             userSeconds: after.userSeconds - before.userSeconds,

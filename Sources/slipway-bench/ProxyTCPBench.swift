@@ -47,24 +47,50 @@ struct ProxyTCPBench: AsyncParsableCommand {
         print("threads  slipway with 1 listener: \(counts[1]!)  with 50 listeners: \(counts[50]!)")
     }
 
+    /// The same transfer direct, through Slipway's TCP mode and through haproxy tcp (which copies
+    /// through its buffers: no `option splice-*`), with the CPU time each spends per gigabyte.
     private func bulk(_ peers: ProxyBenchPeers) throws {
         let bytes = bulkMegabytes * 1_000_000
+        let gigabytes = Double(bytes) / 1e9
         let source = try BulkSource(bytes: bytes)
         defer { source.stop() }
-        let proxy = try peers.startSlipway(mode: "tcp", upstreamPort: source.port)
-        defer { proxy.stop() }
-        var direct: [Double] = []
-        var slipway: [Double] = []
+        let slipway = try peers.startSlipway(mode: "tcp", upstreamPort: source.port)
+        defer { slipway.stop() }
+        let haproxy = try peers.start(.haproxyTCP, backendPort: source.port)
+        defer { haproxy.stop() }
+        let targets: [(name: String, port: Int, proxy: ProxyBenchProcess?)] =
+            [("direct", source.port, nil), ("slipway tcp", slipway.port, slipway), ("haproxy tcp", haproxy.port, haproxy)]
+        var rates: [String: [Double]] = [:]
+        var proxyCPU: [String: [Double]] = [:]
+        var endpointsCPU: [String: [Double]] = [:]
         for round in 1...max(1, rounds) {
-            let order = round % 2 == 1 ? [source.port, proxy.port] : [proxy.port, source.port]
-            for port in order {
-                let rate = try BulkSource.receiveAll(from: port, expecting: bytes)
-                if port == source.port { direct.append(rate) } else { slipway.append(rate) }
-                print("round \(round)  bulk \(port == source.port ? "direct " : "slipway") \(String(format: "%7.0f", rate)) MB/s")
+            for target in round % 2 == 1 ? targets : targets.reversed() {
+                let endpointsBefore = ProxyCPUTime.ofThisProcess()
+                let proxyBefore = try target.proxy?.cpuTime()
+                let rate = try BulkSource.receiveAll(from: target.port, expecting: bytes)
+                let endpoints = (ProxyCPUTime.ofThisProcess() - endpointsBefore).totalSeconds / gigabytes
+                rates[target.name, default: []].append(rate)
+                endpointsCPU[target.name, default: []].append(endpoints)
+                var line = "round \(round)  bulk \(target.name.padding(toLength: 12, withPad: " ", startingAt: 0)) "
+                    + String(format: "%6.0f MB/s  CPU per GB: sender and receiver %.2f s", rate, endpoints)
+                if let proxy = target.proxy, let proxyBefore {
+                    let spent = try proxy.cpuTime() - proxyBefore
+                    proxyCPU[target.name, default: []].append(spent.totalSeconds / gigabytes)
+                    line += String(format: ", proxy %.2f s (user %.2f, sys %.2f)", spent.totalSeconds / gigabytes,
+                                   spent.userSeconds / gigabytes, spent.systemSeconds / gigabytes)
+                }
+                print(line)
             }
         }
-        let ratio = median(slipway) / median(direct)
-        print("bulk     direct \(String(format: "%.0f", median(direct))) MB/s  slipway \(String(format: "%.0f", median(slipway))) MB/s  slipway / direct \(String(format: "%.2f", ratio))x")
+        for target in targets {
+            var line = "bulk     \(target.name.padding(toLength: 12, withPad: " ", startingAt: 0)) "
+                + String(format: "%6.0f MB/s  CPU per GB: sender and receiver %.2f s", median(rates[target.name]!), median(endpointsCPU[target.name]!))
+            if let cpu = proxyCPU[target.name] { line += String(format: ", proxy %.2f s", median(cpu)) }
+            print(line)
+        }
+        let direct = median(rates["direct"]!)
+        let through = median(rates["slipway tcp"]!)
+        print(String(format: "bulk     slipway / direct %.2fx  slipway / haproxy %.2fx", through / direct, through / median(rates["haproxy tcp"]!)))
     }
 
     private func pgbench(_ peers: ProxyBenchPeers) throws {
