@@ -5,11 +5,8 @@ import Glibc
 import Testing
 
 private let client = HTTPConnectionBench.client
-private let fresh: Int32 = 100
-private let second: Int32 = 101
-private let get = "GET /a HTTP/1.1\r\nHost: shop\r\n\r\n"
-private let forwardedGet = "GET /a HTTP/1.1\r\nHost: shop\r\nx-forwarded-for: 127.0.0.1\r\nx-forwarded-proto: http\r\nx-forwarded-host: shop\r\n\r\n"
-private let ok = "HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nhi"
+private let (fresh, second) = (ScriptedExchange.fresh, ScriptedExchange.second)
+private let (get, forwardedGet, ok) = (ScriptedExchange.get, ScriptedExchange.forwardedGet, ScriptedExchange.ok)
 private let second_: UInt64 = 1_000_000_000
 
 @Suite("HTTP-mode connection state machine, driven without sockets")

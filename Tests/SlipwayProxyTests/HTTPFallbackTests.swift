@@ -5,17 +5,23 @@ import Glibc
 import Testing
 
 private let client = HTTPConnectionBench.client
-private let fresh: Int32 = 100
-private let second: Int32 = 101
-private let get = "GET /a HTTP/1.1\r\nHost: shop\r\n\r\n"
-private let forwardedGet = "GET /a HTTP/1.1\r\nHost: shop\r\nx-forwarded-for: 127.0.0.1\r\nx-forwarded-proto: http\r\nx-forwarded-host: shop\r\n\r\n"
-private let ok = "HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nhi"
+private let (fresh, second) = (ScriptedExchange.fresh, ScriptedExchange.second)
+private let (get, forwardedGet, ok) = (ScriptedExchange.get, ScriptedExchange.forwardedGet, ScriptedExchange.ok)
 
 /// A bench whose listener has a fallback (`traffic[1]`) behind the routed instance (`traffic[0]`).
 private func benchWithFallback() -> HTTPConnectionBench {
     var bench = HTTPConnectionBench()
     bench.host.fallback = Upstream(instance: "fallback", port: 9090)
     return bench
+}
+
+/// The connection to an instance `link` connects, gets the forwarded GET, and its answer reaches the client.
+private func expectServed(on link: Int32, _ bench: inout HTTPConnectionBench, sourceLocation: SourceLocation = #_sourceLocation) {
+    bench.upstream(link, .writable)
+    #expect(bench.host.take(link) == forwardedGet, sourceLocation: sourceLocation)
+    bench.host.arrive(link, .bytes(ok))
+    bench.upstream(link, .readable)
+    #expect(bench.host.take(client) == ok, sourceLocation: sourceLocation)
 }
 
 @Suite("HTTP mode: the fallback takes what the routed instance fails before it could answer")
@@ -28,11 +34,7 @@ struct HTTPFallbackTests {
         bench.client([.readable, .writable])
         bench.upstream(fresh, [.failed, .writable])
         #expect(bench.host.opened == [fresh, second])
-        bench.upstream(second, .writable)
-        #expect(bench.host.take(second) == forwardedGet)
-        bench.host.arrive(second, .bytes(ok))
-        bench.upstream(second, .readable)
-        #expect(bench.host.take(client) == ok)
+        expectServed(on: second, &bench)
         #expect(bench.host.closed == [fresh, second], "a connection to the fallback is never pooled")
         #expect(bench.host.fellBack == 1)
         #expect(bench.host.traffic[0].errors[.connectFailed] == 1)
@@ -51,11 +53,7 @@ struct HTTPFallbackTests {
             let link = fresh + Int32(round)
             bench.host.arrive(client, .bytes(get))
             bench.client([.readable, .writable])
-            bench.upstream(link, .writable)
-            #expect(bench.host.take(link) == forwardedGet)
-            bench.host.arrive(link, .bytes(ok))
-            bench.upstream(link, .readable)
-            #expect(bench.host.take(client) == ok)
+            expectServed(on: link, &bench)
         }
         #expect(bench.host.fellBack == 2)
         #expect(bench.host.traffic[0].errors[.connectFailed] == 2)
@@ -71,11 +69,7 @@ struct HTTPFallbackTests {
         bench.host.arrive(fresh, .fail(ECONNRESET))
         bench.upstream(fresh, [.readable, .failed])
         #expect(bench.host.opened == [fresh, second])
-        bench.upstream(second, .writable)
-        #expect(bench.host.take(second) == forwardedGet)
-        bench.host.arrive(second, .bytes(ok))
-        bench.upstream(second, .readable)
-        #expect(bench.host.take(client) == ok)
+        expectServed(on: second, &bench)
         #expect(bench.host.traffic[0].errors[.upstreamClosed] == 1)
     }
 
@@ -131,11 +125,7 @@ struct HTTPFallbackTests {
         bench.host.arrive(fresh, .fail(ECONNRESET))
         bench.upstream(fresh, [.readable, .failed])
         #expect(bench.host.opened == [fresh, second])
-        bench.upstream(second, .writable)
-        #expect(bench.host.take(second) == forwardedGet)
-        bench.host.arrive(second, .bytes(ok))
-        bench.upstream(second, .readable)
-        #expect(bench.host.take(client) == ok)
+        expectServed(on: second, &bench)
         #expect(bench.host.fellBack == 1)
     }
 

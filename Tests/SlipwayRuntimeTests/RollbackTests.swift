@@ -58,18 +58,44 @@ struct RollbackTests {
         #expect(retried.entries.map(\.outcome) == [.deployed], "the files' version is not what runs after the rollback")
     }
 
+    /// v1 up and serving, then v2 deployed while a keep-alive load runs, until the load sees v2.
+    struct LiveUnderLoad {
+        let harness: DeployHarness
+        let port: Int
+        let load: KeepAliveLoad
+        let upFailure: UpError?
+        let v1Served: Bool
+        let outcomes: [DeployReport.Outcome]
+        let v2Served: Bool
+
+        func expectDeployedUnderLoad(sourceLocation: SourceLocation = #_sourceLocation) {
+            #expect(upFailure == nil, sourceLocation: sourceLocation)
+            #expect(v1Served, sourceLocation: sourceLocation)
+            #expect(outcomes == [.deployed], sourceLocation: sourceLocation)
+            #expect(v2Served, sourceLocation: sourceLocation)
+        }
+    }
+
+    static func deployV2UnderLoad() async throws -> LiveUnderLoad {
+        let harness = try DeployHarness(compose("v1", deploy: quickRollback))
+        let failure = await harness.up()
+        let port = try #require(await harness.publishedPort("web"))
+        let v1Served = await eventuallyAsync { await harness.get(port) == "v1" }
+        try harness.rewrite(compose("v2", deploy: quickRollback))
+        let load = KeepAliveLoad(port: port, clients: 4)
+        let (report, _) = try await harness.deploy(["web"])
+        let v2Served = await eventually { load.current.bodies.contains("v2") }
+        return LiveUnderLoad(
+            harness: harness, port: port, load: load, upFailure: failure, v1Served: v1Served,
+            outcomes: report.entries.map(\.outcome), v2Served: v2Served)
+    }
+
     /// The crash is seen and traffic restored within milliseconds, but requests
     /// arrive in between: the proxy's fallback (the warm previous instance)
     /// takes every one the dead instance refuses or drops unanswered.
     @Test func aCrashAfterTheSwitchUnderLoadLosesNoRequest() async throws {
-        let harness = try DeployHarness(Self.compose("v1", deploy: Self.quickRollback))
-        let failure = await harness.up()
-        let port = try #require(await harness.publishedPort("web"))
-        let v1Served = await eventuallyAsync { await harness.get(port) == "v1" }
-        try harness.rewrite(Self.compose("v2", deploy: Self.quickRollback))
-        let load = KeepAliveLoad(port: port, clients: 4)
-        let (report, _) = try await harness.deploy(["web"])
-        let v2Served = await eventually { load.current.bodies.contains("v2") }
+        let live = try await Self.deployV2UnderLoad()
+        let (harness, port, load) = (live.harness, live.port, live.load)
         let green = await harness.instances("web").first { $0.name == "deploytest-web-2" }?.pid
         if let green { kill(green, SIGKILL) }
         let settled = await eventually { harness.deployments("web").map(\.status) == [.active, .rolledBack, .superseded] }
@@ -79,10 +105,7 @@ struct RollbackTests {
         let fellBack = await harness.supervisor.proxy.stats().listeners.map(\.fellBack).reduce(0, +)
         await harness.finish()
 
-        #expect(failure == nil)
-        #expect(v1Served)
-        #expect(report.entries.map(\.outcome) == [.deployed])
-        #expect(v2Served)
+        live.expectDeployedUnderLoad()
         #expect(green != nil)
         #expect(settled, "\(harness.deployments("web").map(\.status))")
         #expect(loadGoesOn)
@@ -90,14 +113,8 @@ struct RollbackTests {
     }
 
     @Test func healthFailingInTheWindowRollsBackWithoutAFailedRequest() async throws {
-        let harness = try DeployHarness(Self.compose("v1", deploy: Self.quickRollback))
-        let failure = await harness.up()
-        let port = try #require(await harness.publishedPort("web"))
-        let v1Served = await eventuallyAsync { await harness.get(port) == "v1" }
-        try harness.rewrite(Self.compose("v2", deploy: Self.quickRollback))
-        let load = KeepAliveLoad(port: port, clients: 4)
-        let (report, _) = try await harness.deploy(["web"])
-        let v2Served = await eventually { load.current.bodies.contains("v2") }
+        let live = try await Self.deployV2UnderLoad()
+        let (harness, port, load) = (live.harness, live.port, live.load)
         try harness.breakHealth(of: "v2")
         let settled = await eventually { harness.deployments("web").map(\.status) == [.active, .rolledBack, .superseded] }
         let backOnV1 = await eventuallyAsync { await harness.get(port) == "v1" }
@@ -105,10 +122,7 @@ struct RollbackTests {
         let rolledBack = harness.deployments("web").dropFirst().first
         await harness.finish()
 
-        #expect(failure == nil)
-        #expect(v1Served)
-        #expect(report.entries.map(\.outcome) == [.deployed])
-        #expect(v2Served)
+        live.expectDeployedUnderLoad()
         #expect(settled, "\(harness.deployments("web").map(\.status))")
         #expect(rolledBack?.reason?.contains("health checks in a row") == true, "\(rolledBack?.reason ?? "")")
         #expect(backOnV1)

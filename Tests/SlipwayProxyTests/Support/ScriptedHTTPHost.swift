@@ -119,3 +119,14 @@ struct HTTPConnectionBench {
         }
     }
 }
+
+/// The request and answer most connection tests exchange, and the first two descriptors the
+/// scripted host gives connections to the instance.
+enum ScriptedExchange {
+    static let fresh: Int32 = 100
+    static let second: Int32 = 101
+    static let get = "GET /a HTTP/1.1\r\nHost: shop\r\n\r\n"
+    static let forwardedGet =
+        "GET /a HTTP/1.1\r\nHost: shop\r\nx-forwarded-for: 127.0.0.1\r\nx-forwarded-proto: http\r\nx-forwarded-host: shop\r\n\r\n"
+    static let ok = "HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nhi"
+}
