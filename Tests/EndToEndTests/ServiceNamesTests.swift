@@ -78,6 +78,62 @@ struct ServiceNamesTests {
         }
     }
 
+    /// `client` asks `api:8000` for the serving instance's id every 20 ms,
+    /// on a fresh connection each time, and logs every answer and failure.
+    static let statelessStack = """
+    services:
+      api:
+        command:
+          - python3
+          - -c
+          - |
+            import http.server, os
+            class Instance(http.server.BaseHTTPRequestHandler):
+                def do_GET(self):
+                    self.send_response(200); self.end_headers(); self.wfile.write(os.environ["SLIPWAY_INSTANCE"].encode())
+                def log_message(self, *arguments): pass
+            http.server.ThreadingHTTPServer(("127.0.0.1", int(os.environ["PORT"])), Instance).serve_forever()
+        ports: ["8000"]
+        x-slipway: {proxy: http, health_path: /, deploy: {drain: 2s, keep_previous: 0s, monitor: 1s}}
+      client:
+        depends_on: [api]
+        command:
+          - python3
+          - -c
+          - |
+            import time, urllib.request
+            while True:
+                try:
+                    print("ok", urllib.request.urlopen("http://api:8000/", timeout=5).read().decode(), flush=True)
+                except Exception as error:
+                    print("failed", repr(error), flush=True)
+                time.sleep(0.02)
+    """
+
+    /// A blue-green deploy of a stateless service behind its name: the
+    /// dependent's next request reaches green, and no request in between
+    /// fails. (A stop-first restart of `db`, above, costs a short gap
+    /// instead: docs/service-discovery.md.)
+    @Test func aBlueGreenDeployBehindANameIsInvisibleToADependentRequestingItInALoop() async throws {
+        try await withStack(Self.statelessStack) { stack in
+            let up = try await stack.run(["up", "-d", "--wait"])
+            #expect(up.status == 0, "\(up.errors)")
+            let client = try await stack.psRecords()["client"]?["Pid"] as? Int
+            #expect(await eventually(within: .seconds(30)) { stack.log("client").contains("ok api-1") }, "\(stack.log("client"))")
+            let deploy = try await stack.run(["deploy", "--force", "api"], within: .seconds(120))
+            #expect(deploy.status == 0, "\(deploy.errors)")
+            #expect(await eventually(within: .seconds(30)) { stack.log("client").contains("ok api-2") }, "\(stack.log("client"))")
+            let lines = stack.log("client").split(separator: "\n")
+            let failures = lines.filter { $0.contains("failed") }
+            #expect(failures.isEmpty, "\(failures.count) of \(lines.count) requests failed: \(failures.prefix(5))")
+            #expect(try await stack.psRecords()["client"]?["Pid"] as? Int == client, "the client was restarted")
+
+            let down = try await stack.run(["down"])
+            #expect(down.status == 0, "\(down.errors)")
+            #expect(await eventually(within: .seconds(10)) { stack.processes().isEmpty })
+        }
+    }
+
     private static func postmasterStarts(in log: String) -> Set<String> {
         Set(log.split(separator: "\n").compactMap { line in
             guard let range = line.range(of: "postmaster=20") else { return nil }
