@@ -134,6 +134,68 @@ struct ServiceNamesTests {
         }
     }
 
+    /// `client` holds one psycopg2 connection to `db:5432` and runs a query
+    /// on it every 50 ms; when the connection breaks it logs the failure and
+    /// opens a new one to the same `DATABASE_URL`.
+    static let heldConnectionStack = """
+    services:
+      db:
+        image: postgres:15
+        environment: {POSTGRES_PASSWORD: secret}
+        healthcheck:
+          test: ["CMD-SHELL", "pg_isready -U postgres"]
+          interval: 1s
+      client:
+        depends_on:
+          db: {condition: service_healthy}
+        environment:
+          DATABASE_URL: postgres://postgres:secret@db:5432/postgres
+        command:
+          - /usr/bin/python3
+          - -c
+          - |
+            import os, time, psycopg2
+            connection = None
+            while True:
+                try:
+                    if connection is None:
+                        connection = psycopg2.connect(os.environ["DATABASE_URL"], connect_timeout=5)
+                        connection.autocommit = True
+                    with connection.cursor() as cursor:
+                        cursor.execute("SELECT pg_postmaster_start_time()")
+                        print("postmaster=" + str(cursor.fetchone()[0]), flush=True)
+                except psycopg2.Error as error:
+                    print("failed", str(error).strip().replace("\\n", " "), flush=True)
+                    connection = None
+                time.sleep(0.05)
+    """
+
+    /// A stop-first restart of `db` (an image adapter's service) breaks the
+    /// held connection and refuses new ones for a short gap; the dependent
+    /// then reconnects to the same `db:5432` and reaches the new server
+    /// with no change on its side (same process, same URL).
+    @Test(.enabled(if: hasPostgres, "PostgreSQL 15 is not installed (.ci/run installs it)"))
+    func aHeldConnectionToDbReconnectsToTheSameAddressAfterAStopFirstRestartWithAShortGap() async throws {
+        try await withStack(Self.heldConnectionStack) { stack in
+            let up = try await stack.run(["up", "-d", "--wait", "--wait-timeout", "120"], within: .seconds(150))
+            #expect(up.status == 0, "\(up.errors)\n\(stack.log("db"))")
+            #expect(await eventually(within: .seconds(60)) { Self.postmasterStarts(in: stack.log("client")).count == 1 },
+                "\(stack.log("client"))")
+            let client = try await stack.psRecords()["client"]?["Pid"] as? Int
+            let restart = try await stack.run(["restart", "db"], within: .seconds(120))
+            #expect(restart.status == 0, "\(restart.errors)")
+            #expect(
+                await eventually(within: .seconds(90)) { Self.postmasterStarts(in: stack.log("client")).count == 2 },
+                "the client never reached the restarted db:\n\(stack.log("client"))")
+            #expect(stack.log("client").contains("failed"), "a stop-first restart went unnoticed by a held connection")
+            #expect(try await stack.psRecords()["client"]?["Pid"] as? Int == client, "the client was restarted")
+
+            let down = try await stack.run(["down"])
+            #expect(down.status == 0, "\(down.errors)")
+            #expect(await eventually(within: .seconds(10)) { stack.processes().isEmpty })
+        }
+    }
+
     private static func postmasterStarts(in log: String) -> Set<String> {
         Set(log.split(separator: "\n").compactMap { line in
             guard let range = line.range(of: "postmaster=20") else { return nil }
