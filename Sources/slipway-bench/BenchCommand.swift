@@ -7,7 +7,7 @@ struct BenchCommand: AsyncParsableCommand {
         abstract: "Slipway's benchmarks, each printing its figure beside its peer's.",
         subcommands: [
             ProxyBenchCommand.self, ReadinessBenchCommand.self, ConfigBenchCommand.self, SupervisorRSSBenchCommand.self,
-            BringUpBenchCommand.self, SplitWriteBenchCommand.self, ImagesBenchCommand.self, NamesBenchCommand.self,
+            BringUpBenchCommand.self, SplitWriteBenchCommand.self, ImagesBenchCommand.self, SeedBenchCommand.self, NamesBenchCommand.self,
             ListenQueryBenchCommand.self, IdleBenchCommand.self, HardenBenchCommand.self, DeployBenchCommand.self,
             RollbackBenchCommand.self,
             InstantHTTPServer.self, VersionHTTPServer.self,

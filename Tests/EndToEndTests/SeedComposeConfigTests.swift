@@ -8,11 +8,11 @@ import Testing
 struct SeedComposeConfigTests {
     private static let repositoryRoot = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
-    private static let seedDocument = repositoryRoot + "/../shared/seed/000_d295d4ad505d4456.txt"
-    private static var seedIsAvailable: Bool { FileManager.default.fileExists(atPath: seedDocument) }
+    static let seedDocument = repositoryRoot + "/../shared/seed/000_d295d4ad505d4456.txt"
+    static var seedIsAvailable: Bool { FileManager.default.fileExists(atPath: seedDocument) }
 
     /// The first fenced block of `language` after the heading line `heading`.
-    private static func block(_ language: String, after heading: String) throws -> String {
+    static func block(_ language: String, after heading: String) throws -> String {
         let text = try String(contentsOfFile: seedDocument, encoding: .utf8)
         let section = try #require(text.range(of: heading + "\n"), "no \(heading) in the seed document")
         let open = try #require(text.range(of: "```\(language)\n", range: section.upperBound..<text.endIndex))

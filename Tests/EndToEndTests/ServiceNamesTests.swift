@@ -78,6 +78,124 @@ struct ServiceNamesTests {
         }
     }
 
+    /// `client` asks `api:8000` for the serving instance's id every 20 ms,
+    /// on a fresh connection each time, and logs every answer and failure.
+    static let statelessStack = """
+    services:
+      api:
+        command:
+          - python3
+          - -c
+          - |
+            import http.server, os
+            class Instance(http.server.BaseHTTPRequestHandler):
+                def do_GET(self):
+                    self.send_response(200); self.end_headers(); self.wfile.write(os.environ["SLIPWAY_INSTANCE"].encode())
+                def log_message(self, *arguments): pass
+            http.server.ThreadingHTTPServer(("127.0.0.1", int(os.environ["PORT"])), Instance).serve_forever()
+        ports: ["8000"]
+        x-slipway: {proxy: http, health_path: /, deploy: {drain: 2s, keep_previous: 0s, monitor: 1s}}
+      client:
+        depends_on: [api]
+        command:
+          - python3
+          - -c
+          - |
+            import time, urllib.request
+            while True:
+                try:
+                    print("ok", urllib.request.urlopen("http://api:8000/", timeout=5).read().decode(), flush=True)
+                except Exception as error:
+                    print("failed", repr(error), flush=True)
+                time.sleep(0.02)
+    """
+
+    /// A blue-green deploy of a stateless service behind its name: the
+    /// dependent's next request reaches green, and no request in between
+    /// fails. (A stop-first restart of `db`, above, costs a short gap
+    /// instead: docs/service-discovery.md.)
+    @Test func aBlueGreenDeployBehindANameIsInvisibleToADependentRequestingItInALoop() async throws {
+        try await withStack(Self.statelessStack) { stack in
+            let up = try await stack.run(["up", "-d", "--wait"])
+            #expect(up.status == 0, "\(up.errors)")
+            let client = try await stack.psRecords()["client"]?["Pid"] as? Int
+            #expect(await eventually(within: .seconds(30)) { stack.log("client").contains("ok api-1") }, "\(stack.log("client"))")
+            let deploy = try await stack.run(["deploy", "--force", "api"], within: .seconds(120))
+            #expect(deploy.status == 0, "\(deploy.errors)")
+            #expect(await eventually(within: .seconds(30)) { stack.log("client").contains("ok api-2") }, "\(stack.log("client"))")
+            let lines = stack.log("client").split(separator: "\n")
+            let failures = lines.filter { $0.contains("failed") }
+            #expect(failures.isEmpty, "\(failures.count) of \(lines.count) requests failed: \(failures.prefix(5))")
+            #expect(try await stack.psRecords()["client"]?["Pid"] as? Int == client, "the client was restarted")
+
+            let down = try await stack.run(["down"])
+            #expect(down.status == 0, "\(down.errors)")
+            #expect(await eventually(within: .seconds(10)) { stack.processes().isEmpty })
+        }
+    }
+
+    /// `client` holds one psycopg2 connection to `db:5432` and runs a query
+    /// on it every 50 ms; when the connection breaks it logs the failure and
+    /// opens a new one to the same `DATABASE_URL`.
+    static let heldConnectionStack = """
+    services:
+      db:
+        image: postgres:15
+        environment: {POSTGRES_PASSWORD: secret}
+        healthcheck:
+          test: ["CMD-SHELL", "pg_isready -U postgres"]
+          interval: 1s
+      client:
+        depends_on:
+          db: {condition: service_healthy}
+        environment:
+          DATABASE_URL: postgres://postgres:secret@db:5432/postgres
+        command:
+          - /usr/bin/python3
+          - -c
+          - |
+            import os, time, psycopg2
+            connection = None
+            while True:
+                try:
+                    if connection is None:
+                        connection = psycopg2.connect(os.environ["DATABASE_URL"], connect_timeout=5)
+                        connection.autocommit = True
+                    with connection.cursor() as cursor:
+                        cursor.execute("SELECT pg_postmaster_start_time()")
+                        print("postmaster=" + str(cursor.fetchone()[0]), flush=True)
+                except psycopg2.Error as error:
+                    print("failed", str(error).strip().replace("\\n", " "), flush=True)
+                    connection = None
+                time.sleep(0.05)
+    """
+
+    /// A stop-first restart of `db` (an image adapter's service) breaks the
+    /// held connection and refuses new ones for a short gap; the dependent
+    /// then reconnects to the same `db:5432` and reaches the new server
+    /// with no change on its side (same process, same URL).
+    @Test(.enabled(if: hasPostgres, "PostgreSQL 15 is not installed (.ci/run installs it)"))
+    func aHeldConnectionToDbReconnectsToTheSameAddressAfterAStopFirstRestartWithAShortGap() async throws {
+        try await withStack(Self.heldConnectionStack) { stack in
+            let up = try await stack.run(["up", "-d", "--wait", "--wait-timeout", "120"], within: .seconds(150))
+            #expect(up.status == 0, "\(up.errors)\n\(stack.log("db"))")
+            #expect(await eventually(within: .seconds(60)) { Self.postmasterStarts(in: stack.log("client")).count == 1 },
+                "\(stack.log("client"))")
+            let client = try await stack.psRecords()["client"]?["Pid"] as? Int
+            let restart = try await stack.run(["restart", "db"], within: .seconds(120))
+            #expect(restart.status == 0, "\(restart.errors)")
+            #expect(
+                await eventually(within: .seconds(90)) { Self.postmasterStarts(in: stack.log("client")).count == 2 },
+                "the client never reached the restarted db:\n\(stack.log("client"))")
+            #expect(stack.log("client").contains("failed"), "a stop-first restart went unnoticed by a held connection")
+            #expect(try await stack.psRecords()["client"]?["Pid"] as? Int == client, "the client was restarted")
+
+            let down = try await stack.run(["down"])
+            #expect(down.status == 0, "\(down.errors)")
+            #expect(await eventually(within: .seconds(10)) { stack.processes().isEmpty })
+        }
+    }
+
     private static func postmasterStarts(in log: String) -> Set<String> {
         Set(log.split(separator: "\n").compactMap { line in
             guard let range = line.range(of: "postmaster=20") else { return nil }
