@@ -145,6 +145,8 @@ struct ServiceNamesTests {
         healthcheck:
           test: ["CMD-SHELL", "pg_isready -U postgres"]
           interval: 1s
+          # initdb on a loaded machine outlasts three probes a second apart.
+          start_period: 120s
       client:
         depends_on:
           db: {condition: service_healthy}

@@ -518,7 +518,7 @@ actor ServiceInstance {
         let monitor = HealthMonitor(
             plan: plan, environment: environment, workingDirectory: service.workingDir, limiter: context.probes,
             launchedAt: launchedAt,
-            listen: ListenTarget(watch: context.listens, ports: Array(privatePorts.values), processTree: process.shim.pid))
+            listen: ListenTarget(watch: context.listens, ports: Array(privatePorts.values), processTree: foreignPortRoot(process)))
         self.monitor = monitor
         let privatePorts = self.privatePorts
         Task {
@@ -537,6 +537,14 @@ actor ServiceInstance {
                 self.warn(ForeignPortWarning(port: port, privatePorts: privatePorts).text)
             }
         }
+    }
+
+    /// Where to look for ports taken besides the given ones. Not in an image
+    /// adapter's tree: Slipway wrote that server's configuration, and its
+    /// helpers (RabbitMQ's Erlang nodes) take ports of their own that the
+    /// user can do nothing about.
+    private func foreignPortRoot(_ process: InstanceProcess) -> Int32? {
+        service.imageRun == nil ? process.shim.pid : nil
     }
 
     private func failingStreakChanged(_ streak: Int, of process: InstanceProcess) {
