@@ -16,6 +16,20 @@ struct PortAllocatorTests {
         #expect(allocator.reservedPorts == Set(ports))
     }
 
+    @Test("ports come from below the kernel's ephemeral range, where no outgoing connection takes them")
+    func portsBelowTheEphemeralRange() throws {
+        let range = try #require(PrivatePortRange.current, "this machine's ephemeral range starts low")
+        let ports = try PortAllocator().allocate(40)
+        #expect(ports.allSatisfy { range.contains($0) }, "\(ports) outside \(range)")
+    }
+
+    @Test("the range ends where the ephemeral range starts, and is none when that leaves no room")
+    func rangeFromTheEphemeralStart() {
+        #expect(PrivatePortRange.below(ephemeralStart: 32768) == 10000..<32768)
+        #expect(PrivatePortRange.below(ephemeralStart: 10500) == nil)
+        #expect(PrivatePortRange.below(ephemeralStart: nil) == nil)
+    }
+
     @Test("never hands out a reserved port again, even from concurrent callers")
     func noDuplicatesUnderConcurrency() async throws {
         let allocator = PortAllocator()

@@ -4,8 +4,9 @@ import Synchronization
 /// Hands out free loopback ports for instances' private ports (`PORT`,
 /// `PORT_<T>`).
 ///
-/// The kernel picks each port (bind 127.0.0.1:0); the socket is closed before
-/// the port is handed out, so the instance can bind it. A port stays reserved
+/// Each port is one that binds on 127.0.0.1 now, below the kernel's
+/// ephemeral range (`PrivatePortRange`); the socket is closed before the
+/// port is handed out, so the instance can bind it. A port stays reserved
 /// in this process until `release(_:)`, so two instances never get the same
 /// port even though nothing holds it open between allocation and the
 /// instance's own bind.
@@ -57,12 +58,22 @@ public final class PortAllocator: Sendable {
         reserved.withLock { $0 }
     }
 
+    /// A port nothing binds now: a random one of `PrivatePortRange` that
+    /// binds, or the kernel's choice where there is no such range.
     private static func askKernelForFreePort() throws(PortAllocationError) -> Int {
+        guard let range = PrivatePortRange.current else { return try bindAndRead(port: 0) }
+        for _ in 0..<attemptsPerPort {
+            if let port = try? bindAndRead(port: Int.random(in: range)) { return port }
+        }
+        throw PortAllocationError(reason: "no free port in \(range.lowerBound)-\(range.upperBound - 1) after \(attemptsPerPort) tries")
+    }
+
+    private static func bindAndRead(port: Int) throws(PortAllocationError) -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw PortAllocationError(reason: systemError("socket")) }
         defer { close(fd) }
-        let bound = LoopbackAddress(port: 0).withSockAddr { bind(fd, $0, $1) }
-        guard bound == 0 else { throw PortAllocationError(reason: systemError("bind 127.0.0.1:0")) }
+        let bound = LoopbackAddress(port: port).withSockAddr { bind(fd, $0, $1) }
+        guard bound == 0 else { throw PortAllocationError(reason: systemError("bind 127.0.0.1:\(port)")) }
         guard let port = LoopbackAddress.boundPort(of: fd) else {
             throw PortAllocationError(reason: systemError("getsockname"))
         }
