@@ -30,8 +30,8 @@ struct IdleBenchCommand: AsyncParsableCommand {
         try compose().write(toFile: directory + "/compose.yaml", atomically: true, encoding: .utf8)
         let binary = slipway ?? SupervisorRSSBenchCommand.siblingSlipway()
         let common = ["-f", directory + "/compose.yaml", "--state-dir", directory + "/state"]
-        defer { _ = try? Self.run(binary, common + ["down"]) }
-        guard try Self.run(binary, common + ["up", "-d", "--wait", "--wait-timeout", "120"]) == 0 else {
+        defer { _ = try? SilentRun.status(binary, common + ["down"]) }
+        guard try SilentRun.status(binary, common + ["up", "-d", "--wait", "--wait-timeout", "120"]) == 0 else {
             throw ValidationError("slipway up -d --wait failed")
         }
         guard let pid = BringUpRunner.supervisorPid(stateDirectory: directory + "/state") else {
@@ -62,17 +62,6 @@ struct IdleBenchCommand: AsyncParsableCommand {
             text += "    healthcheck: {interval: \(interval)s}\n    x-slipway: {health_path: /}\n"
         }
         return text
-    }
-
-    private static func run(_ binary: String, _ arguments: [String]) throws -> Int32 {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = arguments
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        return process.terminationStatus
     }
 }
 

@@ -69,9 +69,9 @@ struct ImagesBenchCommand: AsyncParsableCommand {
             defer { try? FileManager.default.removeItem(atPath: stack) }
             try Self.compose.write(toFile: stack + "/compose.yaml", atomically: true, encoding: .utf8)
             let common = ["-f", stack + "/compose.yaml", "--state-dir", stack + "/state"]
-            defer { _ = try? Self.run(binary, common + ["down", "-v"]) }
+            defer { _ = try? SilentRun.status(binary, common + ["down", "-v"]) }
             cold.append(try Self.timedUp(binary, common))
-            _ = try Self.run(binary, common + ["down"])
+            _ = try SilentRun.status(binary, common + ["down"])
             warm.append(try Self.timedUp(binary, common))
             for service in ["db", "rabbitmq"] {
                 if let time = Self.startToHealthy(service, state: stack + "/state") { healthy[service, default: []].append(time) }
@@ -91,7 +91,7 @@ struct ImagesBenchCommand: AsyncParsableCommand {
 
     private static func timedUp(_ binary: String, _ common: [String]) throws -> Duration {
         let started = ContinuousClock.now
-        let status = try run(binary, common + ["up", "-d", "--wait", "--wait-timeout", "300"])
+        let status = try SilentRun.status(binary, common + ["up", "-d", "--wait", "--wait-timeout", "300"])
         let wall = ContinuousClock.now - started
         guard status == 0 else { throw ValidationError("slipway up -d --wait exited \(status)") }
         return wall
@@ -103,17 +103,6 @@ struct ImagesBenchCommand: AsyncParsableCommand {
               let healthy = records.last(where: { $0.text.contains("  Healthy") })?.timestamp
         else { return nil }
         return .seconds(healthy.seconds - starting.seconds) + .nanoseconds(Int64(healthy.nanoseconds) - Int64(starting.nanoseconds))
-    }
-
-    private static func run(_ binary: String, _ arguments: [String]) throws -> Int32 {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = arguments
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        return process.terminationStatus
     }
 
     private static func median(_ values: [Duration]) -> Duration {

@@ -96,8 +96,8 @@ struct NamesBenchCommand: AsyncParsableCommand {
             ports: ["127.0.0.1:\(port):8000"]
         """.write(toFile: directory + "/compose.yaml", atomically: true, encoding: .utf8)
         let common = ["-f", directory + "/compose.yaml", "--state-dir", directory + "/state"]
-        defer { _ = try? run(binary, common + ["down"]) }
-        guard try run(binary, common + ["up", "-d", "--wait", "--wait-timeout", "60"]) == 0 else {
+        defer { _ = try? SilentRun.status(binary, common + ["down"]) }
+        guard try SilentRun.status(binary, common + ["up", "-d", "--wait", "--wait-timeout", "60"]) == 0 else {
             throw ValidationError("slipway up failed")
         }
         let hostsFile = try String(contentsOfFile: directory + "/state/hosts/web", encoding: .utf8)
@@ -122,17 +122,6 @@ struct NamesBenchCommand: AsyncParsableCommand {
             guard ContinuousClock.now < end else { throw ValidationError("\(host):\(port) never answered") }
             usleep(20_000)
         }
-    }
-
-    private static func run(_ binary: String, _ arguments: [String]) throws -> Int32 {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = arguments
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        return process.terminationStatus
     }
 
     private static func format(_ value: Double) -> String { String(format: "%.3f", value) }

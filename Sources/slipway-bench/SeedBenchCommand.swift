@@ -47,9 +47,9 @@ struct SeedBenchCommand: AsyncParsableCommand {
         let common = [
             "-f", stack + "/Docker/docker-compose.yml", "-f", stack + "/ephemeral-ports.yml", "--state-dir", stack + "/state",
         ]
-        defer { _ = try? Self.run(binary, common + ["down", "-v"]) }
+        defer { _ = try? SilentRun.status(binary, common + ["down", "-v"]) }
         let started = ContinuousClock.now
-        let status = try Self.run(binary, common + ["up", "-d", "--wait", "--wait-timeout", "300"])
+        let status = try SilentRun.status(binary, common + ["up", "-d", "--wait", "--wait-timeout", "300"])
         let wall = ContinuousClock.now - started
         guard status == 0 else { throw ValidationError("slipway up -d --wait exited \(status)") }
         print("""
@@ -58,17 +58,6 @@ struct SeedBenchCommand: AsyncParsableCommand {
           docker compose schedule   ≥ 40.0 s (rabbitmq's first probe 30 s after its start, then auth's 10 s sleep); \
         ≥ 60.0 s with auth's own first probe one 30 s interval after its start
         """)
-    }
-
-    private static func run(_ binary: String, _ arguments: [String]) throws -> Int32 {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = arguments
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        return process.terminationStatus
     }
 
     private static func seconds(_ duration: Duration) -> String {
