@@ -25,7 +25,7 @@ public final class PortAllocator: Sendable {
     /// A free loopback port, reserved until released.
     public func allocate() throws(PortAllocationError) -> Int {
         for _ in 0..<Self.attemptsPerPort {
-            let port = try Self.askKernelForFreePort()
+            let port = try Self.findFreePort()
             let isNew = reserved.withLock { $0.insert(port).inserted }
             if isNew { return port }
         }
@@ -60,7 +60,7 @@ public final class PortAllocator: Sendable {
 
     /// A port nothing binds now: a random one of `PrivatePortRange` that
     /// binds, or the kernel's choice where there is no such range.
-    private static func askKernelForFreePort() throws(PortAllocationError) -> Int {
+    private static func findFreePort() throws(PortAllocationError) -> Int {
         guard let range = PrivatePortRange.current else { return try bindAndRead(port: 0) }
         for _ in 0..<attemptsPerPort {
             if let port = try? bindAndRead(port: Int.random(in: range)) { return port }
