@@ -129,7 +129,7 @@ struct OwnPortCheckTests {
     /// A port the kernel picks on 127.0.0.1, free once this returns: the
     /// compose file publishes the container port on the same number.
     private static func freePort() throws -> Int {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         defer { close(descriptor) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)

@@ -68,7 +68,7 @@ struct UpPortsTests {
     }
 
     @Test func aTakenPublishedPortIsAnErrorAndNothingStarts() async throws {
-        let blocker = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let blocker = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         defer { close(blocker) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)

@@ -55,7 +55,7 @@ struct AdoptedListenerTests {
 
     /// Binding the port again without SO_REUSEADDR succeeds only once the socket that held it is closed.
     private static func portIsFree(_ port: Int) -> Bool {
-        let descriptor = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let descriptor = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         defer { close(descriptor) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)

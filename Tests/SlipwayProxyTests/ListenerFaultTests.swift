@@ -152,7 +152,7 @@ private enum RawConnection {
     /// Sends `text` and reads until as many bytes came back: the echo, or "reset" when the
     /// connection was reset (or closed) first.
     static func echo(_ text: String, port: Int) throws -> String {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw Failure(call: "socket", code: errno) }
         defer { close(fd) }
         var timeout = timeval(tv_sec: 10, tv_usec: 0)

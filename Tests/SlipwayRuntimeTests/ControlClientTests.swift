@@ -132,7 +132,7 @@ func offThePool<Value: Sendable>(_ work: @escaping @Sendable () throws -> Value)
 /// Binds a Unix socket and closes it without removing the file, as a
 /// supervisor killed with SIGKILL leaves it.
 private func leaveStaleSocket(at path: String) throws {
-    let descriptor = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+    let descriptor = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
     try #require(descriptor >= 0)
     defer { close(descriptor) }
     var address = unixAddress(path)
@@ -144,7 +144,7 @@ private func leaveStaleSocket(at path: String) throws {
 
 /// A connected Unix socket whose reads give up after 20 s, for what the client would never do.
 func connectRaw(path: String) throws -> CInt {
-    let descriptor = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+    let descriptor = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
     try #require(descriptor >= 0)
     var address = unixAddress(path)
     let connected = withUnsafePointer(to: &address) {

@@ -53,7 +53,7 @@ struct PortAllocatorTests {
 
 /// Binds and listens on 127.0.0.1:`port`, then closes again.
 private func canListen(onLoopbackPort port: Int) -> Bool {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
     guard fd >= 0 else { return false }
     defer { close(fd) }
     let bound = LoopbackAddress(port: port).withSockAddr { bind(fd, $0, $1) }

@@ -34,7 +34,7 @@ public enum LoopbackHTTP {
     /// A blocking TCP connection to `127.0.0.1:port` whose reads give up
     /// after `receiveTimeout` seconds; nil when it cannot connect.
     public static func connect(port: Int, receiveTimeout: Int) -> Int32? {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard descriptor >= 0 else { return nil }
         var timeout = timeval(tv_sec: receiveTimeout, tv_usec: 0)
         setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))

@@ -12,9 +12,10 @@ struct LoopbackSocket {
     var port: Int { Int(UInt16(bigEndian: address.sin_port)) }
 
     /// Binds without SO_REUSEADDR, so no other socket is given the port while this one holds it;
-    /// `listenBacklog` nil leaves it bound but not listening.
+    /// `listenBacklog` nil leaves it bound but not listening. Close-on-exec, as the proxy's own
+    /// sockets are: a child another test spawns meanwhile would otherwise keep it listening.
     init(listenBacklog: Int32?) throws {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
@@ -35,7 +36,7 @@ struct LoopbackSocket {
 
     /// Connects a new socket to this one's address; the new descriptor, or nil.
     func connectPeer() -> Int32? {
-        let peer = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let peer = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         var target = address
         let connected = withUnsafePointer(to: &target) { pointer in
             pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
