@@ -33,6 +33,22 @@ struct AdoptedListenerTests {
         }
     }
 
+    @Test("removing a listener stops it accepting even while another descriptor refers to its socket")
+    func removalStopsAcceptingDespiteACopy() async throws {
+        try await ProxyFixture.with { fixture in
+            let socket = try LoopbackSocket(listenBacklog: 16)
+            // What a child between its fork and its exec holds: a copy of the descriptor.
+            let copy = dup(socket.descriptor)
+            defer { close(copy) }
+            let key = ListenerKey(service: "web-1#netns@127.0.0.1", containerPort: 8000)
+            _ = try await fixture.proxy.addListener(ListenerConfig(key: key, port: 8000, serviceName: "web-1"), adopting: socket.descriptor)
+            #expect(!Self.refused(socket), "the adopted socket listens")
+
+            await fixture.proxy.removeListener(key)
+            #expect(Self.refused(socket), "the socket kept accepting through its other descriptor")
+        }
+    }
+
     @Test("a descriptor that is not listening is refused and closed")
     func refusesASocketThatDoesNotListen() async throws {
         try await ProxyFixture.with { fixture in

@@ -78,7 +78,11 @@ final class LoopListener: Sendable {
         openConnections.wrappingSubtract(1, ordering: .relaxed)
     }
 
+    /// Stops listening at once, then closes. `shutdown` ends the socket's listen state even
+    /// while another descriptor still refers to it (a child of this process between its fork
+    /// and its exec holds a copy of every descriptor); `close` alone would leave it accepting.
     func close() {
+        _ = Glibc.shutdown(fd, Int32(SHUT_RDWR))
         _ = Glibc.close(fd)
     }
 }
