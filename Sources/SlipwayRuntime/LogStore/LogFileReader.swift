@@ -11,6 +11,9 @@ final class LogFileReader {
     private var offset: Int
     private var buffer: [UInt8] = []
     private var consumed = 0
+    /// Where each read lands before it joins `buffer`: allocated once, as a
+    /// reader follows a file with a read per poll and most reads find nothing.
+    private var chunk = [UInt8](repeating: 0, count: chunkSize)
 
     init(path: String, offset: Int = 0) {
         self.path = path
@@ -32,12 +35,23 @@ final class LogFileReader {
 
     private func nextLine() -> ArraySlice<UInt8>? {
         while true {
-            if let newline = buffer[consumed...].firstIndex(of: 0x0A) {
+            if let newline = newlineIndex() {
                 let line = buffer[consumed..<newline]
                 consumed = newline + 1
                 return line
             }
             guard readChunk() else { return nil }
+        }
+    }
+
+    /// The index of the first newline not yet consumed. `memchr`, as every
+    /// byte of every log read passes here.
+    private func newlineIndex() -> Int? {
+        buffer.withUnsafeBytes { bytes in
+            guard consumed < bytes.count, let base = bytes.baseAddress,
+                  let found = memchr(base + consumed, 0x0A, bytes.count - consumed)
+            else { return nil }
+            return UnsafeRawPointer(found) - base
         }
     }
 
@@ -47,11 +61,9 @@ final class LogFileReader {
         guard openIfNeeded() else { return false }
         buffer.removeFirst(consumed)
         consumed = 0
-        let start = buffer.count
-        buffer.append(contentsOf: repeatElement(0, count: Self.chunkSize))
-        let count = buffer.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress! + start, Self.chunkSize, off_t(offset)) }
-        buffer.removeLast(Self.chunkSize - max(count, 0))
+        let count = chunk.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress!, Self.chunkSize, off_t(offset)) }
         guard count > 0 else { return false }
+        buffer.append(contentsOf: chunk[..<count])
         offset += count
         return true
     }
