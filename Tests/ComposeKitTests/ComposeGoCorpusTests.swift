@@ -13,7 +13,7 @@ struct ComposeGoCorpusTests {
     @Test(arguments: validRows)
     func validCaseLoads(row: Corpus.Row) {
         let outcome = Corpus.load(MultiFileCase.options(for: row))
-        let difference = Corpus.deliberateDifferences()[row.filename]
+        let difference = Corpus.deliberateDifferences[row.filename]
         switch outcome {
         case .success:
             #expect(difference == nil, "\(row.filename) now loads; remove it from the corpus differences in docs/compose-compatibility.md")
@@ -25,7 +25,7 @@ struct ComposeGoCorpusTests {
     @Test(arguments: invalidRows)
     func invalidCaseIsRejectedForTheSameReason(row: Corpus.Row) {
         let outcome = Corpus.load(MultiFileCase.options(for: row))
-        let difference = Corpus.deliberateDifferences()[row.filename]
+        let difference = Corpus.deliberateDifferences[row.filename]
         switch outcome {
         case .success:
             #expect(difference != nil, "\(row.filename) should be rejected (\(row.errorSubstring)) but loaded")

@@ -41,7 +41,7 @@ struct ComposeGoMergeCorpusTests {
         let merged = try canonical(inputs, directory: directory)
         let expected = try canonical([directory + "/expected.yaml"], directory: directory)
         let same = merged.services == expected.services && merged.rest == expected.rest
-        if let difference = Corpus.deliberateDifferences()[row.filename] {
+        if let difference = Corpus.deliberateDifferences[row.filename] {
             #expect(!same, "\(row.filename) now matches; remove it from the corpus differences (\(difference))")
         } else {
             #expect(same, "\(row.filename): merged \(merged) differs from expected \(expected)")

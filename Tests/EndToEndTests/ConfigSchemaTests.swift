@@ -65,7 +65,7 @@ struct ConfigSchemaTests {
       db-data: {}
     """
 
-    private func validate(_ files: [String]) throws -> (status: Int32, report: String) {
+    private func validate(_ files: [String]) async throws -> (status: Int32, report: String) {
         let report = try CapturedOutput()
         let process: ChildProcess
         do {
@@ -74,24 +74,24 @@ struct ConfigSchemaTests {
                 "/usr/bin/env", ["python3", ConfigSchema.validator, "--quiet"] + files, stdout: report.writeEnd,
                 stderr: report.writeEnd)
         }
-        let status = try process.waitUntilExit(within: .seconds(90))
+        let status = try await process.waitUntilExit(within: .seconds(90))
         let end = ContinuousClock.now + .seconds(5)
-        while !report.closed, ContinuousClock.now < end { usleep(5_000) }
+        while !report.closed, ContinuousClock.now < end { try? await Task.sleep(for: .milliseconds(5)) }
         return (status, report.text)
     }
 
     @Test(arguments: ["yaml", "json"])
-    func configOutputOfARichProjectIsValidComposeSpec(format: String) throws {
+    func configOutputOfARichProjectIsValidComposeSpec(format: String) async throws {
         let project = try ConfigProject(["compose.yaml": Self.richProject])
-        let run = try project.run(["config", "--format", format])
+        let run = try await project.run(["config", "--format", format])
         #expect(run.status == 0, "\(run.errors)")
         let output = project.directory + "/config-output.\(format)"
         try run.output.write(toFile: output, atomically: true, encoding: .utf8)
-        let result = try validate([output])
+        let result = try await validate([output])
         #expect(result.status == 0, "\(result.report)")
     }
 
-    @Test func configOutputOfEveryAwesomeComposeProjectIsValidComposeSpec() throws {
+    @Test func configOutputOfEveryAwesomeComposeProjectIsValidComposeSpec() async throws {
         let projects = ConfigSchema.sharedRoot + "/compose-corpus/awesome-compose/projects"
         let names = try FileManager.default.contentsOfDirectory(atPath: projects).sorted()
         #expect(names.count == 39)
@@ -99,13 +99,13 @@ struct ConfigSchemaTests {
         try FileManager.default.createDirectory(atPath: outputs.directory, withIntermediateDirectories: true)
         var files: [String] = []
         for name in names {
-            let run = try ConfigRun(["config"], in: projects + "/" + name)
+            let run = try await ConfigRun(["config"], in: projects + "/" + name)
             #expect(run.status == 0, "\(name): \(run.errors)")
             let file = outputs.directory + "/\(name).yaml"
             try run.output.write(toFile: file, atomically: true, encoding: .utf8)
             files.append(file)
         }
-        let result = try validate(files)
+        let result = try await validate(files)
         #expect(result.status == 0, "\(result.report)")
     }
 }

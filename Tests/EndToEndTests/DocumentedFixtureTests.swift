@@ -12,8 +12,11 @@ struct DocumentedFixtureTests {
 
     /// The first Python that imports pytest: the one on `PATH`, then Debian's
     /// (`python3-pytest`, which .ci/run installs).
-    static let pythonWithPytest: String? = ["python3", "/usr/bin/python3"].first { python in
-        (try? run([python, "-c", "import pytest"], in: "/tmp", environment: [:]))?.status == 0
+    static func pythonWithPytest() async -> String? {
+        for python in ["python3", "/usr/bin/python3"] where (try? await run([python, "-c", "import pytest"], in: "/tmp", environment: [:]))?.status == 0 {
+            return python
+        }
+        return nil
     }
 
     @Test func thePageShowsTheFixtureAndItsComposeFileAsTheyAre() throws {
@@ -24,9 +27,9 @@ struct DocumentedFixtureTests {
     }
 
     /// Afterwards no process of the run may be left: the fixture's `down` ended them.
-    @Test(.enabled(if: pythonWithPytest != nil, "pytest is not installed (Debian: python3-pytest)"))
+    @Test(.enabled("pytest is not installed (Debian: python3-pytest)") { await pythonWithPytest() != nil })
     func theFixtureRunsUnderPytest() async throws {
-        let python = try #require(Self.pythonWithPytest)
+        let python = try #require(await Self.pythonWithPytest())
         let stack = try TestStack(composeFile: Self.examples + "/compose.yaml")
         let environment = [
             "SLIPWAY": TestStack.slipwayBinary, "XDG_STATE_HOME": stack.directory + "/xdg", "SLIPWAY_E2E_RUN": stack.runID,
@@ -35,7 +38,7 @@ struct DocumentedFixtureTests {
         ]
         let result: (status: Int32, output: String)
         do {
-            result = try Self.run(
+            result = try await Self.run(
                 [python, "-m", "pytest", "-q", "-p", "no:cacheprovider", Self.examples + "/test_stack.py"],
                 in: stack.directory, environment: environment)
         } catch {
@@ -49,7 +52,7 @@ struct DocumentedFixtureTests {
         #expect(left.isEmpty, "the fixture's down left nothing running")
     }
 
-    private static func run(_ arguments: [String], in directory: String, environment extra: [String: String]) throws -> (status: Int32, output: String) {
+    private static func run(_ arguments: [String], in directory: String, environment extra: [String: String]) async throws -> (status: Int32, output: String) {
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("slipway-doc-\(UUID().uuidString)").path
         FileManager.default.createFile(atPath: output, contents: nil)
         defer { try? FileManager.default.removeItem(atPath: output) }
@@ -58,7 +61,7 @@ struct DocumentedFixtureTests {
         let process = try ChildProcess(
             "/usr/bin/env", arguments, environment: ProcessInfo.processInfo.environment.merging(extra) { $1 },
             directory: directory, stdout: file, stderr: file)
-        let status = try process.waitUntilExit(within: .seconds(300))
+        let status = try await process.waitUntilExit(within: .seconds(300))
         return (status, (try? String(contentsOfFile: output, encoding: .utf8)) ?? "")
     }
 }

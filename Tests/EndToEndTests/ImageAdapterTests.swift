@@ -38,16 +38,16 @@ struct ImageAdapterTests {
     @Test(.enabled(if: hasPostgres, "PostgreSQL 15 is not installed (.ci/run installs it)"))
     func postgresServesPsqlRunsInitScriptsOnceAndKeepsItsVolumeUntilDownV() async throws {
         try await withStack(Self.postgresStack) { stack in
-            try Self.writeInitScripts(in: stack.directory + "/initdb")
+            try await Self.writeInitScripts(in: stack.directory + "/initdb")
             let first = try await stack.run(["up", "-d", "--wait", "--wait-timeout", "120"], within: .seconds(150))
             #expect(first.status == 0, "\(first.errors)\n\(stack.log("db"))")
             let records = try await stack.psRecords()
             let port = try #require(Self.publishedPort(records["db"], target: 5432), "\(records)")
             #expect(records["db"]?["Image"] as? String == "postgres:15")
-            let rows = try ClientRun(Self.psql, ["-h", "127.0.0.1", "-p", "\(port)", "-U", "app", "-d", "shop", "-Atc",
+            let rows = try await ClientRun(Self.psql, ["-h", "127.0.0.1", "-p", "\(port)", "-U", "app", "-d", "shop", "-Atc",
                 "SELECT string_agg(source, ',' ORDER BY source) FROM visits"], environment: ["PGPASSWORD": "secret"])
             #expect(rows.output.trimmingCharacters(in: .whitespacesAndNewlines) == "gz,sh,sql", "\(rows.output)")
-            let refused = try ClientRun(Self.psql, ["-h", "127.0.0.1", "-p", "\(port)", "-U", "app", "-d", "shop", "-Atc", "SELECT 1"],
+            let refused = try await ClientRun(Self.psql, ["-h", "127.0.0.1", "-p", "\(port)", "-U", "app", "-d", "shop", "-Atc", "SELECT 1"],
                 environment: ["PGPASSWORD": "wrong"])
             #expect(refused.status != 0 && refused.output.contains("password authentication failed"), "\(refused.output)")
             if geteuid() == 0, let pid = records["db"]?["Pid"] as? Int {
@@ -61,7 +61,7 @@ struct ImageAdapterTests {
             let second = try await stack.run(["up", "-d", "--wait", "--wait-timeout", "120"], within: .seconds(150))
             #expect(second.status == 0, "\(second.errors)")
             let again = try #require(Self.publishedPort(try await stack.psRecords()["db"], target: 5432))
-            let kept = try ClientRun(Self.psql, ["-h", "127.0.0.1", "-p", "\(again)", "-U", "app", "-d", "shop", "-Atc",
+            let kept = try await ClientRun(Self.psql, ["-h", "127.0.0.1", "-p", "\(again)", "-U", "app", "-d", "shop", "-Atc",
                 "SELECT string_agg(source, ',' ORDER BY source) FROM visits"], environment: ["PGPASSWORD": "secret"])
             #expect(kept.output.trimmingCharacters(in: .whitespacesAndNewlines) == "gz,sh,sql", "init scripts ran again: \(kept.output)")
             #expect(!stack.log("db").contains("running "), "the second start ran init scripts")
@@ -124,9 +124,9 @@ struct ImageAdapterTests {
             let records = try await stack.psRecords()
             let port = try #require(Self.publishedPort(records["cache"], target: 6379), "\(records)")
             #expect(records["cache"]?["Command"] as? String == "redis-server --appendonly yes")
-            let set = try ClientRun("/usr/bin/redis-cli", ["-h", "127.0.0.1", "-p", "\(port)", "SET", "greeting", "hello"])
-            let get = try ClientRun("/usr/bin/redis-cli", ["-h", "127.0.0.1", "-p", "\(port)", "GET", "greeting"])
-            let appendOnly = try ClientRun("/usr/bin/redis-cli", ["-h", "127.0.0.1", "-p", "\(port)", "CONFIG", "GET", "appendonly"])
+            let set = try await ClientRun("/usr/bin/redis-cli", ["-h", "127.0.0.1", "-p", "\(port)", "SET", "greeting", "hello"])
+            let get = try await ClientRun("/usr/bin/redis-cli", ["-h", "127.0.0.1", "-p", "\(port)", "GET", "greeting"])
+            let appendOnly = try await ClientRun("/usr/bin/redis-cli", ["-h", "127.0.0.1", "-p", "\(port)", "CONFIG", "GET", "appendonly"])
             #expect(set.output.contains("OK") && get.output.contains("hello"), "\(set.output) \(get.output)")
             #expect(appendOnly.output.contains("yes"), "\(appendOnly.output)")
             _ = try await stack.run(["down"])
@@ -181,14 +181,14 @@ struct ImageAdapterTests {
                 let amqp = try #require(Self.publishedPort(records["queue"], target: 5672), "\(records)")
                 let management = try #require(Self.publishedPort(records["queue"], target: 15672))
                 let database = try #require(Self.publishedPort(records["db"], target: 5432))
-                let message = try ClientRun("/usr/bin/python3", ["-c", Self.publishAndGet, "\(amqp)", project], within: .seconds(120))
+                let message = try await ClientRun("/usr/bin/python3", ["-c", Self.publishAndGet, "\(amqp)", project], within: .seconds(120))
                 #expect(message.output.contains("got \(project)"), "\(message.output)")
-                let overview = try ClientRun("/usr/bin/curl", ["-s", "-u", "admin:admin", "http://127.0.0.1:\(management)/api/overview"])
+                let overview = try await ClientRun("/usr/bin/curl", ["-s", "-u", "admin:admin", "http://127.0.0.1:\(management)/api/overview"])
                 let node = try #require(
                     (try? JSONSerialization.jsonObject(with: Data(overview.output.utf8)) as? [String: Any])?["node"] as? String,
                     "\(overview.output)")
                 nodes.append(node)
-                let select = try ClientRun(Self.psql, ["-h", "127.0.0.1", "-p", "\(database)", "-U", "postgres", "-Atc", "SELECT 1"])
+                let select = try await ClientRun(Self.psql, ["-h", "127.0.0.1", "-p", "\(database)", "-U", "postgres", "-Atc", "SELECT 1"])
                 #expect(select.output.hasPrefix("1"), "\(select.output)")
             }
             #expect(Set(nodes).count == 2, "\(nodes)")
@@ -239,7 +239,7 @@ struct ImageAdapterTests {
     connection.close()
     """
 
-    static func writeInitScripts(in directory: String) throws {
+    static func writeInitScripts(in directory: String) async throws {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         try "CREATE TABLE visits (source text);\nINSERT INTO visits VALUES ('sql');\n"
             .write(toFile: directory + "/01-schema.sql", atomically: true, encoding: .utf8)
@@ -247,7 +247,7 @@ struct ImageAdapterTests {
         try "psql -v ON_ERROR_STOP=1 --username \"$POSTGRES_USER\" --dbname \"$POSTGRES_DB\" -c \"INSERT INTO visits VALUES ('sh')\"\n"
             .write(toFile: directory + "/02-more.sh", atomically: true, encoding: .utf8)
         try "INSERT INTO visits VALUES ('gz');\n".write(toFile: directory + "/03-data.sql", atomically: true, encoding: .utf8)
-        let gzip = try ClientRun("/bin/gzip", [directory + "/03-data.sql"])
+        let gzip = try await ClientRun("/bin/gzip", [directory + "/03-data.sql"])
         #expect(gzip.status == 0, "\(gzip.output)")
     }
 
@@ -270,7 +270,7 @@ struct ClientRun {
     var output: String
 
     @discardableResult
-    init(_ program: String, _ arguments: [String], environment: [String: String] = [:], within deadline: Duration = .seconds(60)) throws {
+    init(_ program: String, _ arguments: [String], environment: [String: String] = [:], within deadline: Duration = .seconds(60)) async throws {
         let buffer = try CapturedOutput()
         let process: ChildProcess
         do {
@@ -279,9 +279,9 @@ struct ClientRun {
                 program, arguments, environment: ProcessInfo.processInfo.environment.merging(environment) { $1 },
                 stdout: buffer.writeEnd, stderr: buffer.writeEnd)
         }
-        status = try process.waitUntilExit(within: deadline)
+        status = try await process.waitUntilExit(within: deadline)
         let end = ContinuousClock.now + .seconds(2)
-        while !buffer.closed, ContinuousClock.now < end { usleep(5_000) }
+        while !buffer.closed, ContinuousClock.now < end { try? await Task.sleep(for: .milliseconds(5)) }
         output = buffer.text
     }
 }

@@ -72,10 +72,7 @@ struct OwnPortCheckTests {
             try Self.server.write(toFile: stack.directory + "/server.py", atomically: true, encoding: .utf8)
             try Self.decoy.write(toFile: stack.directory + "/decoy.py", atomically: true, encoding: .utf8)
             let decoy = try ChildProcess("/usr/bin/env", ["python3", stack.directory + "/decoy.py", stack.directory])
-            defer {
-                decoy.signal(SIGKILL)
-                _ = try? decoy.waitUntilExit(within: .seconds(10))
-            }
+            defer { decoy.killAndReap() }
             let portFile = stack.directory + "/decoy.port"
             #expect(await eventually(within: .seconds(30)) { FileManager.default.fileExists(atPath: portFile) })
             let port = try #require(Int(try String(contentsOfFile: portFile, encoding: .utf8)))

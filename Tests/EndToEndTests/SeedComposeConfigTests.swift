@@ -21,7 +21,7 @@ struct SeedComposeConfigTests {
     }
 
     @Test(.enabled(if: seedIsAvailable, "../shared/seed is absent"))
-    func configShowsTheAuthServiceDefaultsFromItsDockerfile() throws {
+    func configShowsTheAuthServiceDefaultsFromItsDockerfile() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("slipway-seed-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: directory) }
         for folder in ["Docker", "auth"] {
@@ -32,7 +32,7 @@ struct SeedComposeConfigTests {
         try Self.block("dockerfile", after: "#### **Dockerfile Optimization**")
             .write(toFile: directory + "/auth/Dockerfile", atomically: true, encoding: .utf8)
 
-        let run = try ConfigRun(["-f", "Docker/docker-compose.yml", "config", "--format", "json"], in: directory)
+        let run = try await ConfigRun(["-f", "Docker/docker-compose.yml", "config", "--format", "json"], in: directory)
         let document = try JSONSerialization.jsonObject(with: Data(run.output.utf8)) as? [String: Any]
         let services = document?["services"] as? [String: Any]
         let auth = try #require(services?["auth-service"] as? [String: Any], "\(run.errors)")

@@ -52,7 +52,7 @@ struct SeedStackTests {
                 #expect(records[service]?["Health"] as? String == "healthy", "\(service): \(records[service] ?? [:])")
             }
             let port = try #require(ImageAdapterTests.publishedPort(records["auth-service"], target: 8000), "\(records)")
-            let health = try ClientRun("/usr/bin/curl", ["-sf", "http://127.0.0.1:\(port)/health/"])
+            let health = try await ClientRun("/usr/bin/curl", ["-sf", "http://127.0.0.1:\(port)/health/"])
             #expect(health.status == 0 && health.output == "healthy authservice", "\(health.output)")
 
             let down = try await stack.run(files + ["down"], within: .seconds(60))

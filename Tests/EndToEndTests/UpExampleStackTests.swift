@@ -62,7 +62,7 @@ struct UpExampleStackTests {
         let registered = await Self.post(
             "http://127.0.0.1:\(ports["auth-service"] ?? 0)/api/v1/users/",
             #"{"username": "ann", "email": "ann@example.com", "password": "pw"}"#)
-        let event = try? ClientRun("/usr/bin/python3", ["-c", Self.takeOneEvent, String(ports["rabbitmq"] ?? 0)], within: .seconds(60))
+        let event = try? await ClientRun("/usr/bin/python3", ["-c", Self.takeOneEvent, String(ports["rabbitmq"] ?? 0)], within: .seconds(60))
         let down = try await stack.run(["down"], within: .seconds(60))
         let gone = await eventually(within: .seconds(15)) { stack.processes().isEmpty }
         let listening = ListeningPorts.current()

@@ -5,7 +5,7 @@ import Testing
 struct HealthProbeLimiterTests {
     private let shellEnvironment = ["PATH": "/usr/bin:/bin"]
 
-    @Test("a waiter cancelled before its turn gives up without taking a permit", .timeLimit(.minutes(1)))
+    @Test("a waiter cancelled before its turn gives up without taking a permit", .timeLimit(.minutes(3)))
     func cancelledWaiterTakesNoPermit() async throws {
         let directory = try HealthTestDirectory()
         let limiter = ProbeLimiter(limit: 1)

@@ -23,7 +23,7 @@ struct HealthProbeTests {
     @Test("CMD finds its program through the instance's PATH, not the supervisor's")
     func execUsesInstancePath() async throws {
         let directory = try HealthTestDirectory()
-        try directory.write("#!/bin/sh\necho from-instance-path\n", to: "only-here-probe", executable: true)
+        try await directory.writeExecutable("#!/bin/sh\necho from-instance-path\n", to: "only-here-probe")
         let environment = ["PATH": directory.path + ":/usr/bin:/bin"]
         let found = await HealthProbe(check: .exec(["only-here-probe"]), timeout: .seconds(600), environment: environment).run()
         #expect(found.isHealthy)

@@ -19,19 +19,18 @@ final class HealthTestDirectory {
 
     func file(_ name: String) -> String { path + "/" + name }
 
-    /// An executable is installed by a `cp` child: a descriptor this process
-    /// writes through can leak into a child another test spawns at that
-    /// moment, and `exec` refuses a file any process holds open for writing
-    /// ("Text file busy").
-    func write(_ text: String, to name: String, executable: Bool = false) throws {
-        guard executable else {
-            try text.write(toFile: file(name), atomically: true, encoding: .utf8)
-            return
-        }
+    func write(_ text: String, to name: String) throws {
+        try text.write(toFile: file(name), atomically: true, encoding: .utf8)
+    }
+
+    /// Installed by a `cp` child: a descriptor this process writes through
+    /// can leak into a child another test spawns at that moment, and `exec`
+    /// refuses a file any process holds open for writing ("Text file busy").
+    func writeExecutable(_ text: String, to name: String) async throws {
         let source = file(name + ".source")
         try text.write(toFile: source, atomically: true, encoding: .utf8)
         let copy = try ChildProcess("/bin/sh", ["-c", #"cp "$1" "$2" && chmod 755 "$2""#, "sh", source, file(name)])
-        guard try copy.waitUntilExit(within: .seconds(60)) == 0 else { throw POSIXError(.EIO) }
+        guard try await copy.waitUntilExit(within: .seconds(60)) == 0 else { throw POSIXError(.EIO) }
     }
 
     func read(_ name: String) -> String? {

@@ -21,11 +21,11 @@ struct InstanceNetworkNamespaceTests {
         let network = try opened.get()
         let holder = network.holder.pid
 
-        let beforeListening = try Self.check(holder: holder)
+        let beforeListening = try await Self.check(holder: holder)
         #expect(await network.awaitedPorts == [instance.port])
         instance.listen()
         await network.portListens(instance.port)
-        let afterListening = try Self.check(holder: holder)
+        let afterListening = try await Self.check(holder: holder)
         let failures = await network.failures
         await network.close()
         let holderGone = kill(holder, 0) != 0
@@ -62,7 +62,7 @@ struct InstanceNetworkNamespaceTests {
         let holder = network.holder.pid
         let holderUser = try String(contentsOfFile: "/proc/\(holder)/status", encoding: .utf8)
             .split(separator: "\n").first { $0.hasPrefix("Uid:") }
-        let reached = try Self.check(holder: holder, asNobody: true)
+        let reached = try await Self.check(holder: holder, asNobody: true)
         let failures = await network.failures
         await network.close()
         await proxy.shutdown()
@@ -76,14 +76,14 @@ struct InstanceNetworkNamespaceTests {
     private static let asNobody = ["/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
 
     /// `exec 3<>/dev/tcp/127.0.0.1/8000` inside the namespace, as a health check runs it: its exit status.
-    private static func check(holder: pid_t, asNobody: Bool = false) throws -> Int32 {
+    private static func check(holder: pid_t, asNobody: Bool = false) async throws -> Int32 {
         let check = [
             BuiltBinary.slipway, "__exec-tied-netns", String(getpid()), String(holder),
             "/bin/bash", "bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/8000",
         ]
         let argv = asNobody ? Self.asNobody + check : check
         let child = try ChildProcess(argv[0], Array(argv.dropFirst()))
-        return try child.waitUntilExit(within: .seconds(60))
+        return try await child.waitUntilExit(within: .seconds(60))
     }
 }
 

@@ -111,10 +111,7 @@ struct ListenWatchTests {
             __import__('os').rename('port.tmp', 'port')
             time.sleep(120)"
             """], directory: directory.path)
-        defer {
-            process.signal(SIGKILL)
-            _ = try? process.waitUntilExit(within: .seconds(30))
-        }
+        defer { process.killAndReap() }
         let watch = ListenWatch()
         let log = EventLog()
         let registration = watch.watch(ports: [given.port], processTree: process.pid) { log.append($0) }

@@ -86,23 +86,37 @@ public final class ChildProcess: Sendable {
         public var description: String { "\(command) did not exit within \(deadline); killed it" }
     }
 
-    /// Blocks this thread until the child ended and returns its status; one
-    /// that has not ended by `deadline` is killed and fails its test instead
-    /// of hanging the run.
-    public func waitUntilExit(within deadline: Duration = .seconds(120)) throws(DidNotExit) -> Int32 {
-        if let status = ended(within: deadline) { return status }
+    /// Waits until the child ended and returns its status; one that has not
+    /// ended by `deadline` is killed and fails its test instead of hanging the
+    /// run. Polls with `Task.sleep`, never blocking: the tests of the whole
+    /// run share a pool of one thread per core, and one test blocking a thread
+    /// for a child's lifetime stalls every other test's deadlines on two cores.
+    public func waitUntilExit(within deadline: Duration = .seconds(120)) async throws(DidNotExit) -> Int32 {
+        if let status = await ended(within: deadline) { return status }
         kill(pid, SIGKILL)
-        _ = ended(within: .seconds(10))
+        _ = await ended(within: .seconds(10))
         throw DidNotExit(command: command, deadline: deadline)
     }
 
-    private func ended(within deadline: Duration) -> Int32? {
+    private func ended(within deadline: Duration) async -> Int32? {
         let end = ContinuousClock.now + deadline
         while isRunning {
             if ContinuousClock.now >= end { return nil }
-            usleep(5_000)
+            try? await Task.sleep(for: .milliseconds(5))
         }
         return terminationStatus
+    }
+
+    /// Kills the child and reaps it, for a `defer`, where nothing can be
+    /// awaited; a child killed with SIGKILL ends at once, so the wait is short.
+    public func killAndReap() {
+        kill(pid, SIGKILL)
+        status.withLock { status in
+            guard status == nil else { return }
+            var raw: Int32 = 0
+            guard waitpid(pid, &raw, 0) == pid else { return }
+            status = raw & 0x7F == 0 ? (raw >> 8) & 0xFF : raw & 0x7F
+        }
     }
 
     public func signal(_ number: Int32) {

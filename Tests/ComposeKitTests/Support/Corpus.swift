@@ -33,7 +33,8 @@ struct Corpus {
 
     /// Cases docs/compose-compatibility.md lists as deliberate differences: the
     /// first backticked corpus path of each row of its "Corpus differences" table.
-    static func deliberateDifferences() -> [String: String] {
+    /// Read once: every corpus case asks.
+    static let deliberateDifferences: [String: String] = {
         guard let text = try? String(contentsOfFile: repositoryRoot + "/docs/compose-compatibility.md", encoding: .utf8),
               let start = text.range(of: "## Corpus differences") else { return [:] }
         var differences: [String: String] = [:]
@@ -43,7 +44,7 @@ struct Corpus {
             differences[cells[0].trimmingCharacters(in: CharacterSet(charactersIn: "`"))] = cells[1]
         }
         return differences
-    }
+    }()
 
     /// The environment a case ran with (`env={...}` in its notes).
     static func environment(_ notes: String) -> [String: String] {

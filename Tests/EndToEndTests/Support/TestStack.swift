@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import SlipwayTestSupport
 
 /// A compose file in its own temporary directory, with its own state directory.
 struct TestStack: Sendable {
@@ -51,16 +52,7 @@ struct TestStack: Sendable {
 
     /// Live processes (not zombies) started for this stack.
     func processes() -> [Int32] {
-        let marker = Array("SLIPWAY_E2E_RUN=\(runID)".utf8)
-        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
-        return entries.compactMap(Int32.init).filter { pid in
-            guard let environ = FileManager.default.contents(atPath: "/proc/\(pid)/environ"),
-                  let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-                  let close = stat.lastIndex(of: ")"),
-                  stat[stat.index(close, offsetBy: 2)] != "Z"
-            else { return false }
-            return environ.split(separator: 0).contains { Array($0) == marker }
-        }
+        processesCarrying("SLIPWAY_E2E_RUN=\(runID)")
     }
 
     func killLeftovers() async {

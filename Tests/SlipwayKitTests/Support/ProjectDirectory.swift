@@ -29,12 +29,7 @@ struct ProjectDirectory: Sendable {
     /// Live processes (zombies count as gone) that carry the marker: every
     /// service and whatever it started.
     func markedProcesses() -> [Int32] {
-        let marker = Array("SLIPWAY_KIT_TEST=\(runID)".utf8)
-        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
-        return entries.compactMap(Int32.init).filter { pid in
-            guard processExists(pid), let environ = FileManager.default.contents(atPath: "/proc/\(pid)/environ") else { return false }
-            return environ.split(separator: 0).contains { Array($0) == marker }
-        }
+        processesCarrying("SLIPWAY_KIT_TEST=\(runID)")
     }
 
     func remove() {
