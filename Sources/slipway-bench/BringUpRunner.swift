@@ -26,11 +26,11 @@ struct BringUpRunner {
         try compose(waves: waves, width: width).write(toFile: stack + "/compose.yaml", atomically: true, encoding: .utf8)
         let common = ["-f", stack + "/compose.yaml", "--state-dir", stack + "/state"]
         let started = ContinuousClock.now
-        let status = try run(common + ["up", "-d", "--wait", "--wait-timeout", "120"])
+        let status = try SilentRun.status(slipway, common + ["up", "-d", "--wait", "--wait-timeout", "120"])
         let wall = ContinuousClock.now - started
         let rss = Self.supervisorPid(stateDirectory: stack + "/state").flatMap { SupervisorRSSBenchCommand.memory("Rss", of: $0) }
         let startToHealthy = Self.startToHealthy(log: stack + "/state/logs/w0s0.log")
-        _ = try run(common + ["down"])
+        _ = try SilentRun.status(slipway, common + ["down"])
         guard status == 0 else { throw ValidationError("slipway up -d --wait exited \(status) on a \(waves)×\(width) stack") }
         return Result(wall: wall, supervisorRSS: rss, startToHealthy: startToHealthy)
     }
@@ -55,17 +55,6 @@ struct BringUpRunner {
             }
         }
         return text
-    }
-
-    private func run(_ arguments: [String]) throws -> Int32 {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: slipway)
-        process.arguments = arguments
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        return process.terminationStatus
     }
 
     /// The process running `slipway up --detached-supervisor` for this state directory.
