@@ -12,7 +12,7 @@ struct DocumentedFixtureTests {
 
     /// The first Python that imports pytest: the one on `PATH`, then Debian's
     /// (`python3-pytest`, which .ci/run installs).
-    static func pythonWithPytest() async -> String? {
+    static let pythonWithPytest = Task<String?, Never> {
         for python in ["python3", "/usr/bin/python3"] where (try? await run([python, "-c", "import pytest"], in: "/tmp", environment: [:]))?.status == 0 {
             return python
         }
@@ -27,9 +27,9 @@ struct DocumentedFixtureTests {
     }
 
     /// Afterwards no process of the run may be left: the fixture's `down` ended them.
-    @Test(.enabled("pytest is not installed (Debian: python3-pytest)") { await pythonWithPytest() != nil })
+    @Test(.enabled("pytest is not installed (Debian: python3-pytest)") { await pythonWithPytest.value != nil })
     func theFixtureRunsUnderPytest() async throws {
-        let python = try #require(await Self.pythonWithPytest())
+        let python = try #require(await Self.pythonWithPytest.value)
         let stack = try TestStack(composeFile: Self.examples + "/compose.yaml")
         let environment = [
             "SLIPWAY": TestStack.slipwayBinary, "XDG_STATE_HOME": stack.directory + "/xdg", "SLIPWAY_E2E_RUN": stack.runID,

@@ -91,20 +91,17 @@ public final class ChildProcess: Sendable {
     /// run. Polls with `Task.sleep`, never blocking: the tests of the whole
     /// run share a pool of one thread per core, and one test blocking a thread
     /// for a child's lifetime stalls every other test's deadlines on two cores.
+    /// A cancelled test stops waiting at once, as at its deadline.
     public func waitUntilExit(within deadline: Duration = .seconds(120)) async throws(DidNotExit) -> Int32 {
-        if let status = await ended(within: deadline) { return status }
-        kill(pid, SIGKILL)
-        _ = await ended(within: .seconds(10))
-        throw DidNotExit(command: command, deadline: deadline)
-    }
-
-    private func ended(within deadline: Duration) async -> Int32? {
         let end = ContinuousClock.now + deadline
-        while isRunning {
-            if ContinuousClock.now >= end { return nil }
+        while true {
+            if let status = terminationStatus { return status }
+            guard ContinuousClock.now < end, !Task.isCancelled else {
+                killAndReap()
+                throw DidNotExit(command: command, deadline: deadline)
+            }
             try? await Task.sleep(for: .milliseconds(5))
         }
-        return terminationStatus
     }
 
     /// Kills the child and reaps it, for a `defer`, where nothing can be

@@ -36,19 +36,21 @@ private func processIDs() -> [Int32] {
     return pids
 }
 
-/// Whether one of the NUL-separated entries of `pid`'s environment is `marker`.
+/// Whether one of the NUL-separated entries of `pid`'s environment is
+/// `marker`; `buffer` grows to hold the largest environment read.
 private func carries(_ pid: Int32, _ marker: [UInt8], in buffer: inout [UInt8]) -> Bool {
     let file = open("/proc/\(pid)/environ", O_RDONLY | O_CLOEXEC)
     guard file >= 0 else { return false }
     defer { close(file) }
-    return buffer.withUnsafeMutableBytes { bytes in
+    var length = 0
+    while true {
+        if length == buffer.count { buffer += [UInt8](repeating: 0, count: buffer.count) }
+        let count = buffer.withUnsafeMutableBytes { read(file, $0.baseAddress! + length, $0.count - length) }
+        guard count > 0 else { break }
+        length += count
+    }
+    return buffer.withUnsafeBytes { bytes in
         let base = bytes.baseAddress!
-        var length = 0
-        while length < bytes.count {
-            let count = read(file, base + length, bytes.count - length)
-            guard count > 0 else { break }
-            length += count
-        }
         return marker.withUnsafeBytes { wanted in
             var start = 0
             while start < length {
