@@ -101,6 +101,34 @@ struct InstanceProcessTests {
         }
     }
 
+    /// The shim mounts the file itself, before it starts the program: no
+    /// `__exec-ns` process between them, so both share the new namespace.
+    @Test(.enabled(if: geteuid() == 0, "a mount namespace needs root here (user namespaces: the e2e name tests)"))
+    func theShimMountsTheHostsFileForTheProgram() async throws {
+        let directory = try HealthTestDirectory()
+        try directory.write("127.9.9.9 only-here\n", to: "hosts")
+        var named = request("cat /etc/hosts; readlink /proc/$PPID/ns/mnt /proc/self/ns/mnt")
+        named.hostsFile = directory.file("hosts")
+        let lines = CollectedLines()
+        try await withInstance(named, output: lines) { process async throws in
+            #expect(try #require(await within { await process.waitForExit() }).status == .exited(0))
+            let ours = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/ns/mnt")
+            #expect(lines.all.count == 3, "\(lines.all)")
+            #expect(lines.all.first == "127.9.9.9 only-here")
+            #expect(Set(lines.all.dropFirst()).count == 1, "the shim and the program share one mount namespace: \(lines.all)")
+            #expect(lines.all.last != ours, "a mount namespace of their own")
+        }
+    }
+
+    @Test(.enabled(if: geteuid() == 0, "a mount namespace needs root here"))
+    func aHostsFileThatCannotBeMountedIsALaunchError() async throws {
+        var broken = request("true")
+        broken.hostsFile = "/nonexistent/hosts"
+        await #expect(throws: LaunchError.self) {
+            try await InstanceProcess.launch(broken, output: CollectedLines())
+        }
+    }
+
     @Test(.enabled(if: geteuid() == 0, "switching user needs root"))
     func switchesUserWhenRoot() async throws {
         var asNobody = request("id -u; id -g")

@@ -7,9 +7,11 @@ import Glibc
 /// the caller's own uid and gid, which is what lets an unprivileged process
 /// mount) with mount propagation made private, so the bind mount of `HOSTS`
 /// over `/etc/hosts` is seen by this process and its children alone. It is a
-/// separate exec step because `unshare` of a user namespace fails in a
-/// multi-threaded process such as the shim. PROGRAM is looked up in `PATH`
-/// when it has no slash, so a health check's `CMD` can name a bare program.
+/// separate exec step for health checks because `unshare` of a user namespace
+/// fails in a multi-threaded process such as the supervisor; an instance's
+/// shim calls `enter` itself, before its first thread. PROGRAM is looked up
+/// in `PATH` when it has no slash, so a health check's `CMD` can name a bare
+/// program.
 public enum NamespaceExec {
     public static func execute(hostsFile: String, executable: String, arguments: [String]) -> Never {
         if let failure = enter(hostsFile: hostsFile) {

@@ -13,7 +13,7 @@ public struct InstanceLaunchRequest: Sendable {
     public var user: String?
     public var stopSignal: Int32
     public var stopGracePeriod: Duration
-    /// The file the instance sees as `/etc/hosts` (`__exec-ns`), or nil.
+    /// The file the instance sees as `/etc/hosts`, or nil.
     public var hostsFile: String?
 
     public init(
@@ -39,11 +39,7 @@ public struct InstanceLaunchRequest: Sendable {
             program = shimExecutable
             argv = [shimExecutable, "__exec-as", user, executable] + arguments
         }
-        // The namespace is entered first, as root: the user switch comes after the mount.
-        if let hostsFile {
-            argv = [shimExecutable, "__exec-ns", hostsFile, program] + argv
-            program = shimExecutable
-        }
+        // The shim enters the namespace before the spawn, as root: the user switch comes after the mount.
         return ShimSpec(
             executable: program,
             arguments: argv,
@@ -51,7 +47,8 @@ public struct InstanceLaunchRequest: Sendable {
             workingDirectory: workingDirectory,
             stopSignal: stopSignal,
             stopGraceMilliseconds: Int(stopGracePeriod.components.seconds * 1000
-                + stopGracePeriod.components.attoseconds / 1_000_000_000_000_000)
+                + stopGracePeriod.components.attoseconds / 1_000_000_000_000_000),
+            hostsFile: hostsFile
         )
     }
 }

@@ -21,6 +21,11 @@ public enum InstanceShim {
             report(.failed("the shim received no instance specification"))
             exit(2)
         }
+        // Before any second thread: a user namespace (without root) needs a single-threaded caller.
+        if let hosts = spec.hostsFile, let failure = NamespaceExec.enter(hostsFile: hosts) {
+            report(.failed("cannot give \(spec.executable) its own /etc/hosts: \(failure)"))
+            exit(1)
+        }
         InstanceTree.adoptOrphans()
         let leader: pid_t
         do {
