@@ -3,9 +3,10 @@ import Foundation
 import Glibc
 
 /// `slipway-bench names`: what service discovery costs (docs/service-discovery.md).
-/// Per instance start: spawning a program through `slipway __exec-ns` (mount
+/// Per `CMD` check: spawning a program through `slipway __exec-ns` (mount
 /// namespace, private propagation, bind mount of a hosts file) against
-/// spawning it directly, and against util-linux `unshare --mount`. Per
+/// spawning it directly, and against util-linux `unshare --mount` (an
+/// instance's shim takes the same steps in-process, without the exec). Per
 /// request: a `GET` on a fresh connection through the proxy at a service's
 /// address (`web:8000`) against the same through its published port, in one
 /// stack, alternating. And an instance's own network namespace, where its
@@ -13,7 +14,7 @@ import Glibc
 struct NamesBenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "names",
-        abstract: "Cost of a private /etc/hosts and of an own network namespace per instance start and per check, and of a request through a service address vs the published port."
+        abstract: "Cost of a private /etc/hosts per CMD check, of an own network namespace per instance start and per check, and of a request through a service address vs the published port."
     )
 
     @Option(help: "Spawns per variant.")
@@ -40,7 +41,7 @@ struct NamesBenchCommand: AsyncParsableCommand {
         let network = try OwnNetworkBench.measure(binary: binary, times: spawns) { try Self.spawnMilliseconds($0, times: spawns) }
         let (published, named) = try await Self.requestLatencies(binary: binary, directory: directory, requests: requests)
         print("""
-        per instance start (median of \(spawns) spawn+exit, ms):
+        private /etc/hosts per CMD check (median of \(spawns) spawn+exit, ms):
           /bin/true directly                          \(Self.format(direct))
           slipway __exec-ns HOSTS /bin/true           \(Self.format(viaNamespace))   namespace cost \(Self.format(viaNamespace - direct)) ms
           unshare --mount --propagation private true  \(Self.format(viaUnshare))   (util-linux, for comparison)
