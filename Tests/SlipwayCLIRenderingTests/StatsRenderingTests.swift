@@ -27,7 +27,7 @@ struct StatsRenderingTests {
                     bytesIn: 999, bytesOut: 1_234_567, latency: latency(count: 5, p50: 100, p90: 250, p99: 250))]),
             PortStats(
                 service: "web", publisher: PortPublisher(url: "127.0.0.1", targetPort: 8000, publishedPort: 8003), mode: .http,
-                upstream: "web-10", noInstance: 3,
+                upstream: "web-10", noInstance: 3, fellBack: 4,
                 refusedRequests: PortStats.noRefusals.merging(["invalidHost": 2, "unsupportedTransferCoding": 1]) { $1 },
                 instances: [
                     InstanceTrafficStats(
@@ -39,14 +39,14 @@ struct StatsRenderingTests {
                 service: "api", publisher: PortPublisher(url: "0.0.0.0", targetPort: 9000, publishedPort: 9001), mode: .http),
         ])
 
-    @Test("one row per instance per port; a port with no instance or turned-away traffic (refused requests by kind) gets a row of its own")
+    @Test("one row per instance per port; a port with no instance, turned-away traffic (refused requests by kind) or fallen-back traffic gets a row of its own")
     func table() {
         #expect(StatsTable.lines(Self.snapshot) == [
             "SERVICE   PORT                       INSTANCE   REQUESTS   CONNECTIONS   IN     OUT      P50   P90     P99    ERRORS",
             "db        127.0.0.1:5433->5432/tcp   db-1       -          7             999B   1.23MB   -     -       -      clientClosed=1,connectFailed=2",
             "web       127.0.0.1:8003->8000/tcp   web-9      1200       -             0B     45.6MB   1ms   2.5ms   1.5s   -",
             "web       127.0.0.1:8003->8000/tcp   web-10     0          -             0B     0B       -     -       -      -",
-            "web       127.0.0.1:8003->8000/tcp   -          -          -             -      -        -     -       -      invalidHost=2,noInstance=3,unsupportedTransferCoding=1",
+            "web       127.0.0.1:8003->8000/tcp   -          -          -             -      -        -     -       -      fellBack=4,invalidHost=2,noInstance=3,unsupportedTransferCoding=1",
             "api       0.0.0.0:9001->9000/tcp     -          -          -             -      -        -     -       -      -",
         ])
     }

@@ -1,4 +1,7 @@
 import Foundation
+import NIOPosix
+import SlipwayProxy
+import SlipwayTestSupport
 import Testing
 @testable import SlipwayRuntime
 
@@ -26,7 +29,7 @@ struct StatsProtocolTests {
                     bytesIn: 999, bytesOut: 1_234_567, latency: latency(count: 5, p50: 100, p90: 250, p99: 250))]),
             PortStats(
                 service: "web", publisher: PortPublisher(url: "127.0.0.1", targetPort: 8000, publishedPort: 8003), mode: .http,
-                upstream: "web-10", noInstance: 3,
+                upstream: "web-10", noInstance: 3, fellBack: 4,
                 refusedRequests: PortStats.noRefusals.merging(["invalidHost": 2, "unsupportedTransferCoding": 1]) { $1 },
                 instances: [
                     InstanceTrafficStats(
@@ -56,5 +59,28 @@ struct StatsProtocolTests {
         #expect(text.contains("\"takenAt\":\"2025-11-26T17:26:40.000000000Z\""))
         #expect(try ControlCoding.decode(ControlReply.self, from: line.dropLast()) == reply)
         #expect(try Self.snapshot.json() + "\n" == String(decoding: try ControlCoding.line(Self.snapshot), as: UTF8.self))
+    }
+
+    /// A real proxy whose routed instance refuses: the fallback answers, and
+    /// the port's figures count it.
+    @Test("a port's figures count what its fallback carried for the routed instance")
+    func fellBackReachesThePortFigures() async throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let proxy = ReverseProxy(eventLoopGroup: group, loopThreads: 1)
+        let refusing = try CannedHTTPServer(status: nil, listenImmediately: false)
+        let warm = try CannedHTTPServer(status: 200, body: "warm")
+        defer { refusing.stop(); warm.stop() }
+        let key = ListenerKey(service: "web", containerPort: 8000)
+        let listener = try await proxy.addListener(ListenerConfig(key: key, port: 0, mode: .http))
+        try await proxy.setUpstream(
+            Upstream(instance: "web-2", port: refusing.port), fallback: Upstream(instance: "web-1", port: warm.port), for: key)
+        let answer = await LoopbackHTTP.get(port: listener.boundPort)
+        let figures = await proxy.stats().listeners.first
+        await proxy.shutdown()
+        try await group.shutdownGracefully()
+
+        #expect(answer?.hasSuffix("warm") == true, "\(answer ?? "no answer")")
+        let publisher = PortPublisher(url: "127.0.0.1", targetPort: 8000, publishedPort: listener.boundPort)
+        #expect(figures.map { PortStats($0, service: "web", publisher: publisher).fellBack } == 1)
     }
 }

@@ -18,6 +18,9 @@ public struct PortStats: Sendable, Codable, Equatable {
     public var rejectedConnections: Int
     /// Connections (TCP) or requests (HTTP, answered 502) that came while no instance was up.
     public var noInstance: Int
+    /// Connections (TCP) or requests (HTTP) the routed instance refused or dropped before
+    /// answering, which the warm previous instance (the fallback after a switch) carried.
+    public var fellBack: Int
     /// HTTP mode: requests the proxy answered itself (400, 431, 501) and never forwarded, by
     /// `RequestRefusalKind` name; every kind is present.
     public var refusedRequests: [String: Int]
@@ -28,7 +31,7 @@ public struct PortStats: Sendable, Codable, Equatable {
 
     public init(
         service: String, publisher: PortPublisher, mode: Mode, upstream: String? = nil, openConnections: Int = 0,
-        rejectedConnections: Int = 0, noInstance: Int = 0, refusedRequests: [String: Int] = Self.noRefusals,
+        rejectedConnections: Int = 0, noInstance: Int = 0, fellBack: Int = 0, refusedRequests: [String: Int] = Self.noRefusals,
         instances: [InstanceTrafficStats] = [], fault: PortFault? = nil
     ) {
         self.service = service
@@ -38,6 +41,7 @@ public struct PortStats: Sendable, Codable, Equatable {
         self.openConnections = openConnections
         self.rejectedConnections = rejectedConnections
         self.noInstance = noInstance
+        self.fellBack = fellBack
         self.refusedRequests = refusedRequests
         self.instances = instances
         self.fault = fault
@@ -47,7 +51,7 @@ public struct PortStats: Sendable, Codable, Equatable {
         self.init(
             service: service, publisher: publisher, mode: listener.mode == .http ? .http : .tcp,
             upstream: listener.upstream?.instance, openConnections: listener.openConnections,
-            rejectedConnections: listener.rejectedConnections, noInstance: listener.noUpstream,
+            rejectedConnections: listener.rejectedConnections, noInstance: listener.noUpstream, fellBack: listener.fellBack,
             refusedRequests: Dictionary(uniqueKeysWithValues: RequestRefusalKind.allCases.map {
                 ($0.rawValue, listener.refusedRequests[$0] ?? 0)
             }),

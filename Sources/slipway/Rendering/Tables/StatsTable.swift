@@ -1,8 +1,8 @@
 import SlipwayRuntime
 
 /// The `stats` table: one row per instance per published port, plus a row
-/// without an instance for a port nothing was forwarded through yet or that
-/// turned traffic away.
+/// without an instance for a port nothing was forwarded through yet, that
+/// turned traffic away, or whose fallback carried some.
 public enum StatsTable {
     static let headers = [
         "SERVICE", "PORT", "INSTANCE", "REQUESTS", "CONNECTIONS", "IN", "OUT", "P50", "P90", "P99", "ERRORS",
@@ -18,7 +18,7 @@ public enum StatsTable {
         var rows = port.instances.map { instance in
             [port.service, portText, instance.instance] + figures(instance, mode: port.mode)
         }
-        if port.instances.isEmpty || port.noInstance > 0 || port.rejectedConnections > 0
+        if port.instances.isEmpty || port.noInstance > 0 || port.rejectedConnections > 0 || port.fellBack > 0
             || port.refusedRequests.values.contains(where: { $0 > 0 }) || port.fault != nil
         {
             rows.append([port.service, portText, "-"] + Array(repeating: "-", count: 7) + [portErrors(port)])
@@ -40,10 +40,12 @@ public enum StatsTable {
         ] + quantiles + [StatsCellText.counts(instance.errors)]
     }
 
-    /// What a port turned away before any instance: `invalidHost=2,noInstance=3,rejected=1`, and
-    /// the fault injected into it: `injected=4 (fault: 200ms, 0.25)`.
+    /// What a port turned away before any instance: `invalidHost=2,noInstance=3,rejected=1`, what
+    /// its fallback carried for the routed instance (`fellBack=5`), and the fault injected into
+    /// it: `injected=4 (fault: 200ms, 0.25)`.
     static func portErrors(_ port: PortStats) -> String {
-        var counts = port.refusedRequests.merging(["noInstance": port.noInstance, "rejected": port.rejectedConnections]) { $1 }
+        let portCounts = ["noInstance": port.noInstance, "rejected": port.rejectedConnections, "fellBack": port.fellBack]
+        var counts = port.refusedRequests.merging(portCounts) { $1 }
         if let fault = port.fault { counts["injected"] = fault.injectedErrors }
         let text = StatsCellText.counts(counts)
         guard let fault = port.fault, fault.latencyMilliseconds > 0 || fault.errorRate > 0 else { return text }
