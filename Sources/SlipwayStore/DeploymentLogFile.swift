@@ -45,7 +45,7 @@ enum DeploymentLogFile {
         if version == 0, tables > 0 {
             throw DeploymentLogError.notADeploymentLog(path: path)
         }
-        let mode = try connection.rows("PRAGMA journal_mode = WAL") { $0.text(0) }.first
+        let mode = try switchToWAL(connection)
         guard mode == "wal" else {
             throw DeploymentLogError.failed(
                 path: path, operation: "switching to WAL mode", reason: "SQLite kept journal mode \(mode ?? "unknown")")
@@ -54,6 +54,23 @@ enum DeploymentLogFile {
         try connection.execute("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON")
         // Only an upgrade takes the write lock: opening to read must not wait for a writer.
         if version < SchemaMigrations.latest { try SchemaMigrations.upgrade(connection) }
+    }
+
+    /// The journal mode after asking for WAL. The switch needs the file to
+    /// itself, and a connection of this process that finds another one
+    /// switching gets SQLITE_BUSY at once, without the busy handler: two
+    /// opening one new log together (a supervisor and a CLI, two tests) would
+    /// fail. So the switch is retried, every millisecond, for as long as a
+    /// write waits for a lock.
+    private static func switchToWAL(_ connection: SQLiteConnection) throws -> String? {
+        let deadline = ContinuousClock.now + .milliseconds(Int(busyTimeoutMilliseconds))
+        while true {
+            do {
+                return try connection.rows("PRAGMA journal_mode = WAL") { $0.text(0) }.first
+            } catch let failure as SQLiteFailure where failure.code == SQLITE_BUSY && ContinuousClock.now < deadline {
+                usleep(1_000)
+            }
+        }
     }
 
     private static func integer(_ connection: SQLiteConnection, _ sql: String) throws -> Int {
