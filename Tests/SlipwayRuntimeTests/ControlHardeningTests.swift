@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import Synchronization
 import Testing
 
 @testable import SlipwayRuntime
@@ -76,6 +77,24 @@ struct ControlHardeningTests {
         }
     }
 
+    /// NIO traps on a connection wrapped for async use that is dropped
+    /// unclosed, which its async server channel did with one accepted as the
+    /// listener closed: shutting down under a storm of connects crashed the
+    /// process now and then.
+    @Test("connections accepted while the server shuts down are closed, and nothing traps")
+    func connectsDuringShutdownAreClosed() async throws {
+        for _ in 0..<30 {
+            let served = try await ServedProject.start()
+            let path = served.endpoint.socketPath
+            let storm = ConnectStorm()
+            let connecting = Task { try await offThePool { storm.run(path: path) } }
+            #expect(await eventually { storm.connections > 0 })
+            await served.close()
+            storm.stop()
+            _ = try await connecting.value
+        }
+    }
+
     @Test("the signal forgets a waiter whose stream ended, and still ends the ones left")
     func signalForgetsEndedWaiters() async {
         let signal = ShutdownSignal()
@@ -89,4 +108,22 @@ struct ControlHardeningTests {
         for await _ in kept {}
         #expect(signal.waiterCount == 0)
     }
+}
+
+/// Connects to a socket and closes at once, over and over, until stopped.
+private final class ConnectStorm: Sendable {
+    private let stopped = Atomic<Bool>(false)
+    private let made = Atomic<Int>(0)
+
+    var connections: Int { made.load(ordering: .relaxed) }
+
+    func run(path: String) {
+        while !stopped.load(ordering: .relaxed) {
+            guard let descriptor = try? connectRaw(path: path) else { continue }
+            close(descriptor)
+            made.add(1, ordering: .relaxed)
+        }
+    }
+
+    func stop() { stopped.store(true, ordering: .relaxed) }
 }

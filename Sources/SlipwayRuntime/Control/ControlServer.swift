@@ -8,11 +8,18 @@ import Synchronization
 ///
 /// Bind it before starting any service: holding the project's lock is what
 /// makes a second `up` of a running project fail instead of starting a copy.
+///
+/// Accepted connections reach `run()` through a stream of its own rather
+/// than NIO's async server channel: NIO traps on a connection wrapped for
+/// async use that nobody closes, and its server channel drops the one
+/// accepted as the listener closes. Here such a connection is closed where
+/// it is handed over (`hand(_:to:)`), and `run()` serves every one buffered.
 public final class ControlServer: Sendable {
     static let maximumRequestLength = 1 << 20
 
     public let endpoint: ControlEndpoint
-    private let listener: NIOAsyncChannel<ControlChannel.Connection, Never>
+    private let listener: any Channel
+    private let connections: AsyncStream<ControlChannel.Connection>
     private let handler: any ControlRequestHandler
     private let lock: SupervisorLock
     private let closing = ShutdownSignal()
@@ -20,11 +27,12 @@ public final class ControlServer: Sendable {
     private let running = Mutex(false)
 
     private init(
-        endpoint: ControlEndpoint, listener: NIOAsyncChannel<ControlChannel.Connection, Never>,
+        endpoint: ControlEndpoint, listener: any Channel, connections: AsyncStream<ControlChannel.Connection>,
         handler: any ControlRequestHandler, lock: SupervisorLock
     ) {
         self.endpoint = endpoint
         self.listener = listener
+        self.connections = connections
         self.handler = handler
         self.lock = lock
     }
@@ -45,20 +53,33 @@ public final class ControlServer: Sendable {
         guard let lock = try SupervisorLock(path: endpoint.lockPath) else { throw .alreadyRunning(endpoint) }
         // Holding the lock proves any socket file here belongs to a dead supervisor.
         unlink(endpoint.socketPath)
-        let listener: NIOAsyncChannel<ControlChannel.Connection, Never>
+        let (connections, continuation) = AsyncStream<ControlChannel.Connection>.makeStream()
+        let listener: any Channel
         do {
             listener = try await ServerBootstrap(group: group)
-                .bind(unixDomainSocketPath: endpoint.socketPath) { channel in
-                    ControlChannel.wrap(channel, maximumLineLength: maximumRequestLength)
+                .childChannelInitializer { channel in
+                    ControlChannel.wrap(channel, maximumLineLength: maximumRequestLength).map { Self.hand($0, to: continuation) }
                 }
+                .bind(unixDomainSocketPath: endpoint.socketPath).get()
         } catch {
+            continuation.finish()
             throw .cannotBind(path: endpoint.socketPath, reason: "\(error)")
         }
+        listener.closeFuture.whenComplete { _ in continuation.finish() }
         guard chmod(endpoint.socketPath, 0o600) == 0 else {
-            try? await listener.channel.close()
+            try? await listener.close()
             throw .cannotBind(path: endpoint.socketPath, reason: String(cString: strerror(errno)))
         }
-        return ControlServer(endpoint: endpoint, listener: listener, handler: handler, lock: lock)
+        return ControlServer(endpoint: endpoint, listener: listener, connections: connections, handler: handler, lock: lock)
+    }
+
+    /// Queues an accepted connection for `run()`, or closes it when the
+    /// listener is closed and nothing will serve it.
+    private static func hand(
+        _ connection: ControlChannel.Connection, to continuation: AsyncStream<ControlChannel.Connection>.Continuation
+    ) {
+        guard case .terminated = continuation.yield(connection) else { return }
+        Task { try? await connection.executeThenClose { _, _ in } }
     }
 
     /// Shutdown waiters of connections still open; a test checks that
@@ -72,10 +93,9 @@ public final class ControlServer: Sendable {
     public func run() async {
         running.withLock { $0 = true }
         await withDiscardingTaskGroup { group in
-            try? await listener.executeThenClose { connections in
-                for try await connection in connections {
-                    group.addTask { await ControlConnection(handler: self.handler, closing: self.closing).serve(connection) }
-                }
+            // Ends once the listener is closed and every connection it accepted is taken.
+            for await connection in connections {
+                group.addTask { await ControlConnection(handler: self.handler, closing: self.closing).serve(connection) }
             }
         }
         unlink(endpoint.socketPath)
@@ -87,10 +107,11 @@ public final class ControlServer: Sendable {
     /// client), then releases the project for the next supervisor.
     public func shutdown() async {
         closing.fire()
-        try? await listener.channel.close()
+        try? await listener.close()
         if running.withLock({ $0 }) {
             for await _ in served.stream() {}
         } else {
+            for await connection in connections { try? await connection.executeThenClose { _, _ in } }
             unlink(endpoint.socketPath)
         }
         lock.release()
