@@ -24,7 +24,9 @@ public final class ControlServer: Sendable {
     private let lock: SupervisorLock
     private let closing = ShutdownSignal()
     private let served = ShutdownSignal()
-    private let running = Mutex(false)
+    /// Whether `run()`, or a `shutdown()` before it, took `connections`: a
+    /// stream has one reader, and whoever takes it closes what it holds.
+    private let taken = Mutex(false)
 
     private init(
         endpoint: ControlEndpoint, listener: any Channel, connections: AsyncStream<ControlChannel.Connection>,
@@ -68,6 +70,7 @@ public final class ControlServer: Sendable {
         listener.closeFuture.whenComplete { _ in continuation.finish() }
         guard chmod(endpoint.socketPath, 0o600) == 0 else {
             try? await listener.close()
+            await closeAll(connections)
             throw .cannotBind(path: endpoint.socketPath, reason: String(cString: strerror(errno)))
         }
         return ControlServer(endpoint: endpoint, listener: listener, connections: connections, handler: handler, lock: lock)
@@ -82,6 +85,19 @@ public final class ControlServer: Sendable {
         Task { try? await connection.executeThenClose { _, _ in } }
     }
 
+    /// Closes the connections a closed listener accepted that nobody will serve.
+    private static func closeAll(_ connections: AsyncStream<ControlChannel.Connection>) async {
+        for await connection in connections { try? await connection.executeThenClose { _, _ in } }
+    }
+
+    /// True for the first caller only.
+    private func take() -> Bool {
+        taken.withLock { taken in
+            defer { taken = true }
+            return !taken
+        }
+    }
+
     /// Shutdown waiters of connections still open; a test checks that
     /// connections which ended leave none behind.
     var connectionWaiterCount: Int {
@@ -89,9 +105,10 @@ public final class ControlServer: Sendable {
     }
 
     /// Serves until `shutdown()`; returns once every connection is answered
-    /// and the socket file is gone.
+    /// and the socket file is gone. Serves once: a call after another, or
+    /// after `shutdown()`, returns at once.
     public func run() async {
-        running.withLock { $0 = true }
+        guard take() else { return }
         await withDiscardingTaskGroup { group in
             // Ends once the listener is closed and every connection it accepted is taken.
             for await connection in connections {
@@ -108,11 +125,12 @@ public final class ControlServer: Sendable {
     public func shutdown() async {
         closing.fire()
         try? await listener.close()
-        if running.withLock({ $0 }) {
-            for await _ in served.stream() {}
-        } else {
-            for await connection in connections { try? await connection.executeThenClose { _, _ in } }
+        if take() {
+            await Self.closeAll(connections)
             unlink(endpoint.socketPath)
+            served.fire()
+        } else {
+            for await _ in served.stream() {}
         }
         lock.release()
     }
