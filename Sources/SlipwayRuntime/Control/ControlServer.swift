@@ -82,12 +82,17 @@ public final class ControlServer: Sendable {
         _ connection: ControlChannel.Connection, to continuation: AsyncStream<ControlChannel.Connection>.Continuation
     ) {
         guard case .terminated = continuation.yield(connection) else { return }
-        Task { try? await connection.executeThenClose { _, _ in } }
+        Task { await discard(connection) }
     }
 
     /// Closes the connections a closed listener accepted that nobody will serve.
     private static func closeAll(_ connections: AsyncStream<ControlChannel.Connection>) async {
-        for await connection in connections { try? await connection.executeThenClose { _, _ in } }
+        for await connection in connections { await discard(connection) }
+    }
+
+    /// Closes a connection unserved, the one way NIO accepts to end one wrapped for async use.
+    private static func discard(_ connection: ControlChannel.Connection) async {
+        try? await connection.executeThenClose { _, _ in }
     }
 
     /// True for the first caller only.
