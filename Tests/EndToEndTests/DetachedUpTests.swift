@@ -98,7 +98,12 @@ struct DetachedUpTests {
                   test: ["CMD-SHELL", "false"]
                   start_period: 1h
             """) { stack in
-            let up = try await stack.run(["up", "-d", "--wait-timeout", "2"])
+            // The supervisor is started and the line written before the timed wait, so the timeout
+            // cannot pass while a loaded machine is still starting the supervisor itself.
+            let started = try await stack.run(["up", "-d"])
+            #expect(started.status == 0, "\(started.errors)")
+            #expect(await eventually(within: .seconds(30)) { stack.log("slow").contains("still warming up") })
+            let up = try await stack.run(["up", "-d", "--wait-timeout", "1"])
             let records = try await stack.psRecords()
             _ = try await stack.run(["down"])
 

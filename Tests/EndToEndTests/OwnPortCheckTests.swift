@@ -50,8 +50,11 @@ struct OwnPortCheckTests {
         server.serve_forever()
         """
 
+    /// A version that should come up gets a start period, so a loaded machine's slow Python start
+    /// does not count against it; the broken one gets none, so its deploy fails without waiting.
     static func compose(port: Int, version: String, ports: String) -> String {
-        """
+        let startPeriod = version == "broken" ? "0s" : "60s"
+        return """
         services:
           web:
             command: exec python3 server.py
@@ -63,6 +66,8 @@ struct OwnPortCheckTests {
               interval: 1s
               timeout: 5s
               retries: 2
+              start_period: \(startPeriod)
+              start_interval: 1s
             x-slipway: {deploy: {drain: 1s, keep_previous: 0s, monitor: 1s}}
         """
     }

@@ -53,6 +53,29 @@ struct ListenWatchTests {
         #expect(await HealthTesting.eventually { !watch.isRunning })
     }
 
+    @Test("a port's listen reaches the monitor only once its preparation is done, so the probe it triggers finds it done")
+    func listenWaitsForItsPreparation() async throws {
+        let server = try CannedHTTPServer(status: 500, listenImmediately: false)
+        defer { server.stop() }
+        let gate = PreparationGate()
+        let plan = HealthCheckPlan(check: .http(port: server.port, path: "/"), interval: .seconds(3600))
+        let monitor = HealthMonitor(
+            plan: plan, environment: [:], workingDirectory: nil, limiter: ProbeLimiter(),
+            listen: ListenTarget(watch: ListenWatch(), ports: [server.port], processTree: nil) { await gate.pass($0) })
+        await monitor.start()
+        try server.startListening(status: 500)
+
+        let prepared = await HealthTesting.eventually { await gate.waiting == [server.port] }
+        let seenWhilePreparing = await monitor.portsSeenListening
+        await gate.open()
+        let seenAfter = await HealthTesting.eventually { await monitor.portsSeenListening == [server.port] }
+        await monitor.stop()
+
+        #expect(prepared)
+        #expect(seenWhilePreparing.isEmpty, "the monitor heard of the listen before its preparation was done")
+        #expect(seenAfter)
+    }
+
     @Test("a monitor whose instance has no port is probed on the schedule, with no listen watch running")
     func noPortFollowsTheSchedule() async throws {
         let directory = try HealthTestDirectory()
@@ -130,5 +153,24 @@ struct ListenWatchTests {
             + "listen on $PORT (41234) instead")
         let two = ForeignPortWarning(port: 9999, privatePorts: [9000: 2, 8000: 1])
         #expect(two.text.hasSuffix("listen on $PORT_8000 (1), $PORT_9000 (2) instead"))
+    }
+}
+
+/// Holds each `prepare` call of a `ListenTarget` until the test opens it.
+private actor PreparationGate {
+    private(set) var waiting: [Int] = []
+    private var held: [CheckedContinuation<Void, Never>] = []
+    private var isOpen = false
+
+    func pass(_ port: Int) async {
+        guard !isOpen else { return }
+        waiting.append(port)
+        await withCheckedContinuation { held.append($0) }
+    }
+
+    func open() {
+        isOpen = true
+        held.forEach { $0.resume() }
+        held = []
     }
 }

@@ -71,8 +71,12 @@ public actor HealthMonitor {
     public func start() {
         guard loop == nil, !stopped else { return }
         if let target = listenTarget {
+            let prepare = target.prepare
             registration = target.watch.watch(ports: target.ports, processTree: target.processTree) { [weak self] event in
-                Task { await self?.received(event) }
+                Task {
+                    if case let .listening(port) = event { await prepare?(port) }
+                    await self?.received(event)
+                }
             }
         }
         loop = Task { await self.probeUntilStopped() }

@@ -17,6 +17,8 @@ actor InstanceNetworkNamespace {
     private var keys: [ListenerKey] = []
     /// Bound sockets waiting for the instance's port they route to (the upstream's port).
     private var waiting: [Int: [(route: NamespaceRoute, descriptor: CInt)]] = [:]
+    /// The serving of the sockets that waited for each port, begun or done.
+    private var serving: [Int: Task<Void, Never>] = [:]
     private var closed = false
     /// `ADDRESS:PORT: reason` for each route that could not be served.
     private(set) var failures: [String] = []
@@ -67,10 +69,16 @@ actor InstanceNetworkNamespace {
         }
     }
 
-    /// The instance listens on `port`: the sockets routed to it start listening.
+    /// The instance listens on `port`: the sockets routed to it start
+    /// listening. Returns once they are served, also to a caller that comes
+    /// while another's call serves them, so a probe that waits on it never
+    /// connects before the socket listens and has its upstream.
     func portListens(_ port: Int) async {
+        if let serving = serving[port] { return await serving.value }
         guard !closed, let ready = waiting.removeValue(forKey: port) else { return }
-        for (route, descriptor) in ready { await serve(route, descriptor) }
+        let task = Task { for (route, descriptor) in ready { await serve(route, descriptor) } }
+        serving[port] = task
+        await task.value
     }
 
     private func serve(_ route: NamespaceRoute, _ descriptor: CInt) async {

@@ -515,10 +515,16 @@ actor ServiceInstance {
         _ process: InstanceProcess, plan: HealthCheckPlan, environment: [String: String],
         launchedAt: ContinuousClock.Instant
     ) {
+        var prepare: (@Sendable (Int) async -> Void)?
+        if let network = self.network {
+            prepare = { port in await network.portListens(port) }
+        }
         let monitor = HealthMonitor(
             plan: plan, environment: environment, workingDirectory: service.workingDir, limiter: context.probes,
             launchedAt: launchedAt,
-            listen: ListenTarget(watch: context.listens, ports: Array(privatePorts.values), processTree: foreignPortRoot(process)))
+            listen: ListenTarget(
+                watch: context.listens, ports: Array(privatePorts.values), processTree: foreignPortRoot(process),
+                prepare: prepare))
         self.monitor = monitor
         let privatePorts = self.privatePorts
         Task {
