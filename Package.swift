@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "slipway", targets: ["slipway"]),
+        .executable(name: "slipway-shim", targets: ["slipway-shim"]),
         .library(name: "ComposeKit", targets: ["ComposeKit"]),
         .library(name: "SlipwayProxy", targets: ["SlipwayProxy"]),
         .library(name: "SlipwayRuntime", targets: ["SlipwayRuntime"]),
@@ -34,11 +35,22 @@ let package = Package(
         // The system libsqlite3 (Debian: libsqlite3-dev), rather than a package that bundles its own.
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", providers: [.apt(["libsqlite3-dev"])]),
         .target(name: "SlipwayStore", dependencies: ["CSQLite"]),
+        // What runs between the supervisor and a service's processes (the instance shim, the exec
+        // steps, the namespace holder): Glibc only, no Foundation, so that its program starts fast.
+        .target(name: "SlipwayShim"),
+        // Started with every instance and every CMD health check: the Swift runtime linked in
+        // statically saves the dynamic loader about a millisecond per start (docs/benchmarks.md).
+        .executableTarget(
+            name: "slipway-shim",
+            dependencies: ["SlipwayShim"],
+            linkerSettings: [.unsafeFlags(["-static-stdlib"])]
+        ),
         .target(
             name: "SlipwayRuntime",
             dependencies: [
                 "ComposeKit",
                 "SlipwayProxy",
+                "SlipwayShim",
                 "SlipwayStore",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -54,6 +66,7 @@ let package = Package(
                 "ComposeKit",
                 "SlipwayProxy",
                 "SlipwayRuntime",
+                "SlipwayShim",
                 "SlipwayStore",
                 "SlipwayCLIRendering",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -91,7 +104,8 @@ let package = Package(
         ),
         // Helpers more than one test target needs; a plain target, since test targets cannot depend on each other.
         .target(name: "SlipwayTestSupport", path: "Tests/SlipwayTestSupport"),
-        .testTarget(name: "SlipwayRuntimeTests", dependencies: ["SlipwayRuntime", "SlipwayStore", "ComposeKit", "SlipwayTestSupport"]),
+        .testTarget(name: "SlipwayRuntimeTests", dependencies: ["SlipwayRuntime", "SlipwayShim", "SlipwayStore", "ComposeKit", "SlipwayTestSupport"]),
+        .testTarget(name: "SlipwayShimTests", dependencies: ["SlipwayShim"]),
         .testTarget(name: "SlipwayStoreTests", dependencies: ["SlipwayStore", "CSQLite"]),
         .testTarget(name: "SlipwayCLIRenderingTests", dependencies: ["SlipwayCLIRendering", "SlipwayRuntime"]),
         .testTarget(name: "SlipwayKitTests", dependencies: ["SlipwayKit", "SlipwayRuntime", "SlipwayTestSupport"]),

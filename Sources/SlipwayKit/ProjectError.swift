@@ -5,6 +5,8 @@ import SlipwayRuntime
 public enum ProjectError: Error, Equatable, CustomStringConvertible {
     /// No `slipway` binary to start the services with.
     case slipwayNotFound(searched: [String])
+    /// `slipway-shim`, which starts every service, is not beside that `slipway`.
+    case shimNotFound(String)
     /// The compose files cannot be read (every error with file, line, column and key path).
     case invalidCompose(String)
     /// No temporary state directory could be made.
@@ -32,6 +34,8 @@ public enum ProjectError: Error, Equatable, CustomStringConvertible {
         case .slipwayNotFound(let searched):
             "cannot find the slipway executable (looked for \(searched.joined(separator: ", "))); "
                 + "build it with `swift build --product slipway`, or set SLIPWAY or ProjectOptions.slipwayExecutable to its path"
+        case .shimNotFound(let message):
+            message
         case .invalidCompose(let message):
             message
         case .stateDirectory(let reason):

@@ -39,7 +39,9 @@ public actor RunningProject {
     /// When a service cannot start, what did start is stopped before this throws.
     public static func start(_ options: ProjectOptions) async throws(ProjectError) -> RunningProject {
         let environment = ProcessInfo.processInfo.environment.merging(options.environment) { $1 }
-        let executable = try SlipwayExecutable.locate(options.slipwayExecutable, environment: environment)
+        let slipway = try SlipwayExecutable.locate(options.slipwayExecutable, environment: environment)
+        let shim: String
+        do { shim = try ShimExecutable.beside(slipway) } catch { throw .shimNotFound(error.description) }
         let load = LoadOptions(
             files: options.files, projectName: options.projectName, environment: environment,
             requestedServices: options.services)
@@ -51,7 +53,7 @@ public actor RunningProject {
             try temporaryStateDirectory()
         }
         let supervisor = Supervisor(configuration: SupervisorConfiguration(
-            project: project, services: options.services, stateDirectory: state, shimExecutable: executable,
+            project: project, services: options.services, stateDirectory: state, shimExecutable: shim,
             terminal: nil, environment: environment))
         let running = RunningProject(
             project: project, source: ProjectSource(options: load), supervisor: supervisor, state: state,

@@ -1,9 +1,10 @@
 import Foundation
 import Glibc
 
-/// The `slipway` binary that starts every service: the supervisor runs in
-/// the test process, but each service is started through `slipway __shim`,
-/// a process of its own that stops the service if the test process dies.
+/// The `slipway` binary beside which `slipway-shim` is found: the supervisor
+/// runs in the test process, but each service is started through
+/// `slipway-shim __shim`, a process of its own that stops the service if the
+/// test process dies.
 enum SlipwayExecutable {
     /// `explicit`, else `SLIPWAY`, is the one to use (a bare name is looked
     /// up on `PATH`); without either, the `slipway` SwiftPM built beside

@@ -11,7 +11,7 @@ enum BenchSupervisor {
         let options = LoadOptions(files: [file], workingDirectory: directory)
         let supervisor = Supervisor(configuration: SupervisorConfiguration(
             project: try ProjectLoader(options: options).load().project, stateDirectory: StateDirectory(path: directory + "/state"),
-            shimExecutable: slipway, terminal: nil, environment: ProcessInfo.processInfo.environment))
+            shimExecutable: try ShimExecutable.beside(slipway), terminal: nil, environment: ProcessInfo.processInfo.environment))
         let drainEvents = Task { for await _ in supervisor.events {} }
         defer { drainEvents.cancel() }
         do {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SlipwayRuntime
 import Glibc
 
 /// `slipway-bench names`: what service discovery costs (docs/service-discovery.md).
@@ -27,7 +28,8 @@ struct NamesBenchCommand: AsyncParsableCommand {
     var slipway: String?
 
     mutating func run() async throws {
-        let binary = slipway ?? SupervisorRSSBenchCommand.siblingSlipway()
+        let slipway = slipway ?? SupervisorRSSBenchCommand.siblingSlipway()
+        let binary = try ShimExecutable.beside(slipway)
         let directory = NSTemporaryDirectory() + "slipway-names-\(getpid())"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
@@ -39,14 +41,14 @@ struct NamesBenchCommand: AsyncParsableCommand {
         let viaUnshare = try Self.spawnMilliseconds(["/usr/bin/unshare", "--mount", "--propagation", "private", "/bin/true"], times: spawns)
 
         let network = try OwnNetworkBench.measure(binary: binary, times: spawns) { try Self.spawnMilliseconds($0, times: spawns) }
-        let (published, named) = try await Self.requestLatencies(binary: binary, directory: directory, requests: requests)
+        let (published, named) = try await Self.requestLatencies(binary: slipway, directory: directory, requests: requests)
         print("""
         private /etc/hosts per CMD check (median of \(spawns) spawn+exit, ms):
           /bin/true directly                          \(Self.format(direct))
-          slipway __exec-ns HOSTS /bin/true           \(Self.format(viaNamespace))   namespace cost \(Self.format(viaNamespace - direct)) ms
+          slipway-shim __exec-ns HOSTS /bin/true      \(Self.format(viaNamespace))   namespace cost \(Self.format(viaNamespace - direct)) ms
           unshare --mount --propagation private true  \(Self.format(viaUnshare))   (util-linux, for comparison)
         own network namespace (median of \(spawns), ms):
-          per start: slipway __netns-hold, 6 sockets, reply, end  \(Self.format(network.holder))
+          per start: slipway-shim __netns-hold, 6 sockets, reply, end  \(Self.format(network.holder))
           unshare --net true                          \(Self.format(network.unshareNet))   (util-linux, for comparison)
           per check: __exec-tied /bin/true            \(Self.format(network.tiedCheck))
           per check: __exec-tied-netns /bin/true      \(Self.format(network.tiedCheckInNamespace))   namespace cost \(Self.format(network.tiedCheckInNamespace - network.tiedCheck)) ms

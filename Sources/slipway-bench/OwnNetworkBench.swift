@@ -2,9 +2,9 @@ import ArgumentParser
 import Glibc
 
 /// What an instance's own network namespace costs (docs/health-checks.md),
-/// for `slipway-bench names`: per instance start, a `slipway __netns-hold`
+/// for `slipway-bench names`: per instance start, a `slipway-shim __netns-hold`
 /// spawned, its namespace made, `lo` up, listeners bound and handed over,
-/// then ended; per check, `slipway __exec-tied-netns` entering it before
+/// then ended; per check, `slipway-shim __exec-tied-netns` entering it before
 /// it starts the check, against `__exec-tied` without it.
 enum OwnNetworkBench {
     struct Figures {

@@ -33,6 +33,7 @@ struct DetachedUp {
             if json { print(try UpReadyRecord(snapshot).json()) }
             return
         }
+        _ = try UpCommand.shimExecutable()
         do { try state.prepare() } catch { throw Self.failure(.stateDirectory(error.description)) }
         let handoff: String
         do { handoff = try ProjectHandoff.write(project, in: state) } catch { throw Self.failure(.stateDirectory("\(error)")) }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SlipwayRuntime
+import SlipwayShim
 
 /// `slipway kill`: sends a signal to services' process groups.
 struct KillCommand: AsyncParsableCommand {

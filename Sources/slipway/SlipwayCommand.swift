@@ -18,7 +18,6 @@ struct SlipwayCommand: AsyncParsableCommand {
     /// Parses with global options moved behind the subcommand, runs, and maps
     /// every failure to a documented exit code (docs/exit-codes.md).
     static func main() async {
-        HiddenMode.runIfRequested(Swift.CommandLine.arguments)
         let arguments = GlobalArgumentOrder.reorder(
             Array(Swift.CommandLine.arguments.dropFirst()),
             subcommands: configuration.subcommands.map { $0._commandName }

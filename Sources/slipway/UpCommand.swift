@@ -108,7 +108,7 @@ struct UpCommand: AsyncParsableCommand {
             services: serviceNames,
             stateDirectory: StateDirectory.resolve(
                 project: project.name, override: global.scope.stateDirectory, environment: environment),
-            shimExecutable: Self.ownExecutable(),
+            shimExecutable: try Self.shimExecutable(),
             // In the background, service output goes to the log files only.
             terminal: detachedSupervisor ? nil : terminal,
             environment: environment))
@@ -197,6 +197,13 @@ struct UpCommand: AsyncParsableCommand {
     }
 
     /// This binary, which the supervisor starts again in its hidden shim mode.
+    /// `slipway-shim` beside this binary; exit code 3 when it is missing (docs/exit-codes.md).
+    static func shimExecutable() throws(UpFailure) -> String {
+        do { return try ShimExecutable.beside(ownExecutable()) } catch {
+            throw UpFailure(message: error.description, exitCode: ExitCode(3))
+        }
+    }
+
     static func ownExecutable() -> String {
         (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
             ?? Swift.CommandLine.arguments[0]

@@ -250,6 +250,15 @@ struct RunningProjectTests {
         await #expect(throws: ProjectError.slipwayNotFound(searched: ["/nonexistent/slipway"])) {
             try await RunningProject.start(ProjectOptions(files: [directory.composeFile], slipwayExecutable: "/nonexistent/slipway"))
         }
+        // A slipway without slipway-shim beside it (/bin has true, not the shim).
+        let shimless = await #expect(throws: ProjectError.self) {
+            try await RunningProject.start(ProjectOptions(files: [directory.composeFile], slipwayExecutable: "/bin/true"))
+        }
+        guard case .shimNotFound(let reason) = shimless else {
+            Issue.record("expected shimNotFound, got \(String(describing: shimless))")
+            return
+        }
+        #expect(reason.contains("slipway-shim at /bin/slipway-shim"), "\(reason)")
     }
 
     @Test func aProjectThatCannotStartFailsStartAndStopsWhatDidStart() async throws {

@@ -4,6 +4,7 @@ import Glibc
 import Testing
 
 @testable import SlipwayRuntime
+@testable import SlipwayShim
 
 @Suite("down without a supervisor: leftover cleanup")
 struct ControlLeftoverCleanupTests {

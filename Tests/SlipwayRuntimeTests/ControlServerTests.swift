@@ -5,6 +5,7 @@ import Synchronization
 import Testing
 
 @testable import SlipwayRuntime
+@testable import SlipwayShim
 
 /// A small supervisor stand-in: services as a table of statuses that
 /// requests change, and a watch stream fed by every change.

@@ -3,6 +3,7 @@ import Foundation
 import Glibc
 import Testing
 @testable import SlipwayRuntime
+@testable import SlipwayShim
 
 @Suite("InstanceEnvironment")
 struct EnvironmentTests {

@@ -4,6 +4,7 @@ import Glibc
 import Synchronization
 import Testing
 @testable import SlipwayRuntime
+@testable import SlipwayShim
 
 /// The scoped helpers own what a test starts: a body that throws still
 /// leaves no process, socket or directory behind.

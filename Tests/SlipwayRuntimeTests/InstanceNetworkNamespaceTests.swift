@@ -17,7 +17,7 @@ struct InstanceNetworkNamespaceTests {
         let instance = try BoundSocket()
         let route = NamespaceRoute(address: "127.0.0.1", port: 8000, upstream: Upstream(instance: "web-1", port: instance.port))
         let opened = await InstanceNetworkNamespace.open(
-            [route], instance: "web-1", shimExecutable: BuiltBinary.slipway, environment: [], proxy: proxy, waitForInstance: true)
+            [route], instance: "web-1", shimExecutable: BuiltBinary.shim, environment: [], proxy: proxy, waitForInstance: true)
         let network = try opened.get()
         let holder = network.holder.pid
 
@@ -48,7 +48,7 @@ struct InstanceNetworkNamespaceTests {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let shim = directory.path + "/slipway-as-nobody"
-        try "#!/bin/sh\nexec \(Self.asNobody.joined(separator: " ")) \(BuiltBinary.slipway) \"$@\"\n"
+        try "#!/bin/sh\nexec \(Self.asNobody.joined(separator: " ")) \(BuiltBinary.shim) \"$@\"\n"
             .write(toFile: shim, atomically: true, encoding: .utf8)
         chmod(shim, 0o755)
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
@@ -78,7 +78,7 @@ struct InstanceNetworkNamespaceTests {
     /// `exec 3<>/dev/tcp/127.0.0.1/8000` inside the namespace, as a health check runs it: its exit status.
     private static func check(holder: pid_t, asNobody: Bool = false) async throws -> Int32 {
         let check = [
-            BuiltBinary.slipway, "__exec-tied-netns", String(getpid()), String(holder),
+            BuiltBinary.shim, "__exec-tied-netns", String(getpid()), String(holder),
             "/bin/bash", "bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/8000",
         ]
         let argv = asNobody ? Self.asNobody + check : check

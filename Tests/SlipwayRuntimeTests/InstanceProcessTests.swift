@@ -2,12 +2,13 @@ import Foundation
 import Glibc
 import Testing
 @testable import SlipwayRuntime
+@testable import SlipwayShim
 
 @Suite("InstanceProcess")
 struct InstanceProcessTests {
     private func request(_ script: String, grace: Duration = .seconds(10), signal: Int32 = SIGTERM) -> InstanceLaunchRequest {
         InstanceLaunchRequest(
-            shimExecutable: BuiltBinary.slipway,
+            shimExecutable: BuiltBinary.shim,
             executable: "/bin/sh",
             arguments: ["sh", "-c", script],
             environment: ["PATH": "/usr/bin:/bin", "GREETING": "hello"],

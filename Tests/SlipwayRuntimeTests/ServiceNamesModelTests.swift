@@ -84,11 +84,11 @@ struct ServiceNamesModelTests {
 
     @Test func checksRunInsideTheServicesViewOfNames() {
         let names = ServiceNames(hostsFiles: ["db": "/state/hosts/db"])
-        #expect(names.wrap(.shell("pg_isready -h db"), of: "db", shimExecutable: "/bin/slipway")
-            == .exec(["/bin/slipway", "__exec-ns", "/state/hosts/db", "/bin/sh", "/bin/sh", "-c", "pg_isready -h db"]))
-        #expect(names.wrap(.exec(["pg_isready", "-h", "db"]), of: "db", shimExecutable: "/bin/slipway")
-            == .exec(["/bin/slipway", "__exec-ns", "/state/hosts/db", "pg_isready", "pg_isready", "-h", "db"]))
-        #expect(names.wrap(.http(port: 1, path: "/"), of: "db", shimExecutable: "/bin/slipway") == .http(port: 1, path: "/"))
-        #expect(names.wrap(.shell("true"), of: "web", shimExecutable: "/bin/slipway") == .shell("true"))
+        #expect(names.wrap(.shell("pg_isready -h db"), of: "db", shimExecutable: "/bin/slipway-shim")
+            == .exec(["/bin/slipway-shim", "__exec-ns", "/state/hosts/db", "/bin/sh", "/bin/sh", "-c", "pg_isready -h db"]))
+        #expect(names.wrap(.exec(["pg_isready", "-h", "db"]), of: "db", shimExecutable: "/bin/slipway-shim")
+            == .exec(["/bin/slipway-shim", "__exec-ns", "/state/hosts/db", "pg_isready", "pg_isready", "-h", "db"]))
+        #expect(names.wrap(.http(port: 1, path: "/"), of: "db", shimExecutable: "/bin/slipway-shim") == .http(port: 1, path: "/"))
+        #expect(names.wrap(.shell("true"), of: "web", shimExecutable: "/bin/slipway-shim") == .shell("true"))
     }
 }

@@ -137,9 +137,9 @@ struct ServiceRunnerDefectTests {
         let path = directory.path + "/held-shim"
         let script = """
             #!/bin/sh
-            if [ "$1" != __shim ]; then exec '\(BuiltBinary.slipway)' "$@"; fi
+            if [ "$1" != __shim ]; then exec '\(BuiltBinary.shim)' "$@"; fi
             while [ ! -e '\(directory.path)/spawn-go' ]; do sleep 0.05; done
-            exec '\(BuiltBinary.slipway)' "$@"
+            exec '\(BuiltBinary.shim)' "$@"
 
             """
         try script.write(toFile: path, atomically: true, encoding: .utf8)

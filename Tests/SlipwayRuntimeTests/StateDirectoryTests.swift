@@ -2,6 +2,7 @@ import Foundation
 import Glibc
 import Testing
 @testable import SlipwayRuntime
+@testable import SlipwayShim
 
 @Suite("StateDirectory")
 struct StateDirectoryTests {

@@ -2,6 +2,7 @@ import Foundation
 import Glibc
 import Testing
 @testable import SlipwayRuntime
+@testable import SlipwayShim
 
 /// A state directory Slipway did not make is used only when nobody else could
 /// have planted anything in it; names and numbers from the command line never

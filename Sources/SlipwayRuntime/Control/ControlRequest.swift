@@ -1,3 +1,4 @@
+import SlipwayShim
 /// What a client asks the supervisor, one per connection. An empty
 /// `services` list means every service of the project.
 public enum ControlRequest: Sendable, Equatable {

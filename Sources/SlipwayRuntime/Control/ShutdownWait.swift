@@ -1,4 +1,5 @@
 import Foundation
+import SlipwayShim
 
 /// What `down` waits for before it returns, so a test fixture can reuse the
 /// ports and trust that nothing is left: the supervisor released the

@@ -31,7 +31,7 @@ struct ReleaseCommand: Sendable {
         }
         let probe = ProbeCommand(
             executable: shimExecutable,
-            arguments: TiedExec.command(shimExecutable: shimExecutable, program: executable, arguments: arguments),
+            arguments: TiedCommand.arguments(shimExecutable: shimExecutable, program: executable, arguments: arguments),
             environment: environment, workingDirectory: service.workingDir)
         let cancellation = ProbeCancellation()
         let began = ContinuousClock.now

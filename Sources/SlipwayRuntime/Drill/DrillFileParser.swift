@@ -2,6 +2,7 @@ import ComposeKit
 import Foundation
 import SlipwayStore
 import Yams
+import SlipwayShim
 
 /// Reads a drill file's YAML into a `DrillFile`; every mistake is a `DrillFileError` naming the
 /// line and the key it is at, as the compose loader names its own.

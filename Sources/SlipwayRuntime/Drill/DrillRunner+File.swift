@@ -1,5 +1,6 @@
 import Foundation
 import SlipwayStore
+import SlipwayShim
 
 /// A drill file's steps (`slipway drill FILE.yaml`), run against the live project under the same
 /// load as the built-in scenarios, each `expect` graded when it is reached.

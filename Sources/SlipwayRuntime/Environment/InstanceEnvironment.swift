@@ -1,5 +1,6 @@
 import ComposeKit
 import Foundation
+import SlipwayShim
 
 /// Builds the environment of one service instance (docs/runtime-environment.md).
 ///

@@ -1,4 +1,5 @@
 import Glibc
+import SlipwayShim
 
 /// Wakes a probe blocked in `poll` on its own thread when the task that
 /// waits for it is cancelled: a self-pipe whose read end joins every poll.

@@ -1,4 +1,5 @@
 import Glibc
+import SlipwayShim
 
 /// Runs one probe program to its end on the calling (dedicated) thread.
 ///

@@ -1,4 +1,5 @@
 import Glibc
+import SlipwayShim
 
 /// Starts a probe program through `ProcessSpawner` as the leader of a new
 /// process group (so a timeout can kill everything it started), its stdout

@@ -1,6 +1,7 @@
 import ComposeKit
 import Foundation
 import Glibc
+import SlipwayShim
 
 /// What an image adapter's service runs: its entrypoint script under
 /// `/bin/sh`, the environment that describes the instance to it, and the

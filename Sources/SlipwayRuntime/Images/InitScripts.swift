@@ -1,6 +1,7 @@
 import ComposeKit
 import Foundation
 import Glibc
+import SlipwayShim
 
 /// `/docker-entrypoint-initdb.d`: whatever the file mounts there (a
 /// directory, or single files inside it) is copied into the instance's run

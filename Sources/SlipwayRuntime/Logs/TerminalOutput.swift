@@ -1,5 +1,6 @@
 import Glibc
 import Synchronization
+import SlipwayShim
 
 /// The terminal (stdout) shared by service logs and progress lines; each
 /// line goes out in one write so lines from different services never mix.

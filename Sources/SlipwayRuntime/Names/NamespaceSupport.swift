@@ -1,8 +1,9 @@
 import Glibc
+import SlipwayShim
 
 /// Whether `__exec-ns` works on this machine (namespaces may be disabled by
 /// the kernel, a seccomp profile or an outer container), found out once per
-/// supervisor by running it for real: `slipway __exec-ns /etc/hosts /bin/true`.
+/// supervisor by running it for real: `slipway-shim __exec-ns /etc/hosts /bin/true`.
 enum NamespaceSupport {
     static func isAvailable(shimExecutable: String) async -> Bool {
         await DedicatedThread.run {

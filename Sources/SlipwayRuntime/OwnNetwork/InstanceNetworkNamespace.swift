@@ -1,5 +1,6 @@
 import Glibc
 import SlipwayProxy
+import SlipwayShim
 
 /// One instance's own network namespace (docs/health-checks.md): the holder
 /// that keeps it, and the proxy listeners made inside it, which its health

@@ -1,6 +1,7 @@
 import Glibc
+import SlipwayShim
 
-/// A running `slipway __netns-hold` as the supervisor sees it: its pid and
+/// A running `slipway-shim __netns-hold` as the supervisor sees it: its pid and
 /// the supervisor's end of the socket it replied on. Closing that end ends
 /// the holder, and with it the namespace (once the proxy has closed the
 /// listeners made in it).

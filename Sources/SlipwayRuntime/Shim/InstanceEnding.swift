@@ -1,3 +1,4 @@
+import SlipwayShim
 /// How an instance ended.
 public struct InstanceEnding: Sendable, Equatable {
     public var status: ExitStatus

@@ -1,4 +1,5 @@
 import Glibc
+import SlipwayShim
 
 /// What the supervisor asks a shim to run.
 public struct InstanceLaunchRequest: Sendable {

@@ -2,6 +2,7 @@ import Foundation
 import Glibc
 import NIOCore
 import NIOPosix
+import SlipwayShim
 
 /// One running instance as the supervisor sees it: its shim, the leader of
 /// its process group, and the way to stop it.
@@ -72,8 +73,7 @@ public final class InstanceProcess: Sendable {
                 }
             }
             .takingOwnershipOfDescriptors(input: pipes.eventsRead, output: pipes.commandsWrite).get()
-        let specLine = String(decoding: try JSONEncoder().encode(request.spec), as: UTF8.self) + "\n"
-        try await control.writeAndFlush(ByteBuffer(string: specLine)).get()
+        try await control.writeAndFlush(ByteBuffer(string: request.spec.line)).get()
         let leader = try await started.futureResult.get()
         let exit = ended.futureResult.flatMap { ending in
             outputClosed.futureResult.and(errorsClosed.futureResult).map { _ in }.or(timeout: .seconds(1), on: loop).map { ending }

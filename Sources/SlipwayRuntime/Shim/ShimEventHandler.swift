@@ -1,5 +1,6 @@
 import Glibc
 import NIOCore
+import SlipwayShim
 
 /// Reads `ShimEvent` lines from a shim. The shim closing its end (it exits
 /// right after reporting the service's exit) completes `ended`; a shim that

@@ -1,4 +1,5 @@
 import Glibc
+import SlipwayShim
 
 /// The four pipes between supervisor and shim (commands, events, the
 /// service's stdout and its stderr, kept apart for the log's stream field),

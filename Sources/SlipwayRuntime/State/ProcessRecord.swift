@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import SlipwayShim
 
 /// What a later run needs to find a surviving instance: its shim and the
 /// leader of its session, each by pid and start time.

@@ -1,4 +1,5 @@
 import Glibc
+import SlipwayShim
 
 /// `SLIPWAY_DATA_DIR`: a directory per service under the state directory
 /// (`data/<service>`) that survives restarts and later `up`s — where a

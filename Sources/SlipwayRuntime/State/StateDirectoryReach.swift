@@ -1,5 +1,6 @@
 import ComposeKit
 import Glibc
+import SlipwayShim
 
 /// A state directory that a `user:` service could not walk down to is a state-directory
 /// problem, found before anything is created under it: no half-made `logs/`, `processes/`

@@ -1,4 +1,5 @@
 import Glibc
+import SlipwayShim
 
 /// Ends whatever a previous supervisor of the project left running (its shims
 /// were killed too, or have not finished stopping yet), using the records in

@@ -1,3 +1,4 @@
+import SlipwayShim
 /// A dependency that failed its dependent's `depends_on` condition.
 public struct DependencyFailure: Sendable, Equatable, CustomStringConvertible {
     public var dependency: String

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import SlipwayShim
 
 /// `up -d`: the supervisor started again from this binary in the background,
 /// in a session of its own (so the terminal's Ctrl-C and hang-up never reach

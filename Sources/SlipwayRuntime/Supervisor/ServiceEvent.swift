@@ -1,3 +1,4 @@
+import SlipwayShim
 /// One step of a service's life, for progress lines (and later the control API).
 public struct ServiceEvent: Sendable, Equatable {
     public enum Kind: Sendable, Equatable {

@@ -1,4 +1,5 @@
 import ComposeKit
+import SlipwayShim
 
 /// What has happened to a service so far in this run; enough to judge each
 /// `depends_on` condition without looking at the process itself.

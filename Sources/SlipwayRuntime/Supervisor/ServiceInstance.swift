@@ -2,6 +2,7 @@ import ComposeKit
 import Foundation
 import Glibc
 import SlipwayProxy
+import SlipwayShim
 
 /// What an instance tells its service's runner; awaited, so the runner's
 /// routing follows the instance's steps in order.
@@ -345,7 +346,7 @@ actor ServiceInstance {
             emit(.started)
             if launches > 1 { context.instanceRestarted(service.name) }
             if var plan {
-                plan.check = TiedExec.wrap(
+                plan.check = TiedCommand.wrap(
                     plan.check, shimExecutable: context.shimExecutable, networkHolder: await ownNetwork(for: plan.check))
                 watchHealth(process, plan: plan, environment: request.environment, launchedAt: spawnBegan)
             }

@@ -1,9 +1,12 @@
 import Foundation
 
-/// The `slipway` executable SwiftPM built next to this test bundle.
+/// The executables SwiftPM built next to this test bundle.
 enum BuiltBinary {
-    static var slipway: String {
-        let directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        return directory.appendingPathComponent("slipway").path
+    static var slipway: String { beside("slipway") }
+    /// `slipway-shim`, what the supervisor starts every instance and `CMD` check through.
+    static var shim: String { beside("slipway-shim") }
+
+    private static func beside(_ name: String) -> String {
+        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(name).path
     }
 }

@@ -19,7 +19,7 @@ final class DeployHarness: Sendable {
         let project = try ProjectLoader(options: Self.options(directory.path)).load().project
         supervisor = Supervisor(configuration: SupervisorConfiguration(
             project: project, stateDirectory: StateDirectory(path: directory.path + "/state"),
-            shimExecutable: BuiltBinary.slipway, terminal: nil, environment: ProcessInfo.processInfo.environment))
+            shimExecutable: BuiltBinary.shim, terminal: nil, environment: ProcessInfo.processInfo.environment))
         let events = supervisor.events
         collector = Task { for await _ in events {} }
     }

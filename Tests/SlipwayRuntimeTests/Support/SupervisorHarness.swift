@@ -49,7 +49,7 @@ final class SupervisorHarness: Sendable {
         }
         supervisor = Supervisor(configuration: SupervisorConfiguration(
             project: project, services: requested, stateDirectory: StateDirectory(path: directory.path + "/state"),
-            shimExecutable: try shim?(directory) ?? BuiltBinary.slipway, terminal: nil, environment: environment))
+            shimExecutable: try shim?(directory) ?? BuiltBinary.shim, terminal: nil, environment: environment))
         let events = supervisor.events
         let recorded = self.recorded
         collector = Task { for await event in events { recorded.append(event) } }

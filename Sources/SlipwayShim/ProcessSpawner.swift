@@ -1,8 +1,8 @@
 import Glibc
 
 /// `posix_spawn` (a vfork+exec, safe in a multi-threaded process, unlike fork).
-enum ProcessSpawner {
-    static func spawn(_ request: SpawnRequest) throws(SpawnError) -> pid_t {
+package enum ProcessSpawner {
+    package static func spawn(_ request: SpawnRequest) throws(SpawnError) -> pid_t {
         let sources = try duplicateAboveTargets(request)
         defer { sources.values.forEach { close($0) } }
 

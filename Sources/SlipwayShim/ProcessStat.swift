@@ -1,22 +1,22 @@
 import Glibc
 
 /// The fields of `/proc/PID/stat` Slipway uses.
-struct ProcessStat {
-    var pid: Int32
-    var state: Character
-    var parent: Int32
-    var processGroup: Int32
-    var session: Int32
-    var startTime: UInt64
+package struct ProcessStat {
+    package var pid: Int32
+    package var state: Character
+    package var parent: Int32
+    package var processGroup: Int32
+    package var session: Int32
+    package var startTime: UInt64
 
-    static func read(pid: Int32) -> ProcessStat? {
+    package static func read(pid: Int32) -> ProcessStat? {
         guard let text = SmallFile.read("/proc/\(pid)/stat") else { return nil }
         return parse(pid: pid, text)
     }
 
     /// The command name (field 2) is in parentheses and may itself contain
     /// spaces or parentheses, so fields are counted from the last `)`.
-    static func parse(pid: Int32, _ text: String) -> ProcessStat? {
+    package static func parse(pid: Int32, _ text: String) -> ProcessStat? {
         guard let close = text.lastIndex(of: ")") else { return nil }
         let fields = text[text.index(after: close)...].split(separator: " ")
         // fields[0] is field 3 (state); field N is fields[N - 3].
@@ -32,7 +32,7 @@ struct ProcessStat {
     }
 
     /// Every process currently visible in /proc.
-    static func all() -> [ProcessStat] {
+    package static func all() -> [ProcessStat] {
         guard let dir = opendir("/proc") else { return [] }
         defer { closedir(dir) }
         var result: [ProcessStat] = []

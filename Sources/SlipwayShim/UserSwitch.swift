@@ -1,6 +1,6 @@
 import Glibc
 
-/// `slipway __exec-as USER PROGRAM ARGV...`: drops root to `USER` (compose's
+/// `slipway-shim __exec-as USER PROGRAM ARGV...`: drops root to `USER` (compose's
 /// `user:` — `name`, `uid`, `name:group`, `uid:gid`) and execs the program.
 /// A separate exec step keeps setuid out of the multi-threaded shim.
 public enum UserSwitch {

@@ -1,6 +1,6 @@
 import Glibc
 
-/// `slipway __netns-hold ADDRESS:PORT...`: makes an instance's own network
+/// `slipway-shim __netns-hold ADDRESS:PORT...`: makes an instance's own network
 /// namespace and keeps it for the instance's life (docs/health-checks.md).
 ///
 /// It unshares a network namespace (with a user namespace mapping only the
@@ -20,7 +20,7 @@ import Glibc
 /// `PR_SET_PDEATHSIG` would not do: it fires when the spawning thread ends,
 /// and the supervisor spawns from short-lived threads.
 public enum NetworkNamespaceHold {
-    static let channel: CInt = 3
+    package static let channel: CInt = 3
 
     public static func execute(endpoints: [String]) -> Never {
         if let failure = enter() {

@@ -7,14 +7,14 @@ import Glibc
 /// The control message is laid out by hand (`CMSG_*` are C macros Swift does
 /// not import): a `cmsghdr` is a `size_t` length then two `int`s, padded to
 /// the alignment of `size_t`, and the descriptors follow it.
-enum DescriptorPassing {
+package enum DescriptorPassing {
     /// `SCM_RIGHTS` from <bits/socket.h>.
     private static let rights: CInt = 1
     /// `MSG_CMSG_CLOEXEC` from <bits/socket.h>: received descriptors are close-on-exec at once.
     private static let closeOnExec: CInt = 0x4000_0000
     private static let headerSize = align(MemoryLayout<Int>.size + 2 * MemoryLayout<CInt>.size)
     /// The most descriptors one message may carry (the kernel's `SCM_MAX_FD`).
-    static let maximumDescriptors = 253
+    package static let maximumDescriptors = 253
 
     private static func align(_ size: Int) -> Int {
         let unit = MemoryLayout<Int>.size
@@ -22,7 +22,7 @@ enum DescriptorPassing {
     }
 
     /// Sends `text` (not empty) with `descriptors` attached; true when all of it went.
-    static func send(_ socket: CInt, text: String, descriptors: [CInt]) -> Bool {
+    package static func send(_ socket: CInt, text: String, descriptors: [CInt]) -> Bool {
         var data = Array(text.utf8)
         let payload = descriptors.count * MemoryLayout<CInt>.size
         var control = [UInt8](repeating: 0, count: descriptors.isEmpty ? 0 : headerSize + align(payload))
@@ -58,7 +58,7 @@ enum DescriptorPassing {
     /// Receives one message: its text and the descriptors attached (close-on-exec),
     /// or nil when the socket ended, failed, or the message was cut short (any
     /// descriptor that did arrive is closed then).
-    static func receive(_ socket: CInt) -> (text: String, descriptors: [CInt])? {
+    package static func receive(_ socket: CInt) -> (text: String, descriptors: [CInt])? {
         var data = [UInt8](repeating: 0, count: 16384)
         var control = [UInt8](repeating: 0, count: headerSize + align(maximumDescriptors * MemoryLayout<CInt>.size))
         var flags: CInt = 0

@@ -2,7 +2,7 @@ import Glibc
 
 /// A new network namespace's `lo` starts down; this brings it up, which
 /// gives it 127.0.0.1/8 and ::1 as on any host.
-enum LoopbackInterface {
+package enum LoopbackInterface {
     /// `SIOCGIFFLAGS`, `SIOCSIFFLAGS` from <linux/sockios.h>; `IFF_UP` from <net/if.h>.
     private static let getFlags: UInt = 0x8913
     private static let setFlags: UInt = 0x8914
@@ -12,7 +12,7 @@ enum LoopbackInterface {
     private static let requestSize = 40
 
     /// Nil once `lo` is up; else the reason.
-    static func bringUp() -> String? {
+    package static func bringUp() -> String? {
         let control = socket(AF_INET, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard control >= 0 else { return "socket: \(LinuxNamespaceCalls.lastError())" }
         defer { close(control) }

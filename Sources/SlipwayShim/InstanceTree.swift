@@ -4,16 +4,16 @@ import Glibc
 /// descendant that left it (`setsid`, a daemon's double fork). As child
 /// subreaper the shim inherits such orphans instead of init, so it can still
 /// find them through the parent links in /proc.
-struct InstanceTree: Sendable {
-    let leader: pid_t
+package struct InstanceTree: Sendable {
+    package let leader: pid_t
 
     /// Orphaned descendants become children of this process, not of init.
-    static func adoptOrphans() {
+    package static func adoptOrphans() {
         _ = GNUExtensions.prctl(GNUExtensions.setChildSubreaper, 1, 0, 0, 0)
     }
 
     /// `number` to the leader's group and to every descendant outside it.
-    func signal(_ number: Int32) {
+    package func signal(_ number: Int32) {
         killpg(leader, number)
         for pid in escapedDescendants() { kill(pid, number) }
     }

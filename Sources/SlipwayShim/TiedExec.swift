@@ -1,6 +1,6 @@
 import Glibc
 
-/// `slipway __exec-tied PARENT PROGRAM ARGV...`: runs one of the
+/// `slipway-shim __exec-tied PARENT PROGRAM ARGV...`: runs one of the
 /// supervisor's short-lived helpers (a health check's command, a release
 /// command) so that it cannot outlive the supervisor, SIGKILL included.
 ///
@@ -10,7 +10,7 @@ import Glibc
 /// whole process group, the helper's own (`ProbeSpawner` makes one), so a
 /// shell's children go too. Otherwise it waits for PROGRAM and exits as it did.
 ///
-/// `slipway __exec-tied-netns PARENT HOLDER PROGRAM ARGV...` first enters
+/// `slipway-shim __exec-tied-netns PARENT HOLDER PROGRAM ARGV...` first enters
 /// the network namespace an instance's `__netns-hold` (pid HOLDER) keeps,
 /// so a health check's `localhost` is its own instance
 /// (`NetworkNamespaceEntry`); done here, in the exec step the check needs
@@ -41,24 +41,5 @@ public enum TiedExec {
         while waitpid(child, &status, 0) < 0, errno == EINTR {}
         let signalled = status & 0x7F
         exit(signalled == 0 ? (status >> 8) & 0xFF : 128 + signalled)
-    }
-
-    /// The argv that runs `program` with `arguments` (argv[0] included) tied to this process.
-    static func command(shimExecutable: String, program: String, arguments: [String]) -> [String] {
-        [shimExecutable, "__exec-tied", String(getpid()), program] + arguments
-    }
-
-    /// A health check's command tied to this process, inside the network
-    /// namespace `networkHolder` keeps when given; an HTTP check runs in the supervisor itself.
-    static func wrap(_ check: ProbeCheck, shimExecutable: String, networkHolder: pid_t? = nil) -> ProbeCheck {
-        let prefix = networkHolder.map { [shimExecutable, "__exec-tied-netns", String(getpid()), String($0)] }
-            ?? [shimExecutable, "__exec-tied", String(getpid())]
-        switch check {
-        case .http: return check
-        case let .shell(script): return .exec(prefix + ["/bin/sh", "/bin/sh", "-c", script])
-        case let .exec(arguments):
-            guard let program = arguments.first else { return check }
-            return .exec(prefix + [program] + arguments)
-        }
     }
 }

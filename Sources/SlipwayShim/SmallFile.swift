@@ -1,8 +1,8 @@
 import Glibc
 
 /// Reads small kernel-generated files (`/proc`) without Foundation.
-enum SmallFile {
-    static func read(_ path: String) -> String? {
+package enum SmallFile {
+    package static func read(_ path: String) -> String? {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return nil }
         defer { close(fd) }

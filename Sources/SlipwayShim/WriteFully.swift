@@ -1,7 +1,7 @@
 import Glibc
 
 /// Writes all of `text` to a descriptor, retrying short writes.
-func writeFully(_ descriptor: CInt, _ text: String) {
+public func writeFully(_ descriptor: CInt, _ text: String) {
     var bytes = Array(text.utf8)[...]
     while !bytes.isEmpty {
         let count = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }

@@ -4,12 +4,12 @@ import Glibc
 /// the calling process's network namespace, non-blocking, not yet listening:
 /// the supervisor calls `listen` once what it routes to listens
 /// (`InstanceNetworkNamespace`), and until then a connect to it is refused.
-enum NamespaceListener {
-    struct Failure: Error {
+package enum NamespaceListener {
+    package struct Failure: Error {
         var reason: String
     }
 
-    static func open(_ endpoint: String) -> Result<CInt, Failure> {
+    package static func open(_ endpoint: String) -> Result<CInt, Failure> {
         guard let colon = endpoint.lastIndex(of: ":"), let port = UInt16(endpoint[endpoint.index(after: colon)...]) else {
             return .failure(Failure(reason: "not ADDRESS:PORT"))
         }

@@ -8,9 +8,9 @@ import Glibc
 /// must be joined first (it maps the caller's own uid, so nothing changes
 /// for the check's files). `setns` of a user namespace needs a
 /// single-threaded process, which a fresh exec step is.
-enum NetworkNamespaceEntry {
+package enum NetworkNamespaceEntry {
     /// Nil once inside; else the reason.
-    static func enter(holder: String) -> String? {
+    package static func enter(holder: String) -> String? {
         if geteuid() != 0, let failure = join("/proc/\(holder)/ns/user", LinuxNamespaceCalls.newUserNamespace) {
             return failure
         }

@@ -1,6 +1,6 @@
 import Glibc
 
-/// `slipway __exec-ns HOSTS PROGRAM ARGV...`: gives the program a private
+/// `slipway-shim __exec-ns HOSTS PROGRAM ARGV...`: gives the program a private
 /// `/etc/hosts`, the way a container gets its own, and execs it.
 ///
 /// A new mount namespace (and, without root, a user namespace mapping only
@@ -22,7 +22,7 @@ public enum NamespaceExec {
     }
 
     /// Enters the namespaces and mounts; the reason when that failed.
-    static func enter(hostsFile: String) -> String? {
+    package static func enter(hostsFile: String) -> String? {
         let uid = getuid(), gid = getgid()
         let asRoot = geteuid() == 0
         let flags = LinuxNamespaceCalls.newMountNamespace | (asRoot ? 0 : LinuxNamespaceCalls.newUserNamespace)

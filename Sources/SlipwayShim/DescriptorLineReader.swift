@@ -2,16 +2,16 @@ import Glibc
 
 /// Blocking line reader over a descriptor; only for the shim's own thread,
 /// never for code that runs on Swift concurrency's pool.
-struct DescriptorLineReader {
-    let descriptor: CInt
+package struct DescriptorLineReader {
+    package let descriptor: CInt
     private var pending: [UInt8] = []
 
-    init(descriptor: CInt) {
+    package init(descriptor: CInt) {
         self.descriptor = descriptor
     }
 
     /// The next line without its newline; nil at end of input.
-    mutating func nextLine() -> String? {
+    package mutating func nextLine() -> String? {
         while true {
             if let newline = pending.firstIndex(of: UInt8(ascii: "\n")) {
                 let line = String(decoding: pending[..<newline], as: UTF8.self)

@@ -1,7 +1,6 @@
-import Foundation
 import Glibc
 
-/// The per-instance shim (`slipway __shim`, the containerd-shim pattern).
+/// The per-instance shim (`slipway-shim __shim`, the containerd-shim pattern).
 ///
 /// It starts the service in a new session, so the service and everything it
 /// forks share one process group, and holds the command pipe from the
@@ -16,7 +15,7 @@ public enum InstanceShim {
 
         var commands = DescriptorLineReader(descriptor: ShimDescriptor.commands)
         guard let line = commands.nextLine(),
-              let spec = try? JSONDecoder().decode(ShimSpec.self, from: Data(line.utf8))
+              let spec = ShimSpec(line: line[...])
         else {
             report(.failed("the shim received no instance specification"))
             exit(2)
@@ -47,7 +46,11 @@ public enum InstanceShim {
         report(.started(identity))
 
         let tree = InstanceTree(leader: leader)
-        Thread.detachNewThread { reportExit(of: tree) }
+        guard ShimThread.detach({ reportExit(of: tree) }) else {
+            tree.signal(SIGKILL)
+            report(.failed("the shim cannot start a thread to wait for \(spec.executable)"))
+            exit(1)
+        }
         let stopper = GroupStopper(tree: tree, signal: spec.stopSignal, graceMilliseconds: spec.stopGraceMilliseconds)
         while let line = commands.nextLine() {
             switch ShimCommand(line: line[...]) {

@@ -1,17 +1,17 @@
 import Glibc
 
-struct UserSwitchError: Error {
-    var message: String
+package struct UserSwitchError: Error {
+    package var message: String
 }
 
 /// A resolved `user:` value.
-struct Account {
-    var name: String?
-    var uid: uid_t
-    var gid: gid_t
-    var home: String?
+package struct Account {
+    package var name: String?
+    package var uid: uid_t
+    package var gid: gid_t
+    package var home: String?
 
-    init(resolving spec: String) throws(UserSwitchError) {
+    package init(resolving spec: String) throws(UserSwitchError) {
         let parts = spec.split(separator: ":", maxSplits: 1).map(String.init)
         guard let userPart = parts.first, !userPart.isEmpty else { throw UserSwitchError(message: "empty user") }
         let entry = UInt32(userPart).map { getpwuid($0) } ?? getpwnam(userPart)
@@ -36,7 +36,7 @@ struct Account {
     }
 
     /// Groups first, then gid, then uid: after setuid nothing else is allowed.
-    func become() throws(UserSwitchError) {
+    package func become() throws(UserSwitchError) {
         let groupsSet = name.map { initgroups($0, gid) } ?? setgroups(0, nil)
         guard groupsSet == 0, setgid(gid) == 0, setuid(uid) == 0 else {
             throw UserSwitchError(message: String(cString: strerror(errno)))
