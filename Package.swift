@@ -88,6 +88,8 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
+        // The benchmarks' instantly-ready HTTP service, as lean as slipway-shim for the same reason.
+        .executableTarget(name: "slipway-bench-http-ok", linkerSettings: [.unsafeFlags(["-static-stdlib"])]),
         // libFuzzer's driver, declared only: a build with `-sanitize=fuzzer` links it (.ci/proxy-safety).
         .systemLibrary(name: "CLibFuzzer", path: "Sources/CLibFuzzer"),
         // libFuzzer's entry over the proxy's head readers and chunked scanner (.ci/proxy-safety).

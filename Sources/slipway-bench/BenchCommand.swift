@@ -10,7 +10,7 @@ struct BenchCommand: AsyncParsableCommand {
             BringUpBenchCommand.self, SplitWriteBenchCommand.self, ImagesBenchCommand.self, SeedBenchCommand.self, NamesBenchCommand.self,
             ListenQueryBenchCommand.self, IdleBenchCommand.self, HardenBenchCommand.self, DeployBenchCommand.self,
             RollbackBenchCommand.self,
-            InstantHTTPServer.self, VersionHTTPServer.self,
+            VersionHTTPServer.self,
         ]
     )
 }

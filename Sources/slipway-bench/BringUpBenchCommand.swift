@@ -29,7 +29,7 @@ struct BringUpBenchCommand: AsyncParsableCommand {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let runner = BringUpRunner(
-            slipway: slipway ?? SupervisorRSSBenchCommand.siblingSlipway(), server: Self.ownExecutable(), directory: directory)
+            slipway: slipway ?? SupervisorRSSBenchCommand.siblingSlipway(), server: Self.instantServer(), directory: directory)
         var singles: [BringUpRunner.Result] = []
         for _ in 0..<runs { singles.append(try runner.time(waves: 1, width: 1)) }
         var stack: [Duration] = []
@@ -51,6 +51,12 @@ struct BringUpBenchCommand: AsyncParsableCommand {
 
     private func median(_ values: [Duration]) -> Duration {
         values.sorted()[values.count / 2]
+    }
+
+    /// `slipway-bench-http-ok`, built beside this binary: the instantly-ready service.
+    static func instantServer() -> String {
+        let own = ownExecutable()
+        return String(own[..<(own.lastIndex(of: "/") ?? own.startIndex)]) + "/slipway-bench-http-ok"
     }
 
     static func ownExecutable() -> String {

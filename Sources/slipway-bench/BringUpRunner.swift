@@ -6,7 +6,7 @@ import SlipwayRuntime
 /// One timed `slipway up -d --wait` of a generated stack, then its `down`.
 struct BringUpRunner {
     let slipway: String
-    /// The binary whose `http-ok` mode every service runs.
+    /// The program every service runs (`slipway-bench-http-ok`).
     let server: String
     let directory: String
 
@@ -47,7 +47,7 @@ struct BringUpRunner {
         var text = "services:\n"
         for wave in 0..<waves {
             for index in 0..<width {
-                text += "  w\(wave)s\(index):\n    command: [\"\(server)\", \"http-ok\"]\n    expose: [\"8000\"]\n"
+                text += "  w\(wave)s\(index):\n    command: [\"\(server)\"]\n    expose: [\"8000\"]\n"
                 text += "    x-slipway: {health_path: /}\n"
                 guard wave > 0 else { continue }
                 text += "    depends_on:\n"

@@ -55,10 +55,10 @@ struct IdleBenchCommand: AsyncParsableCommand {
     }
 
     private func compose() -> String {
-        let server = BringUpBenchCommand.ownExecutable()
+        let server = BringUpBenchCommand.instantServer()
         var text = "services:\n"
         for index in 0..<services {
-            text += "  s\(index):\n    command: [\"\(server)\", \"http-ok\"]\n    expose: [\"8000\"]\n"
+            text += "  s\(index):\n    command: [\"\(server)\"]\n    expose: [\"8000\"]\n"
             text += "    healthcheck: {interval: \(interval)s}\n    x-slipway: {health_path: /}\n"
         }
         return text

@@ -86,16 +86,15 @@ struct NamesBenchCommand: AsyncParsableCommand {
         }
     }
 
-    /// One stack: `web` (slipway-bench http-ok) published on a free port and
+    /// One stack: `web` (slipway-bench-http-ok) published on a free port and
     /// reached by name; requests alternate between the two.
     private static func requestLatencies(binary: String, directory: String, requests: Int) async throws -> (Latencies, Latencies) {
         let port = ProxyLoopbackPort.free()
-        let bench = CommandLine.arguments[0].hasPrefix("/")
-            ? CommandLine.arguments[0] : FileManager.default.currentDirectoryPath + "/" + CommandLine.arguments[0]
+        let server = BringUpBenchCommand.instantServer()
         try """
         services:
           web:
-            command: ["\(bench)", "http-ok"]
+            command: ["\(server)"]
             ports: ["127.0.0.1:\(port):8000"]
         """.write(toFile: directory + "/compose.yaml", atomically: true, encoding: .utf8)
         let common = ["-f", directory + "/compose.yaml", "--state-dir", directory + "/state"]
