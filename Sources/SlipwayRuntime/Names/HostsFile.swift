@@ -8,11 +8,15 @@ public enum HostsFile {
     public static func render(
         for service: Service, among services: [Service], addresses: ServiceAddresses, machineHosts: String
     ) -> String {
-        var lines = ["# Slipway: the services of this project that \(service.name) shares a network with"]
-        let own = ServiceNetworks(service)
-        for other in services.sorted(by: { $0.name < $1.name }) {
+        render(for: service.name, among: ProjectNetworks(services), addresses: addresses, machineHosts: machineHosts)
+    }
+
+    static func render(for service: String, among project: ProjectNetworks, addresses: ServiceAddresses, machineHosts: String) -> String {
+        var lines = ["# Slipway: the services of this project that \(service) shares a network with"]
+        let own = project.networks(of: service) ?? ServiceNetworks(aliases: [:])
+        for other in project.services.sorted(by: { $0.name < $1.name }) {
             guard let address = addresses.byService[other.name] else { continue }
-            let names = own.names(of: other.name, on: ServiceNetworks(other))
+            let names = own.names(of: other.name, on: other.networks)
             if !names.isEmpty { lines.append("\(address)\t\(names.joined(separator: " "))") }
         }
         return lines.joined(separator: "\n") + "\n\n" + machineHosts
@@ -22,11 +26,15 @@ public enum HostsFile {
     public static func visibleNames(
         for service: Service, among services: [Service], addresses: ServiceAddresses
     ) -> [String: String] {
-        let own = ServiceNetworks(service)
+        visibleNames(for: service.name, among: ProjectNetworks(services), addresses: addresses)
+    }
+
+    static func visibleNames(for service: String, among project: ProjectNetworks, addresses: ServiceAddresses) -> [String: String] {
+        let own = project.networks(of: service) ?? ServiceNetworks(aliases: [:])
         var names: [String: String] = [:]
-        for other in services {
+        for other in project.services {
             guard let address = addresses.byService[other.name] else { continue }
-            for name in own.names(of: other.name, on: ServiceNetworks(other)) { names[name] = address }
+            for name in own.names(of: other.name, on: other.networks) { names[name] = address }
         }
         return names
     }

@@ -25,16 +25,19 @@ struct ServiceNames: Sendable {
                 atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         }
         let machineHosts = (try? String(contentsOfFile: "/etc/hosts", encoding: .utf8)) ?? "127.0.0.1\tlocalhost\n"
+        let project = ProjectNetworks(services)
+        let containerPorts = Dictionary(services.map { ($0.name, $0.containerPorts) }, uniquingKeysWith: { first, _ in first })
         for service in services {
-            let visible = HostsFile.visibleNames(for: service, among: services, addresses: addresses)
-            let moved = Self.movedPorts(visible: visible.keys, services: services, namedPorts: namedPorts)
-            names.reachable[service.name] = Self.endpoints(visible: visible, services: services, namedPorts: namedPorts)
+            let visible = HostsFile.visibleNames(for: service.name, among: project, addresses: addresses)
+            let moved = Self.movedPorts(visible: visible.keys, owners: project.owners, namedPorts: namedPorts)
+            names.reachable[service.name] = Self.endpoints(
+                visible: visible, owners: project.owners, containerPorts: containerPorts, namedPorts: namedPorts)
             if !namespaces || !moved.isEmpty {
                 names.rewrites[service.name] = HostRewrite(addresses: visible, movedPorts: moved, rewritesNames: !namespaces)
             }
             guard namespaces else { continue }
             let path = "\(directory)/\(service.name)"
-            let text = HostsFile.render(for: service, among: services, addresses: addresses, machineHosts: machineHosts)
+            let text = HostsFile.render(for: service.name, among: project, addresses: addresses, machineHosts: machineHosts)
             // Readable by all: it is what a service's own user reads as /etc/hosts.
             try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
             try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: path)
@@ -45,16 +48,15 @@ struct ServiceNames: Sendable {
 
     /// Every address:port the visible names reach, once each, with the service behind it.
     private static func endpoints(
-        visible: [String: String], services: [Service], namedPorts: [String: [Int: Int]]
+        visible: [String: String], owners: [String: String], containerPorts: [String: [Int]], namedPorts: [String: [Int: Int]]
     ) -> [NamedEndpoint] {
         var endpoints: [NamedEndpoint] = []
+        var seen: Set<String> = []
         for (name, address) in visible.sorted(by: { $0.key < $1.key }) {
-            guard let owner = services.first(where: { $0.name == name || ServiceNetworks($0).aliases.values.contains { $0.contains(name) } })
-            else { continue }
-            for target in owner.containerPorts {
-                guard let port = namedPorts[owner.name]?[target] else { continue }
-                let endpoint = NamedEndpoint(service: owner.name, containerPort: target, address: address, port: port)
-                if !endpoints.contains(where: { $0.address == address && $0.port == port }) { endpoints.append(endpoint) }
+            guard let owner = owners[name] else { continue }
+            for target in containerPorts[owner] ?? [] {
+                guard let port = namedPorts[owner]?[target], seen.insert("\(address):\(port)").inserted else { continue }
+                endpoints.append(NamedEndpoint(service: owner, containerPort: target, address: address, port: port))
             }
         }
         return endpoints
@@ -62,13 +64,12 @@ struct ServiceNames: Sendable {
 
     /// Visible name → container port → port at its address, where they differ.
     private static func movedPorts(
-        visible: Dictionary<String, String>.Keys, services: [Service], namedPorts: [String: [Int: Int]]
+        visible: Dictionary<String, String>.Keys, owners: [String: String], namedPorts: [String: [Int: Int]]
     ) -> [String: [Int: Int]] {
         var moved: [String: [Int: Int]] = [:]
         for name in visible {
-            guard let owner = services.first(where: { $0.name == name || ServiceNetworks($0).aliases.values.contains { $0.contains(name) } })
-            else { continue }
-            let changed = (namedPorts[owner.name] ?? [:]).filter { $0.key != $0.value }
+            guard let owner = owners[name] else { continue }
+            let changed = (namedPorts[owner] ?? [:]).filter { $0.key != $0.value }
             if !changed.isEmpty { moved[name] = changed }
         }
         return moved
