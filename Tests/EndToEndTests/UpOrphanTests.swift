@@ -29,8 +29,8 @@ struct UpOrphanTests {
         let before = stack.processes().count
         up.signal(SIGKILL)
         _ = await up.waitForExit()
-        // stop_grace_period (1 s) plus 2 s.
-        let gone = await eventually(within: .seconds(3)) { stack.processes().isEmpty }
+        // stop_grace_period (1 s) plus room for a loaded machine: `sleep 1000` would outlast any of it.
+        let gone = await eventually(within: .seconds(20)) { stack.processes().isEmpty }
         let left = stack.processes()
         await up.cleanUp()
 
