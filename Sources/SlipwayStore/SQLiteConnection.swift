@@ -4,6 +4,11 @@ import CSQLite
 /// keeps it behind a mutex, so one statement runs at a time.
 final class SQLiteConnection {
     private let handle: OpaquePointer
+    /// Prepared statements by their text, reused: preparing is most of what a
+    /// small statement costs. The log's statements are a fixed set of texts,
+    /// so this stays small; it is capped all the same.
+    private var prepared: [String: SQLiteStatement] = [:]
+    private static let preparedLimit = 64
 
     /// Opens an existing file for reading and writing; never creates one.
     init(path: String) throws(SQLiteFailure) {
@@ -39,7 +44,8 @@ final class SQLiteConnection {
 
     /// Runs one statement to its end.
     func run(_ sql: String, _ values: [SQLiteValue] = []) throws(SQLiteFailure) {
-        let statement = try SQLiteStatement(sql: sql, database: handle)
+        let statement = try statement(sql)
+        defer { statement.reset() }
         try statement.bind(values)
         while try statement.step() {}
     }
@@ -48,11 +54,19 @@ final class SQLiteConnection {
     func rows<Row>(
         _ sql: String, _ values: [SQLiteValue] = [], read: (SQLiteStatement) throws -> Row
     ) throws -> [Row] {
-        let statement = try SQLiteStatement(sql: sql, database: handle)
+        let statement = try statement(sql)
+        defer { statement.reset() }
         try statement.bind(values)
         var rows: [Row] = []
         while try statement.step() { rows.append(try read(statement)) }
         return rows
+    }
+
+    private func statement(_ sql: String) throws(SQLiteFailure) -> SQLiteStatement {
+        if let cached = prepared[sql] { return cached }
+        let statement = try SQLiteStatement(sql: sql, database: handle)
+        if prepared.count < Self.preparedLimit { prepared[sql] = statement }
+        return statement
     }
 
     var lastInsertedRowID: Int64 { sqlite3_last_insert_rowid(handle) }
@@ -60,8 +74,8 @@ final class SQLiteConnection {
     /// `body` inside one read transaction: its reads see one state of the file,
     /// whatever other connections commit meanwhile.
     func readTransaction<Result>(_ body: () throws -> Result) throws -> Result {
-        try execute("BEGIN")
-        defer { try? execute("COMMIT") }
+        try run("BEGIN")
+        defer { try? run("COMMIT") }
         return try body()
     }
 
@@ -69,13 +83,13 @@ final class SQLiteConnection {
     /// what `body` reads (the next sequence number) cannot change before it
     /// writes. Any error rolls everything back.
     func writeTransaction<Result>(_ body: () throws -> Result) throws -> Result {
-        try execute("BEGIN IMMEDIATE")
+        try run("BEGIN IMMEDIATE")
         do {
             let result = try body()
-            try execute("COMMIT")
+            try run("COMMIT")
             return result
         } catch {
-            try? execute("ROLLBACK")
+            try? run("ROLLBACK")
             throw error
         }
     }

@@ -43,6 +43,12 @@ final class SQLiteStatement {
         }
     }
 
+    /// Ready to bind and run again: its values cleared, and no read left open on the file.
+    func reset() {
+        sqlite3_reset(handle)
+        sqlite3_clear_bindings(handle)
+    }
+
     func integer(_ column: Int32) -> Int64 {
         sqlite3_column_int64(handle, column)
     }
