@@ -79,13 +79,6 @@ struct ServiceNames: Sendable {
     /// names, so `pg_isready -h db` probes what the service itself would reach.
     func wrap(_ check: ProbeCheck, of service: String, shimExecutable: String) -> ProbeCheck {
         guard let hosts = hostsFiles[service] else { return check }
-        let prefix = [shimExecutable, "__exec-ns", hosts]
-        switch check {
-        case .http: return check
-        case let .shell(script): return .exec(prefix + ["/bin/sh", "/bin/sh", "-c", script])
-        case let .exec(arguments):
-            guard let program = arguments.first else { return check }
-            return .exec(prefix + [program] + arguments)
-        }
+        return check.execed(through: [shimExecutable, "__exec-ns", hosts])
     }
 }

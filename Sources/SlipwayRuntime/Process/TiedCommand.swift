@@ -14,12 +14,6 @@ enum TiedCommand {
     static func wrap(_ check: ProbeCheck, shimExecutable: String, networkHolder: pid_t? = nil) -> ProbeCheck {
         let prefix = networkHolder.map { [shimExecutable, "__exec-tied-netns", String(getpid()), String($0)] }
             ?? [shimExecutable, "__exec-tied", String(getpid())]
-        switch check {
-        case .http: return check
-        case let .shell(script): return .exec(prefix + ["/bin/sh", "/bin/sh", "-c", script])
-        case let .exec(arguments):
-            guard let program = arguments.first else { return check }
-            return .exec(prefix + [program] + arguments)
-        }
+        return check.execed(through: prefix)
     }
 }
