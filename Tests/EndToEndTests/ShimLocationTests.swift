@@ -10,12 +10,12 @@ import Testing
 struct ShimLocationTests {
     @Test func upWithoutTheShimBesideItExitsThreeNamingWhereItLooked() async throws {
         try await withStack("services:\n  app:\n    command: sleep 1000\n") { stack in
-            // A hard link, not a symbolic one: slipway finds itself through /proc/self/exe.
+            // A hard link (a copy across file systems), not a symbolic one: slipway finds itself
+            // through /proc/self/exe.
             let lone = stack.directory + "/bin/slipway"
             try FileManager.default.createDirectory(atPath: stack.directory + "/bin", withIntermediateDirectories: true)
-            guard link(TestStack.slipwayBinary, lone) == 0 else {
-                Issue.record("cannot link \(TestStack.slipwayBinary) to \(lone): \(String(cString: strerror(errno)))")
-                return
+            if link(TestStack.slipwayBinary, lone) != 0 {
+                try FileManager.default.copyItem(atPath: TestStack.slipwayBinary, toPath: lone)
             }
             let errors = stack.directory + "/errors"
             let output = open(errors, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
