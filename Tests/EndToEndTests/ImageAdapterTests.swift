@@ -73,6 +73,53 @@ struct ImageAdapterTests {
         }
     }
 
+    /// docs/deploy.md: an image adapter's service redeploys stop-first, since two
+    /// servers cannot share one data directory; the data outlives the instance.
+    @Test(.enabled(if: hasPostgres, "PostgreSQL 15 is not installed (.ci/run installs it)"))
+    func aDeployOfPostgresStopsTheOldServerFirstAndKeepsItsData() async throws {
+        func compose(version: Int) -> String {
+            """
+            services:
+              db:
+                image: postgres:15
+                environment: {POSTGRES_PASSWORD: secret, VERSION: "\(version)"}
+                volumes: [pgdata:/var/lib/postgresql/data]
+                ports: ["5432"]
+                healthcheck:
+                  test: ["CMD", "pg_isready", "-U", "postgres"]
+                  interval: 1s
+                  start_period: 120s
+            volumes:
+              pgdata:
+            """
+        }
+        try await withStack(compose(version: 1)) { stack in
+            let up = try await stack.run(["up", "-d", "--wait", "--wait-timeout", "120"], within: .seconds(150))
+            #expect(up.status == 0, "\(up.errors)\n\(stack.log("db"))")
+            let port = try #require(Self.publishedPort(try await stack.psRecords()["db"], target: 5432))
+            let psql = { (sql: String) in
+                try await ClientRun(Self.psql, ["-h", "127.0.0.1", "-p", "\(port)", "-U", "postgres", "-Atc", sql],
+                    environment: ["PGPASSWORD": "secret"])
+            }
+            let created = try await psql("CREATE TABLE kept (x int); INSERT INTO kept VALUES (42)")
+            #expect(created.status == 0, "\(created.output)")
+
+            try compose(version: 2).write(toFile: stack.composeFile, atomically: true, encoding: .utf8)
+            let deploy = try await stack.run(["deploy", "db"], within: .seconds(150))
+            let read = try await psql("SELECT x FROM kept")
+            let name = try await stack.psRecords()["db"]?["Name"] as? String
+            let down = try await stack.run(["down"])
+
+            #expect(deploy.status == 0, "\(deploy.errors)\n\(stack.log("db"))")
+            let stopped = deploy.errors.range(of: "Stopped previous db-1"), started = deploy.errors.range(of: "Started db-2")
+            #expect(stopped != nil && started != nil && stopped!.lowerBound < started!.lowerBound, "\(deploy.errors)")
+            #expect(read.output.trimmingCharacters(in: .whitespacesAndNewlines) == "42", "\(read.output)")
+            #expect(name?.hasSuffix("-db-2") == true, "\(name ?? "no db")")
+            #expect(down.status == 0, "\(down.errors)")
+            #expect(await eventually(within: .seconds(10)) { stack.processes().isEmpty })
+        }
+    }
+
     @Test func postgresWithoutPasswordIsRefusedBeforeAnythingStarts() async throws {
         try await withStack("""
         services:
