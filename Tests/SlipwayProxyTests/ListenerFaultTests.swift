@@ -54,7 +54,9 @@ struct ListenerFaultTests {
             let blue = try await HTTPTestBackend.start(name: "blue", group: fixture.group)
             let green = try await HTTPTestBackend.start(name: "green", group: fixture.group)
             let listener = try await fixture.listen(.http, upstream: blue.upstream("blue"))
-            try await fixture.proxy.setFault(ListenerFault(latency: .seconds(2)), for: Self.key)
+            // The switch must land inside the hold; a loaded machine has paused this test for
+            // more than two seconds between the send and the switch.
+            try await fixture.proxy.setFault(ListenerFault(latency: .seconds(10)), for: Self.key)
             let client = try await TCPTestClient.connect(port: listener.boundPort, group: fixture.group)
             try await client.send("GET /name HTTP/1.1\r\nhost: a\r\n\r\n")
             try await fixture.proxy.setUpstream(green.upstream("green"), for: Self.key)
