@@ -29,6 +29,9 @@ struct DrillCommand: AsyncParsableCommand {
     @Option(name: .customLong("load"), help: "Requests per second sent through the service's published port during the drill.")
     var requestsPerSecond = 20
 
+    @Option(name: .customLong("request-timeout"), help: "Seconds a request of the load may wait for its answer before it counts as failed.")
+    var requestTimeout = 2.0
+
     @Option(help: "Report format: text, json, markdown (for $GITHUB_STEP_SUMMARY), or junit (one test case per expectation).")
     var format: Format = .text
 
@@ -41,6 +44,7 @@ struct DrillCommand: AsyncParsableCommand {
     func validate() throws {
         if global.files.contains("-") { throw ValidationError("drill cannot read the compose file from stdin; name a file with -f") }
         guard (1...1000).contains(requestsPerSecond) else { throw ValidationError("--load must be 1 to 1000 requests per second") }
+        guard (0.01...600).contains(requestTimeout) else { throw ValidationError("--request-timeout must be 0.01 to 600 seconds") }
         guard DrillScenario(rawValue: scenario) != nil || Self.isDrillFile(scenario) else {
             throw ValidationError(
                 "unknown scenario \"\(scenario)\": one of \(DrillScenario.allCases.map(\.rawValue).joined(separator: ", ")), or a drill file ending in .yaml or .yml")
@@ -56,7 +60,8 @@ struct DrillCommand: AsyncParsableCommand {
         let runner = DrillRunner(
             client: ControlClient(endpoint: endpoint),
             project: ProjectSource(options: global.loadOptions(requestedServices: service.map { [$0] } ?? [])),
-            stateDirectory: endpoint.stateDirectory, requestsPerSecond: requestsPerSecond)
+            stateDirectory: endpoint.stateDirectory, requestsPerSecond: requestsPerSecond,
+            requestTimeout: .milliseconds(Int(requestTimeout * 1000)))
         let report: DrillReport
         if let builtIn = DrillScenario(rawValue: scenario) {
             report = try await runner.run(builtIn, service: service)

@@ -10,7 +10,8 @@ import Testing
 struct DrillCommandTests {
     /// An HTTP health check (a frozen server still completes TCP handshakes
     /// in the kernel, so only a request shows a hang), quick enough for a
-    /// test; a start period so a slow start on a loaded machine is no failure.
+    /// test; a start period so a slow start on a loaded machine is no failure,
+    /// and a timeout that a loaded machine's pause does not reach twice.
     static func compose(health: Bool = true) -> String {
         """
         services:
@@ -19,8 +20,8 @@ struct DrillCommandTests {
             working_dir: .
             environment: {VERSION: v1}
             ports: ["8000"]
-        \(health ? "    healthcheck: {interval: 200ms, timeout: 1s, retries: 2, start_period: 60s}" : "")
-            x-slipway: {proxy: http, \(health ? "health_path: /, " : "")restart_on_unhealthy: true, deploy: {drain: 1s, keep_previous: 5m, monitor: 30s}}
+        \(health ? "    healthcheck: {interval: 200ms, timeout: 5s, retries: 2, start_period: 60s}" : "")
+            x-slipway: {proxy: http, \(health ? "health_path: /, " : "")restart_on_unhealthy: true, deploy: {drain: 30s, keep_previous: 5m, monitor: 30s}}
         """
     }
 
@@ -43,7 +44,7 @@ struct DrillCommandTests {
     @Test func badReleaseNeverSwitchesAndLosesNoRequestAsJSONStoredInTheLog() async throws {
         try await withStack(Self.compose()) { stack in
             let up = try await up(stack)
-            let drill = try await stack.run(["drill", "bad-release", "web", "--load", "40", "--format", "json"], within: .seconds(120))
+            let drill = try await stack.run(["drill", "bad-release", "web", "--load", "40", "--request-timeout", "30", "--format", "json"], within: .seconds(120))
             let stored = try DeploymentLog.openExisting(path: stack.stateDirectory + "/" + DeploymentLog.fileName).drills()
             let history = try DeploymentLog.openExisting(path: stack.stateDirectory + "/" + DeploymentLog.fileName).deployments()
             _ = try await stack.run(["down"])
@@ -71,7 +72,7 @@ struct DrillCommandTests {
     @Test func crashAfterSwitchRollsBackAutomaticallyAsMarkdown() async throws {
         try await withStack(Self.compose()) { stack in
             let up = try await up(stack)
-            let drill = try await stack.run(["drill", "crash-after-switch", "--format", "markdown"], within: .seconds(180))
+            let drill = try await stack.run(["drill", "crash-after-switch", "--request-timeout", "30", "--format", "markdown"], within: .seconds(180))
             let history = try DeploymentLog.openExisting(path: stack.stateDirectory + "/" + DeploymentLog.fileName).deployments()
             _ = try await stack.run(["down"])
 
@@ -89,7 +90,7 @@ struct DrillCommandTests {
     @Test func aFrozenServiceIsDetectedAndRestartedAsJUnit() async throws {
         try await withStack(Self.compose()) { stack in
             let up = try await up(stack)
-            let drill = try await stack.run(["drill", "hang", "web", "--format", "junit"], within: .seconds(180))
+            let drill = try await stack.run(["drill", "hang", "web", "--request-timeout", "30", "--format", "junit"], within: .seconds(180))
             let state = try await stack.psRecords()["web"]
             _ = try await stack.run(["down"])
 
@@ -109,7 +110,7 @@ struct DrillCommandTests {
     @Test func manualRollbackServesTheOldVersionAgainAsText() async throws {
         try await withStack(Self.compose()) { stack in
             let up = try await up(stack)
-            let drill = try await stack.run(["drill", "manual-rollback", "web"], within: .seconds(120))
+            let drill = try await stack.run(["drill", "manual-rollback", "web", "--request-timeout", "30"], within: .seconds(120))
             let history = try DeploymentLog.openExisting(path: stack.stateDirectory + "/" + DeploymentLog.fileName).deployments()
             _ = try await stack.run(["down"])
 

@@ -37,7 +37,7 @@ struct DrillFileTests {
                       serving: old
                 """, in: stack)
             let up = try await up(stack)
-            let drill = try await stack.run(["drill", "drill.yaml", "--format", "json"], within: .seconds(240))
+            let drill = try await stack.run(["drill", "drill.yaml", "--format", "json", "--request-timeout", "30"], within: .seconds(240))
             let stored = try DeploymentLog.openExisting(path: stack.stateDirectory + "/" + DeploymentLog.fileName).drills()
             let history = try DeploymentLog.openExisting(path: stack.stateDirectory + "/" + DeploymentLog.fileName).deployments()
             _ = try await stack.run(["down"])
@@ -70,7 +70,7 @@ struct DrillFileTests {
                   - expect: {status: active}
                 """, in: stack)
             let up = try await up(stack)
-            let drill = try await stack.run(["drill", "drill.yaml", "web"], within: .seconds(180))
+            let drill = try await stack.run(["drill", "drill.yaml", "web", "--request-timeout", "30"], within: .seconds(180))
             _ = try await stack.run(["down"])
 
             #expect(up.status == 0, "\(up.errors)")
@@ -89,11 +89,14 @@ struct DrillFileTests {
                 """, in: stack)
             let drill = try await stack.run(["drill", "drill.yaml"])
             let unknown = try await stack.run(["drill", "chaos-monkey"])
+            let noWait = try await stack.run(["drill", "hang", "--request-timeout", "0"])
 
             #expect(drill.status == 1, "\(drill.errors)")
             #expect(drill.errors.contains("drill.yaml:3: steps[1].wait.until: expected one of healthy, switched, failed, rolled_back, restored, got \"green\""), "\(drill.errors)")
             #expect(unknown.status == 2, "\(unknown.errors)")
             #expect(unknown.errors.contains("unknown scenario \"chaos-monkey\""), "\(unknown.errors)")
+            #expect(noWait.status == 2, "\(noWait.errors)")
+            #expect(noWait.errors.contains("--request-timeout must be 0.01 to 600 seconds"), "\(noWait.errors)")
         }
     }
 }

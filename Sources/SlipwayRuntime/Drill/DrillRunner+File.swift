@@ -10,7 +10,7 @@ extension DrillRunner {
         let target = try await resolve(service ?? file.service, log: log)
         let timeline = DrillTimeline()
         timeline.note("drill \(file.path) of \(target.service): deployment \(target.serving.id) serves on \(target.instance.name)")
-        let load = RequestLoad(host: target.host, port: target.port, rate: requestsPerSecond)
+        let load = RequestLoad(host: target.host, port: target.port, rate: requestsPerSecond, timeout: requestTimeout)
         timeline.note("load: \(load.rate) GET/s through \(target.host):\(target.port)")
         _ = await until(.seconds(10)) { load.current.lastSuccess != nil }
         try? await Task.sleep(for: Self.observation)

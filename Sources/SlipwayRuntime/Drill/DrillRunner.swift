@@ -12,12 +12,18 @@ public struct DrillRunner: Sendable {
     public let project: ProjectSource
     public let stateDirectory: StateDirectory
     public let requestsPerSecond: Int
+    /// How long the load waits for an answer before it counts the request as failed.
+    public let requestTimeout: Duration
 
-    public init(client: ControlClient, project: ProjectSource, stateDirectory: StateDirectory, requestsPerSecond: Int) {
+    public init(
+        client: ControlClient, project: ProjectSource, stateDirectory: StateDirectory, requestsPerSecond: Int,
+        requestTimeout: Duration = .seconds(2)
+    ) {
         self.client = client
         self.project = project
         self.stateDirectory = stateDirectory
         self.requestsPerSecond = requestsPerSecond
+        self.requestTimeout = requestTimeout
     }
 
     /// How long the load runs before the fault and after the scenario's
@@ -38,7 +44,7 @@ public struct DrillRunner: Sendable {
         let target = try await resolve(service, log: log)
         let timeline = DrillTimeline()
         timeline.note("drill \(scenario.rawValue) of \(target.service): deployment \(target.serving.id) serves on \(target.instance.name)")
-        let load = RequestLoad(host: target.host, port: target.port, rate: requestsPerSecond)
+        let load = RequestLoad(host: target.host, port: target.port, rate: requestsPerSecond, timeout: requestTimeout)
         timeline.note("load: \(load.rate) GET/s through \(target.host):\(target.port)")
         _ = await until(.seconds(10)) { load.current.lastSuccess != nil }
         try? await Task.sleep(for: Self.observation)
