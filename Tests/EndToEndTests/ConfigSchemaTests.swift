@@ -75,7 +75,7 @@ struct ConfigSchemaTests {
                 stderr: report.writeEnd)
         }
         let status = try await process.waitUntilExit(within: .seconds(90))
-        let end = ContinuousClock.now + .seconds(5)
+        let end = ContinuousClock.now + .seconds(15)
         while !report.closed, ContinuousClock.now < end { try? await Task.sleep(for: .milliseconds(5)) }
         return (status, report.text)
     }

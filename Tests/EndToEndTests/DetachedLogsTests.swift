@@ -64,7 +64,7 @@ struct DetachedLogsTests {
             let startLine = follow.output.split(separator: "\n").first.map(String.init) ?? ""
             let later = await eventually(within: .seconds(30)) { follow.output.split(separator: "\n").count >= 4 }
             _ = try await stack.run(["down"])
-            let ended = await follow.waitForExit(within: .seconds(15))
+            let ended = await follow.waitForExit(within: .seconds(60))
             await follow.cleanUp()
 
             #expect(first && later, "\(follow.output)")

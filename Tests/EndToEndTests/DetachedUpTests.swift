@@ -29,7 +29,7 @@ struct DetachedUpTests {
             let up = try await stack.run(["up", "-d", "--wait", "--wait-timeout", "60"])
             let records = try await stack.psRecords()
             let down = try await stack.run(["down"])
-            let gone = await eventually(within: .seconds(15)) { stack.processes().isEmpty }
+            let gone = await eventually(within: .seconds(60)) { stack.processes().isEmpty }
 
             #expect(up.status == 0, "\(up.errors)")
             #expect(up.errors.contains("Completed") && up.errors.contains("Healthy"), "\(up.errors)")
@@ -80,7 +80,7 @@ struct DetachedUpTests {
                   migrate: {condition: service_completed_successfully}
             """) { stack in
             let up = try await stack.run(["up", "-d", "--wait"])
-            let gone = await eventually(within: .seconds(15)) { stack.processes().isEmpty }
+            let gone = await eventually(within: .seconds(60)) { stack.processes().isEmpty }
 
             #expect(up.status == 3, "\(up.errors)")
             #expect(up.errors.contains("migrate did not complete successfully (exit code 4)"), "\(up.errors)")
@@ -172,7 +172,7 @@ struct DetachedUpTests {
             let supervisor = try #require(stack.supervisorPid())
             let workerBefore = try await stack.psRecords()["worker"]?["Pid"] as? Int
             kill(supervisor, SIGKILL)
-            let servicesGone = await eventually(within: .seconds(15)) { stack.processes().isEmpty }
+            let servicesGone = await eventually(within: .seconds(60)) { stack.processes().isEmpty }
             let psWithoutSupervisor = try await stack.run(["ps"])
             let again = try await stack.run(["up", "-d", "--wait"])
             let records = try await stack.psRecords()

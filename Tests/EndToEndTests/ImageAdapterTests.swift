@@ -69,7 +69,7 @@ struct ImageAdapterTests {
             let downVolumes = try await stack.run(["down", "-v"])
             #expect(downVolumes.status == 0, "\(downVolumes.errors)")
             #expect(!FileManager.default.fileExists(atPath: stack.stateDirectory + "/volumes"))
-            #expect(await eventually(within: .seconds(10)) { stack.processes().isEmpty })
+            #expect(await eventually(within: .seconds(60)) { stack.processes().isEmpty })
         }
     }
 
@@ -116,7 +116,7 @@ struct ImageAdapterTests {
             #expect(read.output.trimmingCharacters(in: .whitespacesAndNewlines) == "42", "\(read.output)")
             #expect(name?.hasSuffix("-db-2") == true, "\(name ?? "no db")")
             #expect(down.status == 0, "\(down.errors)")
-            #expect(await eventually(within: .seconds(10)) { stack.processes().isEmpty })
+            #expect(await eventually(within: .seconds(60)) { stack.processes().isEmpty })
         }
     }
 
@@ -178,7 +178,7 @@ struct ImageAdapterTests {
             #expect(appendOnly.output.contains("yes"), "\(appendOnly.output)")
             _ = try await stack.run(["down"])
             #expect(FileManager.default.fileExists(atPath: stack.stateDirectory + "/data/cache/appendonlydir"))
-            #expect(await eventually(within: .seconds(10)) { stack.processes().isEmpty })
+            #expect(await eventually(within: .seconds(60)) { stack.processes().isEmpty })
         }
     }
 
@@ -196,6 +196,8 @@ struct ImageAdapterTests {
             healthcheck:
               test: ["CMD-SHELL", "pg_isready -U postgres"]
               interval: 10s
+              # Two first-time setups beside two RabbitMQ boots on two cores.
+              start_period: 120s
           queue:
             image: rabbitmq:3-management
             environment:
@@ -243,7 +245,7 @@ struct ImageAdapterTests {
             let downOne = try await first.run(["-p", "one", "down"], within: .seconds(90))
             let downTwo = try await second.run(["-p", "two", "down"], within: .seconds(90))
             #expect(downOne.status == 0 && downTwo.status == 0, "\(downOne.errors) \(downTwo.errors)")
-            #expect(await eventually(within: .seconds(15)) { first.processes().isEmpty && second.processes().isEmpty },
+            #expect(await eventually(within: .seconds(60)) { first.processes().isEmpty && second.processes().isEmpty },
                 "left running (epmd included): \(first.processes() + second.processes())")
         } catch {
             await first.killLeftovers()
@@ -327,7 +329,7 @@ struct ClientRun {
                 stdout: buffer.writeEnd, stderr: buffer.writeEnd)
         }
         status = try await process.waitUntilExit(within: deadline)
-        let end = ContinuousClock.now + .seconds(2)
+        let end = ContinuousClock.now + .seconds(15)
         while !buffer.closed, ContinuousClock.now < end { try? await Task.sleep(for: .milliseconds(5)) }
         output = buffer.text
     }

@@ -95,7 +95,7 @@ struct OwnPortCheckTests {
             #expect(status == "healthy", "\(stack.log("web"))")
             #expect(hitsAfter == hitsBefore, "the check reached the host's port: \(hitsAfter)")
             #expect(down.status == 0, "\(down.errors)")
-            #expect(await eventually(within: .seconds(10)) { stack.processes().isEmpty }, "left behind: \(stack.processes())")
+            #expect(await eventually(within: .seconds(60)) { stack.processes().isEmpty }, "left behind: \(stack.processes())")
         }
     }
 
@@ -120,7 +120,7 @@ struct OwnPortCheckTests {
             #expect(after?.hasSuffix("v1") == true, "\(after ?? "no answer")")
             #expect((records["web"]?["Name"] as? String)?.hasSuffix("-web-1") == true, "\(records)")
             #expect(down.status == 0, "\(down.errors)")
-            #expect(await eventually(within: .seconds(10)) { stack.processes().isEmpty }, "left behind: \(stack.processes())")
+            #expect(await eventually(within: .seconds(60)) { stack.processes().isEmpty }, "left behind: \(stack.processes())")
         }
     }
 

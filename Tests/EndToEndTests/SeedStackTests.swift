@@ -57,7 +57,7 @@ struct SeedStackTests {
 
             let down = try await stack.run(files + ["down"], within: .seconds(60))
             #expect(down.status == 0, "\(down.errors)")
-            #expect(await eventually(within: .seconds(15)) { stack.processes().isEmpty }, "left running: \(stack.processes())")
+            #expect(await eventually(within: .seconds(60)) { stack.processes().isEmpty }, "left running: \(stack.processes())")
         } catch {
             await stack.killLeftovers()
             throw error

@@ -74,7 +74,7 @@ struct ServiceNamesTests {
 
             let down = try await stack.run(["down"])
             #expect(down.status == 0, "\(down.errors)")
-            #expect(await eventually(within: .seconds(10)) { stack.processes().isEmpty })
+            #expect(await eventually(within: .seconds(60)) { stack.processes().isEmpty })
         }
     }
 
@@ -94,7 +94,7 @@ struct ServiceNamesTests {
                 def log_message(self, *arguments): pass
             http.server.ThreadingHTTPServer(("127.0.0.1", int(os.environ["PORT"])), Instance).serve_forever()
         ports: ["8000"]
-        x-slipway: {proxy: http, health_path: /, deploy: {drain: 2s, keep_previous: 0s, monitor: 1s}}
+        x-slipway: {proxy: http, health_path: /, deploy: {drain: 30s, keep_previous: 0s, monitor: 1s}}
       client:
         # Started once api answers: a request before that fails whatever the deploy does.
         depends_on: {api: {condition: service_healthy}}
@@ -105,7 +105,7 @@ struct ServiceNamesTests {
             import time, urllib.request
             while True:
                 try:
-                    print("ok", urllib.request.urlopen("http://api:8000/", timeout=5).read().decode(), flush=True)
+                    print("ok", urllib.request.urlopen("http://api:8000/", timeout=30).read().decode(), flush=True)
                 except Exception as error:
                     print("failed", repr(error), flush=True)
                 time.sleep(0.02)
@@ -132,7 +132,7 @@ struct ServiceNamesTests {
 
             let down = try await stack.run(["down"])
             #expect(down.status == 0, "\(down.errors)")
-            #expect(await eventually(within: .seconds(10)) { stack.processes().isEmpty })
+            #expect(await eventually(within: .seconds(60)) { stack.processes().isEmpty })
         }
     }
 
@@ -196,7 +196,7 @@ struct ServiceNamesTests {
 
             let down = try await stack.run(["down"])
             #expect(down.status == 0, "\(down.errors)")
-            #expect(await eventually(within: .seconds(10)) { stack.processes().isEmpty })
+            #expect(await eventually(within: .seconds(60)) { stack.processes().isEmpty })
         }
     }
 

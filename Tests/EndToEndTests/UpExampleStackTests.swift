@@ -34,7 +34,7 @@ struct UpExampleStackTests {
         }
         up.signal(SIGINT)
         let status = await up.waitForExit(within: .seconds(60))
-        let gone = await eventually(within: .seconds(10)) { stack.processes().isEmpty }
+        let gone = await eventually(within: .seconds(60)) { stack.processes().isEmpty }
         await up.cleanUp()
 
         #expect(healthy, "\(up.output)\(up.errors)")
@@ -64,7 +64,7 @@ struct UpExampleStackTests {
             #"{"username": "ann", "email": "ann@example.com", "password": "pw"}"#)
         let event = try? await ClientRun("/usr/bin/python3", ["-c", Self.takeOneEvent, String(ports["rabbitmq"] ?? 0)], within: .seconds(60))
         let down = try await stack.run(["down"], within: .seconds(60))
-        let gone = await eventually(within: .seconds(15)) { stack.processes().isEmpty }
+        let gone = await eventually(within: .seconds(60)) { stack.processes().isEmpty }
         let listening = ListeningPorts.current()
         await stack.killLeftovers()
 

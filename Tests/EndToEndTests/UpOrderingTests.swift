@@ -78,7 +78,7 @@ struct UpOrderingTests {
             """)
         let up = try stack.start()
         let status = await up.waitForExit()
-        let leftAfterExit = await eventually(within: .seconds(15)) { stack.processes().isEmpty }
+        let leftAfterExit = await eventually(within: .seconds(60)) { stack.processes().isEmpty }
         await up.cleanUp()
 
         #expect(status == 3)
@@ -135,7 +135,7 @@ struct UpOrderingTests {
             services:
               stubborn:
                 command: ["sh", "-c", "trap 'echo got TERM, ignoring' TERM; echo ready; while true; do sleep 0.1; done"]
-                stop_grace_period: 1s
+                stop_grace_period: 5s
               polite:
                 command: ["sh", "-c", "trap 'echo got INT; exit 0' INT; echo ready; while true; do sleep 0.1; done"]
                 stop_signal: SIGINT
@@ -145,7 +145,7 @@ struct UpOrderingTests {
         let politeReady = await up.waitForOutput("polite    | ready")
         up.signal(SIGTERM)
         let status = await up.waitForExit()
-        let gone = await eventually(within: .seconds(5)) { stack.processes().isEmpty }
+        let gone = await eventually(within: .seconds(60)) { stack.processes().isEmpty }
         await up.cleanUp()
 
         #expect(stubbornReady && politeReady)
@@ -169,7 +169,7 @@ struct UpOrderingTests {
         let stopping = await up.waitForOutput("stubborn  | got TERM")
         up.signal(SIGINT)
         let status = await up.waitForExit()
-        let gone = await eventually(within: .seconds(5)) { stack.processes().isEmpty }
+        let gone = await eventually(within: .seconds(60)) { stack.processes().isEmpty }
         await up.cleanUp()
 
         #expect(ready && stopping, "\(up.output)\(up.errors)")

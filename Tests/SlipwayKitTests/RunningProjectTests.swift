@@ -266,7 +266,7 @@ struct RunningProjectTests {
             services:
               db:
                 command: sh -c 'echo $$$$ > @DIR@/db.pid; exec sleep 1000'
-                healthcheck: {test: [CMD, test, -s, "@DIR@/db.pid"], interval: 100ms}
+                healthcheck: {test: [CMD, test, -s, "@DIR@/db.pid"], interval: 100ms, start_period: 1h}
               migrate:
                 command: sh -c 'echo migration broke; exit 1'
                 depends_on: {db: {condition: service_healthy}}

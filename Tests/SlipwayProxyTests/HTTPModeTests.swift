@@ -260,9 +260,9 @@ struct HTTPModeTests {
             let backend = try await HTTPTestBackend.start(name: "blue", group: fixture.group)
             let listener = try await fixture.listen(
                 .http, service: "billing", upstream: backend.upstream("blue"),
-                // Two seconds: the request after the 504 must be answered within the same limit, and a
-                // loaded machine can take longer than a fraction of a second to do it.
-                limits: ProxyLimits(upstreamResponseTimeout: .seconds(2))
+                // Five seconds: the request after the 504 must be answered within the same limit, and a
+                // loaded machine can take seconds to do it.
+                limits: ProxyLimits(upstreamResponseTimeout: .seconds(5))
             )
             let client = try await HTTPTestClient.connect(port: listener.boundPort, group: fixture.group)
             let response = try await client.request(.GET, "/hang")

@@ -41,7 +41,7 @@ final class SlipwayRun: Sendable {
             process.signal(SIGTERM)
             return nil
         }
-        _ = await eventually(within: .seconds(5)) { self.out.closed && self.err.closed }
+        _ = await eventually(within: .seconds(15)) { self.out.closed && self.err.closed }
         return process.terminationStatus
     }
 

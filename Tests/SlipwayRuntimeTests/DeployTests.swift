@@ -10,8 +10,9 @@ import Testing
 /// rewritten on disk and deployed.
 @Suite("Deploy: blue-green through the proxy")
 struct DeployTests {
-    /// Fast settings so a test does not wait out production defaults.
-    static let quick = "drain: 2s, keep_previous: 0s, monitor: 1s"
+    /// Fast settings so a test does not wait out production defaults. A drain ends once nothing is
+    /// in flight; its long limit only spares a request that a loaded machine paused at the switch.
+    static let quick = "drain: 30s, keep_previous: 0s, monitor: 1s"
 
     static func compose(
         _ version: String, web extra: String = "", deploy: String = quick, release: String? = nil, more: String = ""
@@ -160,7 +161,7 @@ struct DeployTests {
         try harness.rewrite(Self.compose("v1", more: worker.replacingOccurrences(of: "VER", with: "w2")))
         let (report, steps) = try await harness.deploy()
         let instances = await harness.instances("worker")
-        let oldGone = await eventually(within: .seconds(10)) { old.map { !processExists($0) } ?? false }
+        let oldGone = await eventually(within: .seconds(60)) { old.map { !processExists($0) } ?? false }
         await harness.finish()
 
         #expect(failure == nil)

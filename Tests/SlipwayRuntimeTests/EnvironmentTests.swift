@@ -99,7 +99,7 @@ struct EnvironmentTests {
             for: service, ports: [8000: 43001],
             dependencies: ["db": ServiceAddress(ports: [PortBinding(target: 5432, port: 43002)])],
             inherited: ["PATH": "/usr/bin:/bin"])
-        let probe = HealthProbe(check: .shell("echo $PORT $DB_SERVICE_HOST:$DB_SERVICE_PORT"), timeout: .seconds(10),
+        let probe = HealthProbe(check: .shell("echo $PORT $DB_SERVICE_HOST:$DB_SERVICE_PORT"), timeout: .seconds(60),
                                 environment: environment)
         let result = await probe.run()
         #expect(result.isHealthy)

@@ -76,7 +76,7 @@ struct InstanceProcessTests {
 
     @Test func stopEscalatesToKillAfterTheGracePeriod() async throws {
         let lines = CollectedLines()
-        try await withInstance(request("trap 'echo ignoring' TERM; echo ready; while true; do sleep 0.05; done", grace: .milliseconds(300)), output: lines) { process async throws in
+        try await withInstance(request("trap 'echo ignoring' TERM; echo ready; while true; do sleep 0.05; done", grace: .seconds(5)), output: lines) { process async throws in
             #expect(await eventually { lines.all.contains("ready") })
             process.stop()
             #expect(try #require(await within { await process.waitForExit() }).status == .signalled(SIGKILL))

@@ -13,12 +13,12 @@ struct RollbackTests {
     /// `broken-<version>` exists in the project directory.
     static let breakableCheck = """
         healthcheck: {test: [CMD, bash, -c, 'test ! -e broken-$$VERSION && exec 3<>/dev/tcp/127.0.0.1/$$PORT'], \
-        interval: 100ms, timeout: 2s, retries: 3, start_period: 60s}
+        interval: 100ms, timeout: 10s, retries: 3, start_period: 60s}
         """
 
     static func compose(_ version: String, monitor: String = "30s", deploy: String = "") -> String {
         DeployTests.compose(
-            version, web: breakableCheck, deploy: "drain: 1s, keep_previous: 5m, monitor: \(monitor)",
+            version, web: breakableCheck, deploy: "drain: 30s, keep_previous: 5m, monitor: \(monitor)",
             more: deploy.isEmpty ? "" : "    deploy: \(deploy)")
     }
 
@@ -164,13 +164,14 @@ struct RollbackTests {
     @Test func failureActionContinueLetsTheWindowRunOut() async throws {
         let goOn = "{update_config: {failure_action: continue}}"
         // The window must hold three failed checks even on a loaded machine, where each
-        // spawn of the check can take a second.
-        let harness = try DeployHarness(Self.compose("v1", monitor: "8s", deploy: goOn))
+        // spawn of the check can take a second; health breaks the moment traffic switches.
+        let harness = try DeployHarness(Self.compose("v1", monitor: "20s", deploy: goOn))
         let failure = await harness.up()
         let port = try #require(await harness.publishedPort("web"))
-        try harness.rewrite(Self.compose("v2", monitor: "8s", deploy: goOn))
-        _ = try await harness.deploy(["web"])
-        try harness.breakHealth(of: "v2")
+        try harness.rewrite(Self.compose("v2", monitor: "20s", deploy: goOn))
+        _ = try await harness.deploy(["web"]) { step in
+            if step.step == .switched { try? harness.breakHealth(of: "v2") }
+        }
         let settled = await eventually { harness.deployments("web").map(\.status) == [.active, .superseded] }
         let timeline = harness.deployments("web").first.map { harness.events($0.id).map(\.detail) } ?? []
         let body = await harness.get(port)

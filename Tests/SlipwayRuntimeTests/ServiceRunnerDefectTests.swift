@@ -75,7 +75,7 @@ struct ServiceRunnerDefectTests {
         _ = try await (first, second)
         let records = ProcessRecordStore(supervisor.stateDirectory).all()
         _ = try await supervisor.stop(services: ["worker"], timeout: nil)
-        let allGone = await eventually(within: .seconds(10)) { records.map(\.leader.pid).allSatisfy { !processExists($0) } }
+        let allGone = await eventually(within: .seconds(60)) { records.map(\.leader.pid).allSatisfy { !processExists($0) } }
         await harness.boundedFinish()
 
         #expect(failure == nil)
@@ -86,7 +86,9 @@ struct ServiceRunnerDefectTests {
     @Test func aServiceStoppedBeforeItStartedCanBeStartedLater() async throws {
         let marker = "db-ready"
         let db = Service.shell("db", "exec sleep 1000") {
-            $0.healthcheck = Healthcheck(test: .shell("test -f \(marker)"), interval: .milliseconds(100))
+            // The start period keeps db starting, not unhealthy, however long a loaded machine
+            // takes to reach the stop below.
+            $0.healthcheck = Healthcheck(test: .shell("test -f \(marker)"), interval: .milliseconds(100), startPeriod: .seconds(3600))
         }
         let web = Service.shell("web", "exec sleep 1000") { $0.dependsOn = ["db": Dependency(condition: .serviceHealthy)] }
         let harness = try SupervisorHarness([db, web])

@@ -10,7 +10,9 @@ struct SupervisorTests {
 
     @Test func startsADependentOnlyAfterItsDependencyIsHealthy() async throws {
         let db = Service.shell("db", "sleep 0.3; touch \(Self.marker); exec sleep 1000") {
-            $0.healthcheck = Healthcheck(test: .shell("test -f \(Self.marker)"), interval: .seconds(1))
+            // A start period: the check must not run out of retries before a loaded machine runs
+            // the touch.
+            $0.healthcheck = Healthcheck(test: .shell("test -f \(Self.marker)"), interval: .seconds(1), startPeriod: .seconds(3600))
         }
         let web = Service.shell("web", "test -f \(Self.marker) && echo saw-db; exec sleep 1000") {
             $0.dependsOn = ["db": Dependency(condition: .serviceHealthy)]

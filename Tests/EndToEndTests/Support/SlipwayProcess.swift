@@ -75,11 +75,11 @@ final class SlipwayProcess: Sendable {
 
     /// The exit status once the process ended, nil if it did not by the
     /// deadline. Its outputs are read to their end first, unless a process it
-    /// left running (a detached supervisor) still holds the pipe; then what
-    /// arrived within two seconds has to do.
+    /// left running still holds the pipe; then what arrived within fifteen
+    /// seconds (a loaded machine can pause the readers that long) has to do.
     func finish(within deadline: Duration = .seconds(60)) async -> Int32? {
         guard let status = await waitForExit(within: deadline) else { return nil }
-        _ = await eventually(within: .seconds(2)) { self.stdout.closed && self.stderr.closed }
+        _ = await eventually(within: .seconds(15)) { self.stdout.closed && self.stderr.closed }
         return status
     }
 

@@ -53,7 +53,8 @@ final class DeployHarness: Sendable {
     /// Deploys as `slipway deploy` would; the steps it reported come back with the report.
     func deploy(
         _ services: [String] = [], force: Bool = false, source: DeploymentSource = .deploy, removeOrphans: Bool = false,
-        preview: Bool = false, redeploysRunning: Bool = false, forcedHealthFailure: String? = nil
+        preview: Bool = false, redeploysRunning: Bool = false, forcedHealthFailure: String? = nil,
+        onStep: @escaping @Sendable (DeployProgress) -> Void = { _ in }
     ) async throws -> (DeployReport, [DeployProgress]) {
         let steps = Mutex<[DeployProgress]>([])
         let request = DeployRequest(
@@ -62,7 +63,10 @@ final class DeployHarness: Sendable {
             project: ProjectSource(options: Self.options(directory.path)))
         let supervisor = self.supervisor
         guard let report = await within(.seconds(120), {
-            try await supervisor.deploy(request) { step in steps.withLock { $0.append(step) } }
+            try await supervisor.deploy(request) { step in
+                steps.withLock { $0.append(step) }
+                onStep(step)
+            }
         }) else { throw DeployDidNotFinish() }
         return (report, steps.withLock { $0 })
     }

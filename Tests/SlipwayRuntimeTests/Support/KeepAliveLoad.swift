@@ -44,7 +44,7 @@ final class KeepAliveLoad: Sendable {
 
     private func run() {
         while running.load(ordering: .relaxed) {
-            guard let connection = LoopbackHTTP.connect(port: port, receiveTimeout: 10) else {
+            guard let connection = LoopbackHTTP.connect(port: port, receiveTimeout: 30) else {
                 figures.withLock { $0.failed += 1 }
                 continue
             }
