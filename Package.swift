@@ -30,7 +30,8 @@ let package = Package(
             dependencies: [
                 "CProxyLoop",
                 .product(name: "NIOCore", package: "swift-nio"),
-            ]
+            ],
+            swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
         ),
         // The system libsqlite3 (Debian: libsqlite3-dev), rather than a package that bundles its own.
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", providers: [.apt(["libsqlite3-dev"])]),

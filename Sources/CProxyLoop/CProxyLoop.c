@@ -1,6 +1,7 @@
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 #include "CProxyLoop.h"
 
@@ -14,6 +15,14 @@ int c_proxy_loop_pipe(int fds[2], int size) {
     // (over /proc/sys/fs/pipe-max-size) leaves the default.
     (void)fcntl(fds[0], F_SETPIPE_SZ, size);
     return fcntl(fds[0], F_GETPIPE_SZ);
+}
+
+long c_proxy_loop_read(int fd, void *buffer, long count) {
+    return syscall(SYS_read, fd, buffer, (size_t)count);
+}
+
+long c_proxy_loop_send(int fd, const void *buffer, long count) {
+    return syscall(SYS_sendto, fd, buffer, (size_t)count, MSG_NOSIGNAL, (void *)0, 0);
 }
 
 long c_proxy_loop_splice(int source, int sink, long count) {

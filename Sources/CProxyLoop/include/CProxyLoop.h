@@ -23,6 +23,12 @@ int c_proxy_loop_accept4(int fd, int flags);
 // A non-blocking, close-on-exec pipe (pipe2(2)) asked to hold `size` bytes: its capacity, or -1.
 int c_proxy_loop_pipe(int fds[2], int size);
 
+// read(2) and send(2) with MSG_NOSIGNAL made through syscall(2): glibc's own wrappers are
+// cancellation points, and their bookkeeping was 1.5% of the proxy's CPU per HTTP request
+// (docs/benchmarks.md). The loop threads are never cancelled.
+long c_proxy_loop_read(int fd, void *buffer, long count);
+long c_proxy_loop_send(int fd, const void *buffer, long count);
+
 // splice(2) of up to `count` bytes between a socket and a pipe, moving pages and never blocking.
 long c_proxy_loop_splice(int source, int sink, long count);
 

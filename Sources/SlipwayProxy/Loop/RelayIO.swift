@@ -28,7 +28,7 @@ protocol RelayIO {
 struct SystemRelayIO: RelayIO {
     func read(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer) -> IOResult {
         while true {
-            let count = Glibc.read(fd, buffer.baseAddress, buffer.count)
+            let count = c_proxy_loop_read(fd, buffer.baseAddress, buffer.count)
             if count > 0 { return .transferred(count) }
             if count == 0 { return .endOfInput }
             switch errno {
@@ -41,8 +41,8 @@ struct SystemRelayIO: RelayIO {
 
     func write(_ fd: Int32, from buffer: UnsafeRawBufferPointer) -> IOResult {
         while true {
-            // send with MSG_NOSIGNAL: a peer gone away is an EPIPE to handle, not a SIGPIPE.
-            let count = send(fd, buffer.baseAddress, buffer.count, Int32(MSG_NOSIGNAL))
+            // MSG_NOSIGNAL: a peer gone away is an EPIPE to handle, not a SIGPIPE.
+            let count = c_proxy_loop_send(fd, buffer.baseAddress, buffer.count)
             if count >= 0 { return .transferred(count) }
             switch errno {
             case EINTR: continue
