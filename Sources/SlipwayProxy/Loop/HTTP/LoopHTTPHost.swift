@@ -5,10 +5,11 @@ import Glibc
 /// The `HTTPConnectionHost` of an HTTP connection living on a `ProxyLoop`: system calls, the
 /// listener shard's route, pool and counters.
 struct LoopHTTPHost: HTTPConnectionHost {
-    // unowned(unsafe): a host is made by the loop, on the loop's thread, for one call into a
-    // connection and dropped when it returns, so the loop outlives it; this keeps reference
-    // counting off the per-event path.
-    unowned(unsafe) let loop: ProxyLoop
+    // Unretained: a host is made by the loop, on the loop's thread, for one call into a
+    // connection and dropped when it returns, so the loop outlives it. Each use borrows it
+    // (`withLoop`); an `unowned(unsafe)` reference was retained and released around every
+    // call, several times per request.
+    private let unretainedLoop: Unmanaged<ProxyLoop>
     /// The listener shard and the `HTTPSlot` of the connection being served.
     let shard: Int
     let slot: Int
@@ -18,67 +19,78 @@ struct LoopHTTPHost: HTTPConnectionHost {
     let now: UInt64
 
     init(loop: ProxyLoop, shard: Int, slot: Int) {
-        self.loop = loop
+        unretainedLoop = .passUnretained(loop)
         self.shard = shard
         self.slot = slot
         now = loop.now
     }
-    var serviceName: String { loop.withShard(shard) { $0.listener.config.serviceName } }
-    var logsAccess: Bool { loop.withShard(shard) { $0.logsAccess } }
 
-    var faultLatency: UInt64 { loop.withShard(shard) { $0.fault.latency } }
+    private func withLoop<Result>(_ body: (ProxyLoop) -> Result) -> Result {
+        unretainedLoop._withUnsafeGuaranteedRef(body)
+    }
+
+    private func withShard<Result>(_ body: (inout ListenerShard) -> Result) -> Result {
+        withLoop { $0.withShard(shard, body) }
+    }
+
+    var serviceName: String { withShard { $0.listener.config.serviceName } }
+    var logsAccess: Bool { withShard { $0.logsAccess } }
+
+    var faultLatency: UInt64 { withShard { $0.fault.latency } }
 
     mutating func injectsError() -> Bool {
-        loop.withShard(shard) { $0.injectsError() }
+        withShard { $0.injectsError() }
     }
 
     func route() -> HTTPRoute? {
-        loop.withShard(shard) { shard in
+        withShard { shard in
             guard let routed = shard.upstream, let traffic = shard.currentTraffic else { return nil }
             return HTTPRoute(upstream: routed.upstream, address: routed.address, traffic: traffic)
         }
     }
 
     func fallbackRoute(after failed: InstanceID) -> HTTPRoute? {
-        loop.withShard(shard) { shard in
+        withShard { shard in
             shard.fallback(after: failed).map { HTTPRoute(upstream: $0.routed.upstream, address: $0.routed.address, traffic: $0.traffic) }
         }
     }
 
     mutating func takePooledLink(for route: HTTPRoute) -> UpstreamLink? {
-        loop.takePooledLink(shard: shard, to: route.upstream, owner: slot)
+        withLoop { $0.takePooledLink(shard: shard, to: route.upstream, owner: slot) }
     }
 
     mutating func connect(to route: HTTPRoute) -> UpstreamLink? {
-        loop.openLink(to: route.address, owner: slot)
+        withLoop { $0.openLink(to: route.address, owner: slot) }
     }
 
     mutating func release(_ link: UpstreamLink, parkingFor upstream: Upstream?) {
-        loop.releaseLink(link, shard: shard, parkingFor: upstream)
+        withLoop { $0.releaseLink(link, shard: shard, parkingFor: upstream) }
     }
 
     mutating func updateTraffic(_ index: Int, _ body: (inout InstanceStats) -> Void) {
-        body(&loop.shards[shard]!.traffic[index])
+        withShard { body(&$0.traffic[index]) }
     }
 
     mutating func countNoUpstream() {
-        loop.shards[shard]!.noUpstream += 1
+        withShard { $0.noUpstream += 1 }
     }
 
     mutating func countFallback() {
-        loop.shards[shard]!.fellBack += 1
+        withShard { $0.fellBack += 1 }
     }
 
     mutating func countRefusal(_ kind: RequestRefusalKind) {
-        loop.shards[shard]!.refusedRequests[kind, default: 0] += 1
+        withShard { $0.refusedRequests[kind, default: 0] += 1 }
     }
 
     mutating func exchangeEnded() {
-        if !loop.drains.isEmpty { loop.settleIdleDrains() }
+        withLoop { loop in
+            if !loop.drains.isEmpty { loop.settleIdleDrains() }
+        }
     }
 
     mutating func log(_ entry: AccessLogEntry) {
-        loop.withShard(shard) { $0.listener.accessLog }?.record(entry)
+        withShard { $0.listener.accessLog }?.record(entry)
     }
 
     mutating func quickAck(_ fd: Int32) {
