@@ -131,7 +131,7 @@ struct HTTPConnection {
                     link!.connecting = false
                     if exchange?.requestEnded == true { armResponseDeadline(now: host.now) }
                 } else {
-                    dropLink(park: false, host: &host)
+                    dropLink(host: &host)
                     if !fallBack(after: .connectFailed, sent: false, host: &host) { fail(kind: .connectFailed, host: &host) }
                 }
             }
@@ -145,11 +145,11 @@ struct HTTPConnection {
         let now = host.now
         if faultHold.release(now: now) { processQueued(host: &host) }
         if link?.connecting == true && connectStarted &+ timeouts.connect <= now {
-            dropLink(park: false, host: &host)
+            dropLink(host: &host)
             fail(kind: .connectTimeout, host: &host)
         }
         if let due = exchange?.responseDeadline, due <= now {
-            dropLink(park: false, host: &host)
+            dropLink(host: &host)
             fail(kind: .upstreamTimeout, host: &host)
         }
         if awaitingHead, let headStarted, headStarted &+ timeouts.headerRead <= now {
@@ -178,7 +178,7 @@ struct HTTPConnection {
         guard exchange != nil else { return }
         exchange!.closedByDrain = true
         let partial = !responseParser.isIdle
-        dropLink(park: false, host: &host)
+        dropLink(host: &host)
         upstreamClosed(partialResponse: partial, host: &host)
         pump(scratch: &scratch, host: &host)
     }
@@ -191,13 +191,13 @@ struct HTTPConnection {
         queued.removeAll()
         if let ended = exchange {
             exchange = nil
-            dropLink(park: false, host: &host)
+            dropLink(host: &host)
             host.updateTraffic(ended.route.traffic) { $0.errors[.clientClosed, default: 0] += 1 }
             finish(ended, error: .clientClosed, host: &host)
         }
         if let ended = tunnel {
             tunnel = nil
-            dropLink(park: false, host: &host)
+            dropLink(host: &host)
             let elapsed = Self.microseconds(from: ended.started, to: host.now)
             host.updateTraffic(ended.traffic) {
                 $0.latency.record(microseconds: elapsed)
@@ -377,14 +377,16 @@ struct HTTPConnection {
         // The refused request's own head and body parts in this read are never forwarded.
         let forwarded = refusal == nil
             ? events.count : (events.lastIndex { if case .end = $0 { true } else { false } }).map { $0 + 1 } ?? 0
-        for event in events[..<forwarded] {
+        // Moved out in order rather than copied (see `deliver`).
+        events.removeSubrange(forwarded...)
+        events.reverse()
+        while let event = events.popLast() {
             if !queued.isEmpty || exchange?.requestEnded == true {
                 queued.append(event)
             } else {
                 handleRequest(event, host: &host)
             }
         }
-        events.removeAll(keepingCapacity: true)
         parsedEvents = events
         answerFailedConnect(host: &host)
         // Only a head left incomplete starts the deadline: one that arrived whole in this read
@@ -431,7 +433,7 @@ struct HTTPConnection {
         let response = LocalResponse.refusal(error)
         if var abandoned = exchange, !abandoned.requestEnded, !abandoned.responseStarted, queued.isEmpty {
             exchange = nil
-            dropLink(park: false, host: &host)
+            dropLink(host: &host)
             abandoned.status = response.status.code
             finish(abandoned, error: nil, host: &host)
         }
@@ -511,19 +513,20 @@ struct HTTPConnection {
         if exchange!.requestEnded && !attached.connecting { armResponseDeadline(now: host.now) }
     }
 
-    /// Lets go of the instance's connection: pooled when `park` allows, else closed. Bytes still
-    /// meant for the instance are dropped, whether or not a connection was attached.
-    private mutating func dropLink<Host: HTTPConnectionHost>(park: Bool, host: inout Host) {
+    /// Lets go of the instance's connection: pooled for `upstream` when one is given, else closed.
+    /// Bytes still meant for the instance are dropped, whether or not a connection was attached.
+    private mutating func dropLink<Host: HTTPConnectionHost>(parkingFor upstream: Upstream? = nil, host: inout Host) {
         toUpstream.clear()
         guard let dropped = link else { return }
         link = nil
-        host.release(dropped, parkingFor: park ? exchange?.route.upstream : nil)
-        if !park { responseParser = UpstreamResponseParser() }
+        host.release(dropped, parkingFor: upstream)
+        if upstream == nil { responseParser = UpstreamResponseParser() }
     }
 
     private mutating func armResponseDeadline(now: UInt64) {
-        guard let exchange, !exchange.responseStarted, exchange.responseDeadline == nil else { return }
-        self.exchange!.responseDeadline = now &+ timeouts.response
+        // Asked through the optional, not bound: a bound copy would retain the exchange's buffers.
+        guard exchange?.responseStarted == false, exchange?.responseDeadline == nil else { return }
+        exchange!.responseDeadline = now &+ timeouts.response
     }
 
     // MARK: instance → client
@@ -540,15 +543,18 @@ struct HTTPConnection {
             malformed = true
         }
         if malformed { linkOutOfStep = true }
-        deliver(events, host: &host)
-        events.removeAll(keepingCapacity: true)
+        deliver(&events, host: &host)
         responseEvents = events
         if malformed && link != nil { upstreamEnded(host: &host) }
     }
 
-    private mutating func deliver<Host: HTTPConnectionHost>(_ events: [UpstreamResponseEvent], host: inout Host) {
+    /// Hands the events over in order and leaves `events` empty. Each is moved out rather than
+    /// copied, since each copy of a buffer it holds is a reference count taken and dropped.
+    private mutating func deliver<Host: HTTPConnectionHost>(_ events: inout [UpstreamResponseEvent], host: inout Host) {
         let attachment = attachments
-        for event in events {
+        events.reverse()
+        defer { events.removeAll(keepingCapacity: true) }
+        while let event = events.popLast() {
             guard attachment == attachments, link != nil else { return }
             if tunnel != nil {
                 if case .body(let bytes) = event { tunnelBytesFromUpstream(bytes, host: &host) }
@@ -622,13 +628,13 @@ struct HTTPConnection {
         }
         var events: [UpstreamResponseEvent] = []
         try? responseParser.endOfInput { events.append($0) }
-        if !events.isEmpty { deliver(events, host: &host) }
+        if !events.isEmpty { deliver(&events, host: &host) }
         guard link != nil, exchange != nil else {
-            dropLink(park: false, host: &host)
+            dropLink(host: &host)
             return
         }
         let partial = !responseParser.isIdle
-        dropLink(park: false, host: &host)
+        dropLink(host: &host)
         upstreamClosed(partialResponse: partial, host: &host)
     }
 
@@ -687,11 +693,10 @@ struct HTTPConnection {
     /// The response ended normally: the instance's connection goes back to the pool when both
     /// sides allow it.
     private mutating func complete<Host: HTTPConnectionHost>(host: inout Host) {
-        let done = exchange!
+        let done = exchange.take()!
         let park = done.upstreamKeepAlive && done.requestEnded && !linkOutOfStep && responseParser.isIdle
             && toUpstream.readableBytes == 0
-        dropLink(park: park, host: &host)
-        exchange = nil
+        dropLink(parkingFor: park ? done.route.upstream : nil, host: &host)
         let closeClient = done.closeClientAfter || !done.clientKeepAlive || !done.requestEnded || isLastResponse
         if !done.requestEnded { discardingRequest = true }
         finish(done, error: nil, host: &host)
@@ -702,7 +707,7 @@ struct HTTPConnection {
     /// The exchange failed before any response byte: the client gets a 502 or 504 naming the service.
     private mutating func fail<Host: HTTPConnectionHost>(kind: ProxyErrorKind, host: inout Host) {
         guard var failed = exchange else { return }
-        dropLink(park: false, host: &host)
+        dropLink(host: &host)
         exchange = nil
         host.updateTraffic(failed.route.traffic) { $0.errors[kind, default: 0] += 1 }
         let response = LocalResponse.upstreamFailed(service: host.serviceName, kind: kind)
