@@ -37,7 +37,16 @@ package enum DescriptorPassing {
             }
         }
         let count = data.count
-        let sent = data.withUnsafeMutableBytes { dataBytes in
+        let sent = withMessage(data: &data, control: &control) { message in sendmsg(socket, &message, Int32(MSG_NOSIGNAL)) }
+        return sent == count
+    }
+
+    /// A message of one data part and a control part (none when `control` is empty), both
+    /// pointing into the arrays for the length of `body`.
+    private static func withMessage(
+        data: inout [UInt8], control: inout [UInt8], _ body: (inout msghdr) -> Int
+    ) -> Int {
+        data.withUnsafeMutableBytes { dataBytes in
             control.withUnsafeMutableBytes { controlBytes in
                 var vector = iovec(iov_base: dataBytes.baseAddress, iov_len: dataBytes.count)
                 return withUnsafeMutablePointer(to: &vector) { vectorPointer in
@@ -48,11 +57,10 @@ package enum DescriptorPassing {
                         message.msg_control = controlBytes.baseAddress
                         message.msg_controllen = controlBytes.count
                     }
-                    return sendmsg(socket, &message, Int32(MSG_NOSIGNAL))
+                    return body(&message)
                 }
             }
         }
-        return sent == count
     }
 
     /// Receives one message: its text and the descriptors attached (close-on-exec),
@@ -63,22 +71,12 @@ package enum DescriptorPassing {
         var control = [UInt8](repeating: 0, count: headerSize + align(maximumDescriptors * MemoryLayout<CInt>.size))
         var flags: CInt = 0
         var controlLength = 0
-        let count = data.withUnsafeMutableBytes { dataBytes in
-            control.withUnsafeMutableBytes { controlBytes in
-                var vector = iovec(iov_base: dataBytes.baseAddress, iov_len: dataBytes.count)
-                return withUnsafeMutablePointer(to: &vector) { vectorPointer in
-                    var message = msghdr()
-                    message.msg_iov = vectorPointer
-                    message.msg_iovlen = 1
-                    message.msg_control = controlBytes.baseAddress
-                    message.msg_controllen = controlBytes.count
-                    var received = recvmsg(socket, &message, closeOnExec)
-                    while received < 0, errno == EINTR { received = recvmsg(socket, &message, closeOnExec) }
-                    flags = message.msg_flags
-                    controlLength = received >= 0 ? message.msg_controllen : 0
-                    return received
-                }
-            }
+        let count = withMessage(data: &data, control: &control) { message in
+            var received = recvmsg(socket, &message, closeOnExec)
+            while received < 0, errno == EINTR { received = recvmsg(socket, &message, closeOnExec) }
+            flags = message.msg_flags
+            controlLength = received >= 0 ? message.msg_controllen : 0
+            return received
         }
         let descriptors = Self.descriptors(in: Array(control.prefix(controlLength)))
         guard count > 0, flags & (Int32(MSG_CTRUNC) | Int32(MSG_TRUNC)) == 0 else {

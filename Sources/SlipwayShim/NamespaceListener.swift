@@ -20,30 +20,23 @@ package enum NamespaceListener {
         guard descriptor >= 0 else { return .failure(Failure(reason: "socket: \(LinuxNamespaceCalls.lastError())")) }
         var on: CInt = 1
         _ = setsockopt(descriptor, SOL_SOCKET, SO_REUSEADDR, &on, socklen_t(MemoryLayout<CInt>.size))
-        let bound: CInt
+        // nil when `address` is not one.
+        let bound: CInt?
         if isIPv6 {
             _ = setsockopt(descriptor, Int32(IPPROTO_IPV6), IPV6_V6ONLY, &on, socklen_t(MemoryLayout<CInt>.size))
             var socketAddress = sockaddr_in6()
             socketAddress.sin6_family = sa_family_t(AF_INET6)
             socketAddress.sin6_port = port.bigEndian
-            guard inet_pton(AF_INET6, address, &socketAddress.sin6_addr) == 1 else {
-                close(descriptor)
-                return .failure(Failure(reason: "not an address"))
-            }
-            bound = withUnsafePointer(to: &socketAddress) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in6>.size)) }
-            }
+            bound = inet_pton(AF_INET6, address, &socketAddress.sin6_addr) == 1 ? bind(descriptor, to: &socketAddress) : nil
         } else {
             var socketAddress = sockaddr_in()
             socketAddress.sin_family = sa_family_t(AF_INET)
             socketAddress.sin_port = port.bigEndian
-            guard inet_pton(AF_INET, address, &socketAddress.sin_addr) == 1 else {
-                close(descriptor)
-                return .failure(Failure(reason: "not an address"))
-            }
-            bound = withUnsafePointer(to: &socketAddress) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-            }
+            bound = inet_pton(AF_INET, address, &socketAddress.sin_addr) == 1 ? bind(descriptor, to: &socketAddress) : nil
+        }
+        guard let bound else {
+            close(descriptor)
+            return .failure(Failure(reason: "not an address"))
         }
         guard bound == 0 else {
             let reason = LinuxNamespaceCalls.lastError()
@@ -51,5 +44,11 @@ package enum NamespaceListener {
             return .failure(Failure(reason: reason))
         }
         return .success(descriptor)
+    }
+
+    private static func bind<Address>(_ descriptor: CInt, to address: inout Address) -> CInt {
+        withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.bind(descriptor, $0, socklen_t(MemoryLayout<Address>.size)) }
+        }
     }
 }
