@@ -14,7 +14,8 @@ struct RunCommand: AsyncParsableCommand {
             Without a running supervisor, the service's dependencies are started in the background \
             (as up -d --wait would) and stay running after the command, as docker compose leaves them; \
             with one, its services are used as they are. The command gets the service's environment, \
-            working_dir, data directory, private ports (PORT, PORT_<T>) and its dependencies' addresses. \
+            working_dir, data directory, private ports (PORT, PORT_<T>), its dependencies' addresses, and \
+            the project's service names as the service's own instances resolve them (docs/service-discovery.md). \
             Exit code: the command's own (128+N when signal N ended it); 1 for an invalid compose file \
             or a command that cannot be started, 2 for a usage error, 3 to 8 as up -d when a dependency \
             fails to come up (docs/exit-codes.md).
@@ -55,8 +56,9 @@ struct RunCommand: AsyncParsableCommand {
         if !noDeps, !dependencies.isEmpty, await !client.supervisorIsRunning() {
             try await DetachedUp(project: loaded.project, global: global, serviceNames: dependencies, wait: true, timeout: nil, removeOrphans: false).run()
         }
-        let addresses = await client.supervisorIsRunning() ? try await client.addresses() : [:]
-        let oneOff: OneOffCommand
+        let supervised = await client.supervisorIsRunning()
+        let addresses = supervised ? try await client.addresses() : [:]
+        var oneOff: OneOffCommand
         do {
             try state.prepare()
             oneOff = try OneOffCommand(
@@ -65,6 +67,7 @@ struct RunCommand: AsyncParsableCommand {
         } catch {
             throw UpFailure(message: "\(error)", exitCode: .failure)
         }
+        if supervised { oneOff = oneOff.seeingNames(of: service, in: state, shimExecutable: try UpCommand.shimExecutable()) }
         let code = try await Self.runInForeground(oneOff)
         if code != 0 { throw PassedExitCode(code: code) }
     }

@@ -31,6 +31,7 @@ struct RunCommandTests {
                 print(os.environ['GREETING'], os.getcwd(), os.environ['PORT'] != '', flush=True)
                 url = 'http://%s:%s/' % (os.environ['API_SERVICE_HOST'], os.environ['API_SERVICE_PORT'])
                 print(urllib.request.urlopen(url).read().decode().split()[0], flush=True)
+                print(urllib.request.urlopen('http://api:9000/').read().decode().split()[0], 'by name', flush=True)
                 raise SystemExit(4)
                 """
             let run = try await stack.run(["run", "tool", "python3", "-c", script])
@@ -42,6 +43,7 @@ struct RunCommandTests {
             let workDirectory = URL(fileURLWithPath: stack.directory + "/work").resolvingSymlinksInPath().path
             #expect(lines.contains("hello \(workDirectory) True"), "\(run.output)")
             #expect(lines.contains("api"), "the dependency answered at its injected address: \(run.output)")
+            #expect(lines.contains("api by name"), "the one-off sees the service's names, as its instances do: \(run.output)\(run.errors)")
             #expect(api?["State"] as? String == "running", "the dependency stays up, as docker compose leaves it")
             #expect(down.status == 0)
         }

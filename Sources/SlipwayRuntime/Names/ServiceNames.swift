@@ -13,6 +13,11 @@ struct ServiceNames: Sendable {
     /// the listeners of its instances' own network namespaces.
     var reachable: [String: [NamedEndpoint]] = [:]
 
+    /// The hosts file a service's processes see as `/etc/hosts`, which `prepare` writes.
+    static func hostsFile(of service: String, in state: StateDirectory) -> String {
+        "\(state.path)/hosts/\(service)"
+    }
+
     /// Writes `hosts/<service>` under the state directory for each service.
     static func prepare(
         services: [Service], addresses: ServiceAddresses, namedPorts: [String: [Int: Int]],
@@ -36,7 +41,7 @@ struct ServiceNames: Sendable {
                 names.rewrites[service.name] = HostRewrite(addresses: visible, movedPorts: moved, rewritesNames: !namespaces)
             }
             guard namespaces else { continue }
-            let path = "\(directory)/\(service.name)"
+            let path = hostsFile(of: service.name, in: state)
             let text = HostsFile.render(for: service.name, among: project, addresses: addresses, machineHosts: machineHosts)
             // Readable by all: it is what a service's own user reads as /etc/hosts.
             try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)

@@ -46,4 +46,17 @@ public struct OneOffCommand: Sendable, Equatable {
         self.executable = executable
         self.environment = environment
     }
+
+    /// The command run inside `service`'s view of names, as the running supervisor wrote it for
+    /// the service's own processes: `db` in `psql -h db` resolves there too. The shim's exec step
+    /// mounts that `/etc/hosts` and execs the command in its place. Unchanged when the file is
+    /// missing (namespaces are off, or no supervisor prepared the project).
+    public func seeingNames(of service: String, in state: StateDirectory, shimExecutable: String) -> OneOffCommand {
+        let hosts = ServiceNames.hostsFile(of: service, in: state)
+        guard FileManager.default.fileExists(atPath: hosts) else { return self }
+        var wrapped = self
+        wrapped.executable = shimExecutable
+        wrapped.arguments = [shimExecutable, "__exec-ns", hosts, executable] + arguments
+        return wrapped
+    }
 }

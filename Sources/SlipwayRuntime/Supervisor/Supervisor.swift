@@ -106,9 +106,13 @@ public actor Supervisor {
                     "no private /etc/hosts (mount namespaces unavailable or SLIPWAY_NAMESPACES=off): service names are rewritten to addresses in its environment only")
             }
         }
+        // The services left out get a hosts file too, naming those that run: a one-off of one of
+        // them (`slipway run`, which starts only the dependencies) resolves them as an instance would.
+        let started = Set(selection.map(\.name))
+        let others = configuration.project.services.values.filter { !started.contains($0.name) }.sorted { $0.name < $1.name }
         do {
             let names = try ServiceNames.prepare(
-                services: selection, addresses: addresses, namedPorts: endpoints.namedPorts, state: state,
+                services: selection + others, addresses: addresses, namedPorts: endpoints.namedPorts, state: state,
                 namespaces: namespaces)
             return (names, notes)
         } catch {
