@@ -67,7 +67,9 @@ struct RunCommand: AsyncParsableCommand {
         } catch {
             throw UpFailure(message: "\(error)", exitCode: .failure)
         }
-        if supervised { oneOff = oneOff.seeingNames(of: service, in: state, shimExecutable: try UpCommand.shimExecutable()) }
+        oneOff.notes.forEach { FailureReport.write("warning: \($0)") }
+        let hosts = supervised ? OneOffCommand.hostsFile(of: service, in: state) : nil
+        if oneOff.needsShim(hostsFile: hosts) { oneOff = oneOff.launched(through: try UpCommand.shimExecutable(), hostsFile: hosts) }
         let code = try await Self.runInForeground(oneOff)
         if code != 0 { throw PassedExitCode(code: code) }
     }

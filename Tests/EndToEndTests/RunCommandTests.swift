@@ -49,6 +49,30 @@ struct RunCommandTests {
         }
     }
 
+    @Test(.enabled(if: geteuid() == 0 && getpwnam("nobody") != nil, "switching user needs root"))
+    func aOneOffRunsAsTheServicesUserAndSeesItsNames() async throws {
+        try await withStack("""
+            services:
+              api:
+                command: \(FixtureClient.server("api"))
+                expose: ["9000"]
+                x-slipway: {health_path: /}
+              tool:
+                command: sh -c 'id -un; getent hosts api'
+                user: nobody
+                depends_on: {api: {condition: service_healthy}}
+            """) { stack in
+            let run = try await stack.run(["run", "tool"])
+            let down = try await stack.run(["down"])
+
+            let lines = run.output.split(separator: "\n").map(String.init)
+            #expect(run.status == 0, "\(run.output)\(run.errors)")
+            #expect(lines.first == "nobody", "as the service's user: \(run.output)")
+            #expect(lines.dropFirst().first?.hasSuffix(" api") == true, "api through the service's /etc/hosts: \(run.output)")
+            #expect(down.status == 0)
+        }
+    }
+
     @Test func noDepsRunsTheServicesOwnCommandAloneAndEnvOverrides() async throws {
         try await withStack(Self.compose) { stack in
             try FileManager.default.createDirectory(atPath: stack.directory + "/work", withIntermediateDirectories: true)
