@@ -119,6 +119,7 @@ struct DrillCommandTests {
             #expect(drill.output.contains("Result       PASSED"), "\(drill.output)")
             #expect(drill.output.contains("✔ rolled back on request: deployment 3 (rollback of 2) switched"), "\(drill.output)")
             #expect(drill.output.contains("✔ the old version serves again"), "\(drill.output)")
+            #expect(drill.output.contains("a request unanswered after 30.0s failed"), "the load's timeout is on record: \(drill.output)")
             #expect(history.map(\.source) == [.rollback, .deploy, .up])
             #expect(history.first?.snapshotHash == history.last?.snapshotHash)
         }

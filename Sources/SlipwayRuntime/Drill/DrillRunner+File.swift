@@ -11,7 +11,7 @@ extension DrillRunner {
         let timeline = DrillTimeline()
         timeline.note("drill \(file.path) of \(target.service): deployment \(target.serving.id) serves on \(target.instance.name)")
         let load = RequestLoad(host: target.host, port: target.port, rate: requestsPerSecond, timeout: requestTimeout)
-        timeline.note("load: \(load.rate) GET/s through \(target.host):\(target.port)")
+        timeline.note(loadLine(load, target: target))
         _ = await until(.seconds(10)) { load.current.lastSuccess != nil }
         try? await Task.sleep(for: Self.observation)
         var run = FileDrillRun(file: file, target: target, timeline: timeline, load: load, log: log)

@@ -26,6 +26,13 @@ public struct DrillRunner: Sendable {
         self.requestTimeout = requestTimeout
     }
 
+    /// The timeline's first word on the load: its rate, where it goes, and when a request counts
+    /// as failed for want of an answer (`--request-timeout`).
+    func loadLine(_ load: RequestLoad, target: DrillTarget) -> String {
+        "load: \(load.rate) GET/s through \(target.host):\(target.port), a request unanswered after "
+            + "\(ProgressLine.format(requestTimeout)) failed"
+    }
+
     /// How long the load runs before the fault and after the scenario's
     /// end: a baseline, then proof that the service still answers.
     static let observation = Duration.seconds(1)
@@ -45,7 +52,7 @@ public struct DrillRunner: Sendable {
         let timeline = DrillTimeline()
         timeline.note("drill \(scenario.rawValue) of \(target.service): deployment \(target.serving.id) serves on \(target.instance.name)")
         let load = RequestLoad(host: target.host, port: target.port, rate: requestsPerSecond, timeout: requestTimeout)
-        timeline.note("load: \(load.rate) GET/s through \(target.host):\(target.port)")
+        timeline.note(loadLine(load, target: target))
         _ = await until(.seconds(10)) { load.current.lastSuccess != nil }
         try? await Task.sleep(for: Self.observation)
         let outcome: Outcome
