@@ -6,18 +6,19 @@ import Testing
 /// the shim's exec steps, in the order an instance gets them.
 @Suite("OneOffCommand")
 struct OneOffCommandTests {
-    private static func service(user: String?) -> Service {
-        Service.shell("tool", "id -un") { $0.user = user }
-    }
-
-    @Test func withoutRootTheUserIsNotTakenAndTheCommandLineSaysSo() throws {
+    /// `tool` (`id -un`, its `user:` given) as a one-off, its state in a directory of the test's own.
+    private static func oneOff(user: String, canSwitchUser: Bool) throws -> OneOffCommand {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let state = StateDirectory(path: directory.path + "/state")
         try state.prepare()
-        let oneOff = try OneOffCommand(
-            service: Self.service(user: "nobody"), command: [], dependencies: [:], overrides: [:], state: state,
-            inherited: ["PATH": "/usr/bin:/bin"], canSwitchUser: false)
+        return try OneOffCommand(
+            service: Service.shell("tool", "id -un") { $0.user = user }, command: [], dependencies: [:], overrides: [:],
+            state: state, inherited: ["PATH": "/usr/bin:/bin"], canSwitchUser: canSwitchUser)
+    }
+
+    @Test func withoutRootTheUserIsNotTakenAndTheCommandLineSaysSo() throws {
+        let oneOff = try Self.oneOff(user: "nobody", canSwitchUser: false)
 
         #expect(oneOff.user == nil)
         #expect(oneOff.notes == ["tool: runs as the current user, not nobody: switching user needs root"])
@@ -26,13 +27,7 @@ struct OneOffCommandTests {
     }
 
     @Test func theHostsFileIsMountedBeforeTheUserIsTaken() throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
-        let state = StateDirectory(path: directory.path + "/state")
-        try state.prepare()
-        let oneOff = try OneOffCommand(
-            service: Self.service(user: "0"), command: [], dependencies: [:], overrides: [:], state: state,
-            inherited: ["PATH": "/usr/bin:/bin"], canSwitchUser: true)
+        let oneOff = try Self.oneOff(user: "0", canSwitchUser: true)
         let launched = oneOff.launched(through: "/opt/slipway-shim", hostsFile: "/state/hosts/tool")
 
         #expect(oneOff.user == "0" && oneOff.notes.isEmpty)
