@@ -128,21 +128,28 @@ struct OwnPortCheckTests {
         (try? String(contentsOfFile: stack.directory + "/decoy.hits", encoding: .utf8)) ?? ""
     }
 
-    /// A port the kernel picks on 127.0.0.1, free once this returns: the
-    /// compose file publishes the container port on the same number.
+    /// A free port on 127.0.0.1 below the kernel's ephemeral range (as Slipway's own private ports
+    /// are), free once this returns: the compose file publishes the container port on the same
+    /// number. Outside that range no other test's connection or `bind(0)` is given it meanwhile.
     private static func freePort() throws -> Int {
+        for _ in 0..<100 {
+            let port = Int.random(in: 10_000..<32_768)
+            if canBind(port) { return port }
+        }
+        throw POSIXError(.EADDRNOTAVAIL)
+    }
+
+    private static func canBind(_ port: Int) -> Bool {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         defer { close(descriptor) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = UInt16(port).bigEndian
         address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+        return withUnsafeMutablePointer(to: &address) { pointer in
             pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(descriptor, $0, length) == 0 && getsockname(descriptor, $0, &length) == 0
+                bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
             }
         }
-        guard bound else { throw POSIXError(.EADDRNOTAVAIL) }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 }

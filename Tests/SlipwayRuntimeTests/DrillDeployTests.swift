@@ -39,8 +39,9 @@ struct DrillDeployTests {
     }
 
     @Test func theLoadCountsRefusedConnectionsAndAnswersThatAreNot2xx() async throws {
-        let closed = try Self.closedPort()
-        let refused = RequestLoad(host: "127.0.0.1", port: closed, rate: 50)
+        let closed = try Self.refusingPort()
+        defer { close(closed.descriptor) }
+        let refused = RequestLoad(host: "127.0.0.1", port: closed.port, rate: 50)
         let refusedSome = await eventually(within: .seconds(30)) { refused.current.sent >= 5 }
         let refusedFigures = await refused.stop()
 
@@ -60,16 +61,15 @@ struct DrillDeployTests {
         #expect(unavailableFigures.failed == unavailableFigures.sent, "\(unavailableFigures)")
     }
 
-    /// A port nothing listens on: bound by the kernel, then closed.
-    private static func closedPort() throws -> Int {
-        let listener = try listening()
-        close(listener.descriptor)
-        return listener.port
+    /// A port that refuses connections, held: bound, never listening. A port closed again could be
+    /// handed to another test's listener meanwhile, which would then answer this load.
+    private static func refusingPort() throws -> (descriptor: Int32, port: Int) {
+        try bound(listening: false)
     }
 
     /// A keep-alive server on a port of the kernel's choice answering every request with `status`.
     private static func answering(status: String) throws -> (descriptor: Int32, port: Int) {
-        let (descriptor, port) = try listening()
+        let (descriptor, port) = try bound(listening: true)
         let response = Array("HTTP/1.1 \(status)\r\nContent-Length: 2\r\n\r\nno".utf8)
         Thread {
             while true {
@@ -87,7 +87,7 @@ struct DrillDeployTests {
         return (descriptor, port)
     }
 
-    private static func listening() throws -> (descriptor: Int32, port: Int) {
+    private static func bound(listening: Bool) throws -> (descriptor: Int32, port: Int) {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
@@ -95,7 +95,8 @@ struct DrillDeployTests {
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         let bound = withUnsafeMutablePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(descriptor, $0, length) == 0 && listen(descriptor, 16) == 0 && getsockname(descriptor, $0, &length) == 0
+                bind(descriptor, $0, length) == 0 && (!listening || listen(descriptor, 16) == 0)
+                    && getsockname(descriptor, $0, &length) == 0
             }
         }
         guard bound else { throw POSIXError(.EADDRNOTAVAIL) }
