@@ -23,10 +23,20 @@ package enum LinuxNamespaceCalls {
     package static let setns: SetNamespace = unsafeBitCast(dlsym(nil, "setns"), to: SetNamespace.self)
     package static let mount: Mount = unsafeBitCast(dlsym(nil, "mount"), to: Mount.self)
 
+    /// Unshares `namespaces`, in a user namespace of its own when not root (the caller's uid and
+    /// gid mapped to themselves); the reason when that failed.
+    package static func unshareAsOwnUser(_ namespaces: CInt) -> String? {
+        let uid = getuid(), gid = getgid()
+        let asRoot = geteuid() == 0
+        guard unshare(namespaces | (asRoot ? 0 : newUserNamespace)) == 0 else { return "unshare: \(lastError())" }
+        if !asRoot, !mapOwnIdentity(uid: uid, gid: gid) { return "user namespace mapping: \(lastError())" }
+        return nil
+    }
+
     /// Maps only the caller's own uid and gid into the user namespace it has
     /// just unshared; setgroups must be denied before an unprivileged
     /// process may write gid_map.
-    package static func mapOwnIdentity(uid: uid_t, gid: gid_t) -> Bool {
+    private static func mapOwnIdentity(uid: uid_t, gid: gid_t) -> Bool {
         write("/proc/self/setgroups", "deny") && write("/proc/self/uid_map", "\(uid) \(uid) 1")
             && write("/proc/self/gid_map", "\(gid) \(gid) 1")
     }

@@ -23,13 +23,7 @@ public enum NamespaceExec {
 
     /// Enters the namespaces and mounts; the reason when that failed.
     package static func enter(hostsFile: String) -> String? {
-        let uid = getuid(), gid = getgid()
-        let asRoot = geteuid() == 0
-        let flags = LinuxNamespaceCalls.newMountNamespace | (asRoot ? 0 : LinuxNamespaceCalls.newUserNamespace)
-        guard LinuxNamespaceCalls.unshare(flags) == 0 else { return "unshare: \(lastError())" }
-        if !asRoot, !LinuxNamespaceCalls.mapOwnIdentity(uid: uid, gid: gid) {
-            return "user namespace mapping: \(lastError())"
-        }
+        if let failure = LinuxNamespaceCalls.unshareAsOwnUser(LinuxNamespaceCalls.newMountNamespace) { return failure }
         let calls = LinuxNamespaceCalls.self
         guard calls.mount(nil, "/", nil, calls.recursive | calls.privatePropagation, nil) == 0 else {
             return "making mounts private: \(lastError())"

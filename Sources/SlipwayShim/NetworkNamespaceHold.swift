@@ -50,13 +50,7 @@ public enum NetworkNamespaceHold {
 
     /// Enters the new namespaces and brings `lo` up; the reason when that failed.
     private static func enter() -> String? {
-        let uid = getuid(), gid = getgid()
-        let asRoot = geteuid() == 0
-        let flags = LinuxNamespaceCalls.newNetworkNamespace | (asRoot ? 0 : LinuxNamespaceCalls.newUserNamespace)
-        guard LinuxNamespaceCalls.unshare(flags) == 0 else { return "unshare: \(LinuxNamespaceCalls.lastError())" }
-        if !asRoot, !LinuxNamespaceCalls.mapOwnIdentity(uid: uid, gid: gid) {
-            return "user namespace mapping: \(LinuxNamespaceCalls.lastError())"
-        }
+        if let failure = LinuxNamespaceCalls.unshareAsOwnUser(LinuxNamespaceCalls.newNetworkNamespace) { return failure }
         return LoopbackInterface.bringUp()
     }
 }
