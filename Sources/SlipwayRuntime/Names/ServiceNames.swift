@@ -44,8 +44,7 @@ struct ServiceNames: Sendable {
             let path = hostsFile(of: service.name, in: state)
             let text = HostsFile.render(for: service.name, among: project, addresses: addresses, machineHosts: machineHosts)
             // Readable by all: it is what a service's own user reads as /etc/hosts.
-            try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
-            try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: path)
+            try StateFile.replace(path, with: Array(text.utf8), mode: 0o644)
             names.hostsFiles[service.name] = path
         }
         return names

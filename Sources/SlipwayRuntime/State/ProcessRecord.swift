@@ -28,20 +28,7 @@ public struct ProcessRecordStore: Sendable {
 
     public func save(_ record: ProcessRecord) {
         guard let data = try? JSONEncoder().encode(record) else { return }
-        let path = file(record)
-        // Written aside then renamed, so a reader never sees half a record;
-        // created afresh (O_EXCL, O_NOFOLLOW), so a planted link is never followed.
-        let aside = path + ".tmp"
-        unlink(aside)
-        let descriptor = open(aside, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else { return }
-        let written = data.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
-        close(descriptor)
-        guard written == data.count else {
-            unlink(aside)
-            return
-        }
-        rename(aside, path)
+        try? StateFile.replace(file(record), with: Array(data), mode: 0o600)
     }
 
     public func remove(_ record: ProcessRecord) {

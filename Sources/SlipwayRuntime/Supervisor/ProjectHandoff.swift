@@ -16,11 +16,7 @@ public enum ProjectHandoff {
             positiveInfinity: "+inf", negativeInfinity: "-inf", nan: "nan")
         let data = try encoder.encode(project)
         let path = path(state)
-        let temporary = path + ".tmp"
-        guard FileManager.default.createFile(atPath: temporary, contents: data, attributes: [.posixPermissions: 0o600]) else {
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: temporary])
-        }
-        guard rename(temporary, path) == 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path]) }
+        try StateFile.replace(path, with: Array(data), mode: 0o600)
         return path
     }
 
