@@ -20,15 +20,15 @@ package struct InstanceTree: Sendable {
 
     /// Descendants of this shim that are not in the leader's process group.
     private func escapedDescendants() -> [pid_t] {
-        let processes = ProcessStat.all().filter { $0.state != "Z" }
-        var children: [pid_t: [ProcessStat]] = [:]
-        for process in processes { children[process.parent, default: []].append(process) }
+        let children = ChildLinks.fromTaskFiles() ?? ChildLinks.fromProcessTable()
         var found: [pid_t] = []
         var pending = [getpid()]
         while let parent = pending.popLast() {
-            for child in children[parent] ?? [] {
-                pending.append(child.pid)
-                if child.processGroup != leader { found.append(child.pid) }
+            for child in children(parent) {
+                pending.append(child)
+                // -1: it has gone since it was listed, and its pid may already be another's.
+                let group = getpgid(child)
+                if group >= 0 && group != leader { found.append(child) }
             }
         }
         return found
