@@ -25,16 +25,8 @@ package enum ChildLinks {
     /// A process's children are listed per thread: each under the thread that forked it, or,
     /// for an orphan handed to a subreaper, under whichever of its threads the kernel chose.
     private static func children(of pid: pid_t) -> [pid_t] {
-        guard let tasks = opendir("/proc/\(pid)/task") else { return [] }
-        defer { closedir(tasks) }
-        var children: [pid_t] = []
-        while let entry = readdir(tasks) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
-            }
-            guard let thread = Int32(name), let list = SmallFile.read("/proc/\(pid)/task/\(thread)/children") else { continue }
-            children += list.split(separator: " ").compactMap { pid_t($0) }
+        ProcDirectory.numbers(in: "/proc/\(pid)/task").flatMap { thread in
+            (SmallFile.read("/proc/\(pid)/task/\(thread)/children") ?? "").split(separator: " ").compactMap { pid_t($0) }
         }
-        return children
     }
 }

@@ -33,15 +33,6 @@ package struct ProcessStat {
 
     /// Every process currently visible in /proc.
     package static func all() -> [ProcessStat] {
-        guard let dir = opendir("/proc") else { return [] }
-        defer { closedir(dir) }
-        var result: [ProcessStat] = []
-        while let entry = readdir(dir) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
-            }
-            if let pid = Int32(name), let stat = read(pid: pid) { result.append(stat) }
-        }
-        return result
+        ProcDirectory.numbers(in: "/proc").compactMap { read(pid: $0) }
     }
 }
