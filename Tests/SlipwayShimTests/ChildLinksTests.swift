@@ -20,6 +20,7 @@ struct ChildLinksTests {
             shell.waitUntilExit()
         }
         let fromTable = try await Self.twoChildren(of: pid)
+        try #require(fromTable.count == 2)
         let fromTasks = try #require(ChildLinks.fromTaskFiles(), "this kernel has /proc/PID/task/TID/children")
         #expect(Set(fromTasks(pid)) == Set(fromTable))
         #expect(fromTasks(getpid()).contains(pid), "a child started from any thread of this process is listed")
