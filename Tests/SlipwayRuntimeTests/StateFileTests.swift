@@ -33,11 +33,7 @@ struct StateFileTests {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let path = directory.path + "/missing/hosts"
-        #expect(throws: StateFile.WriteError.self) { try StateFile.replace(path, with: [1], mode: 0o600) }
-        do {
-            try StateFile.replace(path, with: [1], mode: 0o600)
-        } catch {
-            #expect(error.description == "cannot write \(path).tmp: No such file or directory")
-        }
+        let error = #expect(throws: StateFile.WriteError.self) { try StateFile.replace(path, with: [1], mode: 0o600) }
+        #expect(error?.description == "cannot write \(path).tmp: No such file or directory")
     }
 }
